@@ -1,0 +1,33 @@
+import { SignIn } from "@clerk/nextjs";
+import { clerkMode } from "@/lib/clerk-mode";
+import { devAuthAllowed } from "@/lib/dev-auth";
+import { LocalSignInForm } from "@/components/local-sign-in-form";
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ redirect_url?: string; error?: string }> }) {
+  const { redirect_url, error } = await searchParams;
+  if (clerkMode() === "clerk")
+    return <main className="flex min-h-screen items-center justify-center"><SignIn /></main>;
+  return (
+    <main className="flex min-h-screen items-center justify-center px-4">
+      <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
+        <h1 className="text-xl font-semibold">Sign in to Revwatch</h1>
+        {devAuthAllowed() ? (
+          <>
+            <p className="mt-1 text-sm text-slate-600">Local development sign-in: no Clerk keys are configured.</p>
+            {error && <p role="alert" className="mt-3 text-sm text-red-700">{error}</p>}
+            <LocalSignInForm redirectUrl={safeRedirect(redirect_url)} />
+          </>
+        ) : (
+          <p role="alert" className="mt-3 text-sm text-red-700">
+            Sign-in is not configured: set NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY and CLERK_SECRET_KEY.
+          </p>
+        )}
+      </div>
+    </main>
+  );
+}
+
+/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
+function safeRedirect(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/schedule";
+}

@@ -1,0 +1,14 @@
+import { eventType, staticSchema } from "inngest";
+
+// Typed events. Event ids are run ids, so Inngest's event-id dedup makes fan-out idempotent.
+export const reviewRunRequested = eventType("review/run.requested", {
+  schema: staticSchema<{ runId: string; scheduleId: string; ownerId: string }>(),
+});
+
+export const reviewRunFailed = eventType("review/run.failed", {
+  schema: staticSchema<{ runId: string; scheduleId: string; ownerId: string; errorCode: string; errorMessage: string }>(),
+});
+
+export const reviewRunCompleted = eventType("review/run.completed", {
+  schema: staticSchema<{ runId: string; scheduleId: string; ownerId: string; healthScore: number | null }>(),
+});

@@ -1,0 +1,69 @@
+import { z } from "zod";
+
+// One schema for every env var the app reads. In production a missing or malformed required var
+// stops startup with a message that names it (see instrumentation.ts).
+const bool = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+const optionalUrl = z.string().url().optional();
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  APP_URL: z.string().url().default("http://localhost:3000"),
+  DATABASE_URL: z.string().url().optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (32 bytes)").optional(),
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().startsWith("pk_").optional(),
+  CLERK_SECRET_KEY: z.string().startsWith("sk_").optional(),
+  CLERK_JWT_KEY: z.string().includes("PUBLIC KEY").optional(),
+  INNGEST_DEV: z.string().optional(),
+  INNGEST_BASE_URL: optionalUrl,
+  INNGEST_EVENT_KEY: z.string().optional(),
+  INNGEST_SIGNING_KEY: z.string().startsWith("signkey-").optional(),
+  INNGEST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  RESEND_API_KEY: z.string().startsWith("re_").optional(),
+  RESEND_BASE_URL: optionalUrl,
+  FROM_EMAIL: z.string().min(3).default("Revwatch <reviews@revwatch.local>"),
+  ALLOW_LOOPBACK_DELIVERY: bool.default(false),
+  DEMO_CRM_FAULTS: bool.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Vars that production cannot run without: local defaults for them would be unsafe or fake. */
+const REQUIRED_IN_PRODUCTION = [
+  "DATABASE_URL",
+  "ENCRYPTION_KEY",
+  "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",
+  "CLERK_SECRET_KEY",
+  "INNGEST_SIGNING_KEY",
+  "INNGEST_EVENT_KEY",
+] as const;
+
+// Fixed development-only key: encrypts local data so the default app runs with no setup.
+const DEV_ENCRYPTION_KEY = "6465762d6f6e6c792d6b65792d6e6f742d666f722d70726f64756374696f6e21";
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const res = envSchema.safeParse(source);
+  const problems: string[] = res.success
+    ? []
+    : res.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  if (source.NODE_ENV === "production") {
+    for (const name of REQUIRED_IN_PRODUCTION) if (!source[name]) problems.push(`${name}: required in production`);
+    if (source.ALLOW_LOOPBACK_DELIVERY === "1" || source.DEMO_CRM_FAULTS === "1")
+      problems.push("ALLOW_LOOPBACK_DELIVERY / DEMO_CRM_FAULTS: test-only settings are refused in production");
+  }
+  if (problems.length || !res.success) throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
+  const env = res.data;
+  env.ENCRYPTION_KEY ??= DEV_ENCRYPTION_KEY;
+  return env;
+}
+
+let cached: Env | undefined;
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+/** Tests change process.env between cases. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,42 @@
+import { env } from "@/lib/env";
+
+export type ExecutorStatus = { mode: "dev" | "cloud"; reachable: boolean; url: string | null; dashboardUrl: string };
+
+const DEV_DEFAULT = "http://localhost:8288";
+let cache: { at: number; value: ExecutorStatus } | undefined;
+
+export function isDevMode(): boolean {
+  const v = env().INNGEST_DEV;
+  return v !== undefined && v !== "0" && v !== "false";
+}
+
+/** Where the Dev Server lives in dev mode: INNGEST_DEV may itself be the URL. */
+export function devServerUrl(): string {
+  const v = env().INNGEST_DEV;
+  if (v && /^https?:\/\//.test(v)) return v.replace(/\/$/, "");
+  return (env().INNGEST_BASE_URL ?? DEV_DEFAULT).replace(/\/$/, "");
+}
+
+/** Link to a run in the Inngest dashboard: the Dev Server locally, Inngest Cloud in production. */
+export function runDashboardUrl(inngestRunId: string): string {
+  return isDevMode()
+    ? `${devServerUrl()}/run?runID=${encodeURIComponent(inngestRunId)}`
+    : `https://app.inngest.com/env/production/runs/${encodeURIComponent(inngestRunId)}`;
+}
+
+/** Dev mode: is a Dev Server (or the test executor) answering? Cached briefly; never blocks long. */
+export async function executorStatus(): Promise<ExecutorStatus> {
+  if (!isDevMode()) return { mode: "cloud", reachable: true, url: null, dashboardUrl: "https://app.inngest.com" };
+  if (cache && Date.now() - cache.at < 5_000) return cache.value;
+  const url = devServerUrl();
+  let reachable = false;
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(800), cache: "no-store" });
+    reachable = true;
+  } catch {
+    reachable = false;
+  }
+  const value = { mode: "dev" as const, reachable, url, dashboardUrl: url };
+  cache = { at: Date.now(), value };
+  return value;
+}

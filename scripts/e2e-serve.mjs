@@ -1,0 +1,79 @@
+// `npm run e2e:serve`: the built app on http://localhost:3100 with every test double it needs, on
+// fixed loopback ports: Inngest executor double 8288, fake Resend 8301, fake Slack 8302 (admin 8303).
+// Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next is missing
+// (or E2E_BUILD=1). Playwright uses this as its webServer; `npm test` starts it once for everything.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import { localEnv } from "./local-env.mjs";
+import { bin, onShutdown, run } from "./run.mjs";
+import { provisionTestDatabase } from "../tests/support/test-db.mjs";
+
+export const E2E_PORTS = { app: 3100, executor: 8288, resend: 8301, slack: 8302, deliveryAdmin: 8303 };
+const APP_URL = `http://localhost:${E2E_PORTS.app}`;
+
+export function e2eEnv(base) {
+  return localEnv({
+    ...base,
+    // A built app started for tests: NODE_ENV=test keeps the development identity allowed.
+    NODE_ENV: "test",
+    APP_URL,
+    INNGEST_DEV: "1",
+    INNGEST_BASE_URL: `http://127.0.0.1:${E2E_PORTS.executor}`,
+    RESEND_API_KEY: "re_test_e2e",
+    RESEND_BASE_URL: `http://127.0.0.1:${E2E_PORTS.resend}`,
+    ALLOW_LOOPBACK_DELIVERY: "1",
+    DEMO_CRM_FAULTS: "1",
+    LOG_LEVEL: base.LOG_LEVEL ?? "warn",
+  });
+}
+
+async function waitFor(url, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/** Starts the stack; resolves once the app and the executor are ready. */
+export async function startStack({ databaseUrl, log = (l) => console.log(l) } = {}) {
+  const env = e2eEnv({ ...process.env, DATABASE_URL: databaseUrl });
+  if (!fs.existsSync(".next/BUILD_ID") || process.env.E2E_BUILD === "1") {
+    log("[e2e] building the app (next build)");
+    await run(bin("next"), ["build"], { env, quiet: true });
+  }
+  const children = [];
+  const start = (cmd, args) => {
+    const c = spawn(cmd, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+    children.push(c);
+    return c;
+  };
+  start(bin("tsx"), ["tests/support/fake-delivery-cli.ts"]);
+  start(bin("next"), ["start", "-p", String(E2E_PORTS.app)]);
+  await waitFor(`${APP_URL}/api/health`, 60_000);
+  start(bin("tsx"), ["tests/support/fake-inngest-cli.ts", "--quiet", "--port", String(E2E_PORTS.executor), "--app", `http://127.0.0.1:${E2E_PORTS.app}/api/inngest`]);
+  await waitFor(`http://127.0.0.1:${E2E_PORTS.executor}/__admin/functions`, 60_000);
+  await waitFor(`http://127.0.0.1:${E2E_PORTS.deliveryAdmin}/emails`, 10_000);
+  log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}`);
+  return {
+    env,
+    async stop() {
+      for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+      await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once("exit", r)) : null)));
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  let db = null;
+  if (!process.env.DATABASE_URL) db = await provisionTestDatabase();
+  const stack = await startStack({ databaseUrl: process.env.DATABASE_URL ?? db.url });
+  onShutdown(async () => {
+    await stack.stop();
+    await db?.cleanup();
+  });
+}

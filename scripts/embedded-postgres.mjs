@@ -1,0 +1,58 @@
+// Embedded PostgreSQL for machines with no server: PGlite (PostgreSQL 18 in WASM) served on the
+// Postgres wire protocol. One PGlite instance is one database, so `prisma migrate dev` gets a
+// second instance as its shadow database. PGlite does not lock its data directory: we do.
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const portFree = (port) =>
+  new Promise((res) => {
+    const s = net.createServer().once("error", () => res(false)).listen(port, "127.0.0.1", () => s.close(() => res(true)));
+  });
+
+function lock(dataDir) {
+  fs.mkdirSync(path.dirname(path.resolve(dataDir)), { recursive: true });
+  const file = path.resolve(dataDir) + ".lock";
+  try {
+    fs.writeFileSync(file, String(process.pid), { flag: "wx" });
+  } catch {
+    const pid = Number(fs.readFileSync(file, "utf8"));
+    let alive = pid !== process.pid;
+    if (alive) try { process.kill(pid, 0); } catch { alive = false; }
+    if (alive) throw new Error(`${dataDir} is in use by pid ${pid} (another app or test run)`);
+    fs.writeFileSync(file, String(process.pid));
+  }
+  return file;
+}
+
+async function serveOne(dataDir, port, maxConnections) {
+  if (!(await portFree(port))) throw new Error(`port ${port} is in use: stop what holds it or set DATABASE_URL`);
+  const lockFile = lock(dataDir);
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const db = await PGlite.create(dataDir);
+  // pglite-socket defaults to one connection; a pool needs more (queries still run one at a time).
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections });
+  await server.start();
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
+    async stop() {
+      await server.stop();
+      await db.close(); // checkpoints
+      fs.rmSync(lockFile, { force: true });
+    },
+  };
+}
+
+/** Starts the main and shadow databases; returns their URLs and a stop(). */
+export async function startEmbeddedPostgres({ dataDir, port, shadowPort, maxConnections = 30 }) {
+  const main = await serveOne(dataDir, port, maxConnections);
+  const shadow = shadowPort ? await serveOne(dataDir + "-shadow", shadowPort, 4).catch(async (e) => { await main.stop(); throw e; }) : null;
+  return {
+    url: main.url,
+    shadowUrl: shadow?.url,
+    async stop() {
+      await Promise.all([main.stop(), shadow?.stop()]);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+// `npm test`: the whole suite on a fresh database.
+//   1. database: TEST_DATABASE_URL's server (a new database, dropped after) or an embedded PGlite
+//   2. migrations applied + drift check (schema.prisma vs prisma/migrations)
+//   3. vitest: unit + integration (the integration files talk to the app stack over HTTP)
+//   4. Playwright against the same stack, in Chromium (CHROMIUM_PATH, else /usr/bin/chromium)
+// Prints one closing line "tests: N passed, N failed". Without a Chromium the browser suite is
+// reported as NOT RUN (exit 1 when E2E_REQUIRED=1, as in CI).
+import fs from "node:fs";
+import { spawn } from "node:child_process";
+import { provisionTestDatabase } from "../tests/support/test-db.mjs";
+import { startStack } from "./e2e-serve.mjs";
+import { bin } from "./run.mjs";
+
+const only = process.argv[2]; // "unit" | "integration" | "e2e" | undefined (all)
+const want = (part) => !only || only === part;
+fs.mkdirSync("artifacts", { recursive: true });
+
+export function findChromium() {
+  for (const p of [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (p && fs.existsSync(p)) return p;
+  return null;
+}
+
+// Async on purpose: the embedded database is served from this process's event loop.
+function sh(cmd, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: "inherit", env });
+    child.on("error", () => resolve(1));
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+const counts = { passed: 0, failed: 0 };
+function addVitest(file) {
+  if (!fs.existsSync(file)) return (counts.failed += 1);
+  const r = JSON.parse(fs.readFileSync(file, "utf8"));
+  counts.passed += r.numPassedTests;
+  counts.failed += r.numFailedTests + (r.success ? 0 : r.numFailedTests === 0 ? 1 : 0);
+}
+function addPlaywright(file) {
+  if (!fs.existsSync(file)) return (counts.failed += 1);
+  const s = JSON.parse(fs.readFileSync(file, "utf8")).stats;
+  counts.passed += s.expected + s.flaky;
+  counts.failed += s.unexpected;
+}
+
+const db = await provisionTestDatabase();
+console.log(`[test] database: ${db.embedded ? "embedded PGlite" : "PostgreSQL"} (fresh)`);
+let stack = null;
+let exitCode = 0;
+try {
+  const baseEnv = { ...process.env, DATABASE_URL: db.url, ...(db.shadowUrl ? { SHADOW_DATABASE_URL: db.shadowUrl } : {}) };
+  if ((await sh("node", ["scripts/drift-check.mjs"], baseEnv)) !== 0) counts.failed += 1;
+
+  if (want("unit")) {
+    await sh(bin("vitest"), ["run", "tests/unit", "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-unit.json"], baseEnv);
+    addVitest("artifacts/vitest-unit.json");
+  }
+  if (want("integration") || want("e2e")) {
+    stack = await startStack({ databaseUrl: db.url });
+  }
+  if (want("integration")) {
+    await sh(bin("vitest"), ["run", "tests/integration", "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-integration.json"], stack.env);
+    addVitest("artifacts/vitest-integration.json");
+  }
+  if (want("e2e")) {
+    const chromium = findChromium();
+    if (!chromium) {
+      console.log("\n[test] BROWSER SUITE NOT RUN: no Chromium found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.");
+      if (process.env.E2E_REQUIRED === "1") counts.failed += 1;
+    } else {
+      await sh(bin("playwright"), ["test", "--reporter=list,json"], { ...stack.env, CHROMIUM_PATH: chromium, E2E_EXTERNAL_SERVER: "1", PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json" });
+      addPlaywright("artifacts/playwright.json");
+    }
+  }
+} catch (e) {
+  console.error(`[test] ${e.stack ?? e}`);
+  counts.failed += 1;
+} finally {
+  await stack?.stop();
+  await db.cleanup();
+}
+if (counts.failed) exitCode = 1;
+console.log(`\ntests: ${counts.passed} passed, ${counts.failed} failed`);
+process.exit(exitCode);

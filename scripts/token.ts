@@ -1,0 +1,20 @@
+// npm run token -- <userId> [--org <orgId>] [--plan free|team|business] [--ttl <seconds>]
+// Prints a long-lived Bearer token signed by the development key (refused in production).
+import { parseArgs } from "node:util";
+import { mintSessionToken, PLANS, type Plan } from "../lib/dev-auth";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { org: { type: "string" }, plan: { type: "string", default: "team" }, ttl: { type: "string" } },
+});
+const userId = positionals[0];
+if (!userId || !PLANS.includes(values.plan as Plan)) {
+  console.error("usage: npm run token -- <userId> [--org <orgId>] [--plan free|team|business] [--ttl seconds]");
+  process.exit(2);
+}
+try {
+  console.log(mintSessionToken({ userId, orgId: values.org, plan: values.plan as Plan, ttlSeconds: values.ttl ? Number(values.ttl) : undefined }));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
