@@ -1,7 +1,8 @@
 // Schedule time math: cron validation, next runs and missed-slot counting in IANA zones.
 //
 // DST policy (Vixie cron, croner's default, pinned explicitly below so an upgrade can't drift):
-// - fixed-time slots (a single value in both minute and hour, e.g. "30 2 * * *") run once a day:
+// - fixed-time slots (no wildcard or step in minute and hour, e.g. "30 2 * * *" or the 12h list
+//   "30 2,14 * * *": Vixie cron treats lists as fixed times too) run once per listed time:
 //   a slot inside a spring-forward gap runs at the first valid instant after the gap, and a slot
 //   that happens twice at fall-back runs only at its first occurrence;
 // - everything else is an interval schedule and follows real elapsed time: gap times don't
@@ -14,7 +15,7 @@ import { z } from "zod";
 
 const CRON_OPTIONS = {
   mode: "5-part",
-  fixedTimeRule: "single-value",
+  fixedTimeRule: "no-wildcard",
   domAndDow: false, // Vixie semantics: day-of-month OR day-of-week
 } as const satisfies CronOptions;
 
@@ -109,10 +110,10 @@ export function frequencyToCron(f: Frequency): string {
   return `${minute} ${hours.join(",")} * * ${every === "weekly" ? day_of_week : "*"}`;
 }
 
-/** Fixed-time per the policy above; matches croner's "single-value" rule for 5-field patterns. */
+/** Fixed-time per the policy above; matches croner's "no-wildcard" rule for 5-field patterns. */
 export function isFixedTime(cron: string): boolean {
   const [minute, hour] = fieldsOf(cron);
-  return /^\d+$/.test(minute ?? "") && /^\d+$/.test(hour ?? "");
+  return [minute, hour].every((f) => f !== undefined && /^[0-9,-]+$/.test(f));
 }
 
 function jobFor(cron: string, tz: string): Cron {
