@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // The wasm schema engine, pglite and pino stay plain Node requires on the server.
   serverExternalPackages: ["pino", "@electric-sql/pglite", "@prisma/schema-engine-wasm"],
   poweredByHeader: false,
+  // Lets two builds (e.g. two test stacks) live side by side.
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   typedRoutes: false,
   // `npm run typecheck` checks the whole repo (tests included) in CI; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },

@@ -2,7 +2,7 @@ import { defineConfig } from "@playwright/test";
 
 // Chromium comes from the OS (Debian: apt-get install -y chromium), never from a download.
 const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const baseURL = "http://localhost:3100";
+const baseURL = `http://localhost:${process.env.E2E_APP_PORT ?? 3100}`;
 
 export default defineConfig({
   testDir: "tests/e2e",

@@ -1,14 +1,22 @@
 // `npm run e2e:serve`: the built app on http://localhost:3100 with every test double it needs, on
 // fixed loopback ports: Inngest executor double 8288, fake Resend 8301, fake Slack 8302 (admin 8303).
-// Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next is missing
-// (or E2E_BUILD=1). Playwright uses this as its webServer; `npm test` starts it once for everything.
+// Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next (NEXT_DIST_DIR) is
+// missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT, FAKE_DELIVERY_ADMIN_PORT. Playwright uses this as its webServer; `npm test` starts it once for everything.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { localEnv } from "./local-env.mjs";
 import { bin, onShutdown, run } from "./run.mjs";
 import { provisionTestDatabase } from "../tests/support/test-db.mjs";
 
-export const E2E_PORTS = { app: 3100, executor: 8288, resend: 8301, slack: 8302, deliveryAdmin: 8303 };
+// Overridable so several checkouts (or engineers) can run stacks side by side.
+const port = (name, def) => Number(process.env[name] ?? def);
+export const E2E_PORTS = {
+  app: port("E2E_APP_PORT", 3100),
+  executor: port("E2E_EXECUTOR_PORT", 8288),
+  resend: port("FAKE_RESEND_PORT", 8301),
+  slack: port("FAKE_SLACK_PORT", 8302),
+  deliveryAdmin: port("FAKE_DELIVERY_ADMIN_PORT", 8303),
+};
 const APP_URL = `http://localhost:${E2E_PORTS.app}`;
 
 export function e2eEnv(base) {
@@ -24,6 +32,11 @@ export function e2eEnv(base) {
     ALLOW_LOOPBACK_DELIVERY: "1",
     DEMO_CRM_FAULTS: "1",
     LOG_LEVEL: base.LOG_LEVEL ?? "warn",
+    E2E_APP_PORT: String(E2E_PORTS.app),
+    E2E_EXECUTOR_PORT: String(E2E_PORTS.executor),
+    FAKE_RESEND_PORT: String(E2E_PORTS.resend),
+    FAKE_SLACK_PORT: String(E2E_PORTS.slack),
+    FAKE_DELIVERY_ADMIN_PORT: String(E2E_PORTS.deliveryAdmin),
   });
 }
 
@@ -42,7 +55,8 @@ async function waitFor(url, timeoutMs) {
 /** Starts the stack; resolves once the app and the executor are ready. */
 export async function startStack({ databaseUrl, log = (l) => console.log(l) } = {}) {
   const env = e2eEnv({ ...process.env, DATABASE_URL: databaseUrl });
-  if (!fs.existsSync(".next/BUILD_ID") || process.env.E2E_BUILD === "1") {
+  const distDir = process.env.NEXT_DIST_DIR ?? ".next";
+  if (!fs.existsSync(`${distDir}/BUILD_ID`) || process.env.E2E_BUILD === "1") {
     log("[e2e] building the app (next build)");
     await run(bin("next"), ["build"], { env, quiet: true });
   }

@@ -1,7 +1,7 @@
 import { mintSessionToken, type Plan } from "@/lib/dev-auth";
 
 // HTTP client for integration tests: the app stack started by `npm test` (or `npm run e2e:serve`).
-export const APP_URL = process.env.APP_URL ?? "http://localhost:3100";
+export const APP_URL = process.env.APP_URL ?? `http://localhost:${process.env.E2E_APP_PORT ?? 3100}`;
 
 export type Who = { userId: string; orgId?: string; plan?: Plan } | string | null;
 

@@ -7,7 +7,7 @@ import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.mjs";
 import { bin, run } from "../../scripts/run.mjs";
 
-export async function provisionTestDatabase({ embeddedPort = 54339 } = {}) {
+export async function provisionTestDatabase({ embeddedPort = Number(process.env.TEST_DB_PORT ?? 54339) } = {}) {
   let url, shadowUrl, cleanup;
   if (process.env.TEST_DATABASE_URL) {
     const admin = new URL(process.env.TEST_DATABASE_URL);

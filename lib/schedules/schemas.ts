@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { ruleSettingsSchema } from "@/lib/reviews/types";
+import { validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
+import { frequencySchema, isValidTimeZone, validateCron } from "@/lib/schedules/time";
+
+// The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
+// the OpenAPI document and the client components, so all three always agree.
+
+export const DELIVERY_CHANNELS = ["email", "slack"] as const;
+export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skipped"] as const;
+export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
+export const MAX_RECIPIENTS = 50;
+
+const cronField = z.string().trim().superRefine((v, ctx) => {
+  const problem = validateCron(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+const timezoneField = z.string().refine(isValidTimeZone, { message: "Unknown IANA time zone" });
+const slackUrlField = z.string().superRefine((v, ctx) => {
+  const problem = validateSlackWebhookUrl(v);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
+const scheduleFields = {
+  name: z.string().trim().min(1, "Name is required").max(120, "Name must be at most 120 characters"),
+  description: z.string().max(1000).nullable().optional(),
+  crm_connection_id: z.string().min(1).max(64),
+  schedule: cronField.optional(),
+  frequency: frequencySchema.optional(),
+  timezone: timezoneField,
+  delivery_channels: z.array(z.enum(DELIVERY_CHANNELS)).max(2),
+  email_recipients: z.array(z.email("Invalid email address")).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients`),
+  slack_webhook_url: slackUrlField.nullable().optional(),
+  is_active: z.boolean(),
+  catch_up_policy: z.enum(["run_once", "skip"]),
+  rules: ruleSettingsSchema,
+};
+
+type ChannelFields = {
+  delivery_channels?: readonly string[];
+  email_recipients?: readonly string[];
+  slack_webhook_url?: string | null;
+};
+
+/** Cross-field rules that hold for a full schedule (create, or PATCH merged over the stored one). */
+export function checkChannels(v: ChannelFields, ctx: z.RefinementCtx) {
+  const channels = v.delivery_channels ?? [];
+  if (channels.includes("email") && !(v.email_recipients?.length))
+    ctx.addIssue({ code: "custom", path: ["email_recipients"], message: "Add at least one recipient for email delivery" });
+  if (channels.includes("slack") && !v.slack_webhook_url)
+    ctx.addIssue({ code: "custom", path: ["slack_webhook_url"], message: "A Slack webhook URL is required for Slack delivery" });
+}
+
+export const createScheduleSchema = z
+  .strictObject({
+    ...scheduleFields,
+    delivery_channels: scheduleFields.delivery_channels.default([]),
+    email_recipients: scheduleFields.email_recipients.default([]),
+    is_active: scheduleFields.is_active.default(true),
+    catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
+    rules: scheduleFields.rules.default({}),
+  })
+  .superRefine((v, ctx) => {
+    if (!!v.schedule === !!v.frequency)
+      ctx.addIssue({ code: "custom", path: ["schedule"], message: "Give either schedule (5-field cron) or frequency, not both" });
+    checkChannels(v, ctx);
+  });
+export type CreateScheduleInput = z.infer<typeof createScheduleSchema>;
+
+/** PATCH: every field optional; channel rules are checked after merging with the stored schedule. */
+export const updateScheduleSchema = z
+  .strictObject(scheduleFields)
+  .partial()
+  .superRefine((v, ctx) => {
+    if (v.schedule && v.frequency)
+      ctx.addIssue({ code: "custom", path: ["schedule"], message: "Give either schedule or frequency, not both" });
+  });
+export type UpdateScheduleInput = z.infer<typeof updateScheduleSchema>;
+
+export const runPreviewSchema = z.object({
+  at: z.string(),
+  utc: z.string(),
+  local: z.string(),
+  dst: z.object({ kind: z.enum(["gap_shifted", "ambiguous_first", "offset_changed"]), note: z.string() }).nullable(),
+});
+
+export const lastRunSchema = z
+  .object({ id: z.string(), status: z.enum(RUN_STATUSES), completed_at: z.string().nullable(), health_score: z.number().nullable() })
+  .nullable();
+
+export const scheduleSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  crm_connection_id: z.string(),
+  crm_connection: z.object({ id: z.string(), name: z.string(), provider: z.enum(["hubspot", "salesforce", "demo"]) }),
+  schedule: z.string(),
+  schedule_description: z.string(),
+  timezone: z.string(),
+  delivery_channels: z.array(z.enum(DELIVERY_CHANNELS)),
+  email_recipients: z.array(z.string()),
+  /** masked: never the whole URL */
+  slack_webhook_url: z.string().nullable(),
+  is_active: z.boolean(),
+  catch_up_policy: z.enum(["run_once", "skip"]),
+  rules: z.record(z.string(), z.unknown()),
+  last_run_at: z.string().nullable(),
+  next_run_at: z.string().nullable(),
+  next_runs: z.array(runPreviewSchema),
+  last_run: lastRunSchema,
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export type ScheduleDto = z.infer<typeof scheduleSchema>;
+
+export const scheduleListSchema = z.object({ data: z.array(scheduleSchema) });
+
+/** GET /api/scheduled-reviews/preview?schedule=..&timezone=.. (or frequency fields): the form's live preview. */
+export const previewQuerySchema = z
+  .strictObject({
+    schedule: cronField.optional(),
+    every: frequencySchema.shape.every.optional(),
+    time: z.string().optional(),
+    day_of_week: z.coerce.number().int().min(0).max(6).optional(),
+    timezone: timezoneField,
+    count: z.coerce.number().int().min(1).max(20).default(5),
+  })
+  .refine((q) => !!q.schedule !== !!q.every, { message: "Give schedule or every/time", path: ["schedule"] });
+
+export const previewSchema = z.object({
+  schedule: z.string(),
+  schedule_description: z.string(),
+  timezone: z.string(),
+  fixed_time: z.boolean(),
+  next_runs: z.array(runPreviewSchema),
+});
