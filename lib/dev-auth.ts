@@ -17,8 +17,16 @@ export type MintOptions = {
   privateKey?: string;
 };
 
+/**
+ * NODE_ENV as the running process sees it. Next inlines `process.env.NODE_ENV` as "production" in
+ * every build; a built app started for tests runs with NODE_ENV=test and must see that.
+ */
+export function runtimeNodeEnv(): string | undefined {
+  return Reflect.get(process.env, "NODE_ENV") as string | undefined;
+}
+
 export function devAuthAllowed(): boolean {
-  return process.env.NODE_ENV !== "production";
+  return runtimeNodeEnv() !== "production";
 }
 
 /** Whether the app runs on the committed development identity rather than a real Clerk instance. */

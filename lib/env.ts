@@ -60,7 +60,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 let cached: Env | undefined;
 export function env(): Env {
-  cached ??= parseEnv(process.env);
+  // A copy, so NODE_ENV is read at run time rather than the value the build inlined.
+  cached ??= parseEnv({ ...process.env });
   return cached;
 }
 /** Tests change process.env between cases. */

@@ -53,10 +53,10 @@ async function waitFor(url, timeoutMs) {
 }
 
 /** Starts the stack; resolves once the app and the executor are ready. */
-export async function startStack({ databaseUrl, log = (l) => console.log(l) } = {}) {
+export async function startStack({ databaseUrl, build = false, log = (l) => console.log(l) } = {}) {
   const env = e2eEnv({ ...process.env, DATABASE_URL: databaseUrl });
   const distDir = process.env.NEXT_DIST_DIR ?? ".next";
-  if (!fs.existsSync(`${distDir}/BUILD_ID`) || process.env.E2E_BUILD === "1") {
+  if (build || !fs.existsSync(`${distDir}/BUILD_ID`) || process.env.E2E_BUILD === "1") {
     log("[e2e] building the app (next build)");
     await run(bin("next"), ["build"], { env, quiet: true });
   }

@@ -11,7 +11,10 @@ import { provisionTestDatabase } from "../tests/support/test-db.mjs";
 import { startStack } from "./e2e-serve.mjs";
 import { bin } from "./run.mjs";
 
-const only = process.argv[2]; // "unit" | "integration" | "e2e" | undefined (all)
+// npm test [-- unit|integration|e2e [files...]]: one part, optionally only some of its files.
+const only = process.argv[2];
+const files = process.argv.slice(3);
+const pick = (dir) => (files.length ? files : [dir]);
 const want = (part) => !only || only === part;
 fs.mkdirSync("artifacts", { recursive: true });
 
@@ -52,14 +55,15 @@ try {
   if ((await sh("node", ["scripts/drift-check.mjs"], baseEnv)) !== 0) counts.failed += 1;
 
   if (want("unit")) {
-    await sh(bin("vitest"), ["run", "tests/unit", "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-unit.json"], baseEnv);
+    await sh(bin("vitest"), ["run", ...pick("tests/unit"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-unit.json"], baseEnv);
     addVitest("artifacts/vitest-unit.json");
   }
   if (want("integration") || want("e2e")) {
-    stack = await startStack({ databaseUrl: db.url });
+    // Always build in a test run (a stale build would test old code) unless told otherwise.
+    stack = await startStack({ databaseUrl: db.url, build: process.env.E2E_SKIP_BUILD !== "1" });
   }
   if (want("integration")) {
-    await sh(bin("vitest"), ["run", "tests/integration", "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-integration.json"], stack.env);
+    await sh(bin("vitest"), ["run", ...pick("tests/integration"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-integration.json"], stack.env);
     addVitest("artifacts/vitest-integration.json");
   }
   if (want("e2e")) {
@@ -68,7 +72,7 @@ try {
       console.log("\n[test] BROWSER SUITE NOT RUN: no Chromium found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.");
       if (process.env.E2E_REQUIRED === "1") counts.failed += 1;
     } else {
-      await sh(bin("playwright"), ["test", "--reporter=list,json"], { ...stack.env, CHROMIUM_PATH: chromium, E2E_EXTERNAL_SERVER: "1", PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json" });
+      await sh(bin("playwright"), ["test", ...files, "--reporter=list,json"], { ...stack.env, CHROMIUM_PATH: chromium, E2E_EXTERNAL_SERVER: "1", PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json" });
       addPlaywright("artifacts/playwright.json");
     }
   }

@@ -8,7 +8,7 @@ test("an anonymous visitor lands on sign-in; after local sign-in the schedule li
 
   const user = uniqueUser("user_e2e");
   await signIn(page, user);
-  await expect(page.getByRole("heading", { name: "Scheduled reviews" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Scheduled reviews", exact: true })).toBeVisible();
   await expect(page.getByText("No scheduled reviews yet")).toBeVisible();
   await expect(page.getByTestId("tenant")).toContainText(user);
 });
