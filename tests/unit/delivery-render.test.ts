@@ -57,7 +57,7 @@ describe("subjectFor", () => {
 
 describe("renderReviewEmail", () => {
   it("renders subject, score, band text and colour, counts, deals and the link", async () => {
-    const { subject, html, text } = await renderReviewEmail(summary());
+    const { subject, html } = await renderReviewEmail(summary());
     expect(subject).toBe(subjectFor(summary()));
     expect(html).toMatch(/^<!DOCTYPE html/i);
     expect(html).toContain(">75<");

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "@/lib/env";
+
+const prod = {
+  NODE_ENV: "production",
+  DATABASE_URL: "postgresql://u@db:5432/revwatch",
+  ENCRYPTION_KEY: "a".repeat(64),
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_live_abc",
+  CLERK_SECRET_KEY: "sk_live_abc",
+  INNGEST_SIGNING_KEY: "signkey-prod-abc",
+  INNGEST_EVENT_KEY: "evt",
+};
+
+describe("env", () => {
+  it("accepts a complete production environment", () => {
+    expect(parseEnv(prod).DATABASE_URL).toBe(prod.DATABASE_URL);
+  });
+
+  it.each(["DATABASE_URL", "ENCRYPTION_KEY", "CLERK_SECRET_KEY", "INNGEST_SIGNING_KEY"])("production without %s names it", (name) => {
+    const source: Record<string, string | undefined> = { ...prod, [name]: undefined };
+    expect(() => parseEnv(source)).toThrow(new RegExp(`${name}: required in production`));
+  });
+
+  it("names a malformed var", () => {
+    expect(() => parseEnv({ ...prod, ENCRYPTION_KEY: "short" })).toThrow(/ENCRYPTION_KEY: must be 64 hex/);
+    expect(() => parseEnv({ ...prod, DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
+  });
+
+  it("refuses test-only switches in production", () => {
+    expect(() => parseEnv({ ...prod, ALLOW_LOOPBACK_DELIVERY: "1" })).toThrow(/test-only/);
+    expect(() => parseEnv({ ...prod, DEMO_CRM_FAULTS: "1" })).toThrow(/test-only/);
+  });
+
+  it("development needs nothing and gets a local encryption key", () => {
+    const e = parseEnv({ NODE_ENV: "development" });
+    expect(e.ENCRYPTION_KEY).toMatch(/^[0-9a-f]{64}$/);
+    expect(e.APP_URL).toBe("http://localhost:3000");
+  });
+});
