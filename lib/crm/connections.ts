@@ -1,17 +1,39 @@
 import { db } from "@/lib/db";
+import type { CrmConnectionDto } from "@/lib/schedules/schemas";
 
 export const DEMO_CONNECTION_NAME = "Demo CRM";
 
 /** Every tenant gets a Demo CRM connection on first use, so a schedule can be created at once. */
 export async function ensureDemoConnection(ownerId: string) {
-  const existing = await db().crmConnection.findFirst({ where: { ownerId, provider: "DEMO" }, orderBy: { createdAt: "asc" } });
+  const where = { ownerId, provider: "DEMO" } as const;
+  const existing = await db().crmConnection.findFirst({ where, orderBy: { createdAt: "asc" } });
   if (existing) return existing;
-  return db().crmConnection.create({
-    data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
+  // First use often comes as parallel requests (page + API); a per-owner lock keeps it to one row.
+  return db().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`demo-connection:${ownerId}`}))`;
+    const raced = await tx.crmConnection.findFirst({ where, orderBy: { createdAt: "asc" } });
+    return (
+      raced ??
+      tx.crmConnection.create({
+        data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
+      })
+    );
   });
 }
 
 /** A connection of this tenant, or null (another tenant's id looks exactly like a missing one). */
 export function findConnection(ownerId: string, id: string) {
   return db().crmConnection.findFirst({ where: { id, ownerId } });
+}
+
+/** The tenant's connections for pickers and the API; creates the Demo CRM one on first use. */
+export async function listConnections(ownerId: string): Promise<CrmConnectionDto[]> {
+  await ensureDemoConnection(ownerId);
+  const rows = await db().crmConnection.findMany({ where: { ownerId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  return rows.map((c) => ({
+    id: c.id,
+    name: c.name,
+    provider: c.provider.toLowerCase() as Lowercase<typeof c.provider>,
+    status: c.status.toLowerCase() as Lowercase<typeof c.status>,
+  }));
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ruleSettingsSchema } from "@/lib/reviews/types";
-import { validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
+import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { frequencySchema, isValidTimeZone, validateCron } from "@/lib/schedules/time";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
@@ -14,12 +14,15 @@ export const MAX_RECIPIENTS = 50;
 const cronField = z.string().trim().superRefine((v, ctx) => {
   const problem = validateCron(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
-const timezoneField = z.string().refine(isValidTimeZone, { message: "Unknown IANA time zone" });
+}).meta({ description: "5-field cron (minute hour day-of-month month day-of-week) in the schedule's time zone", examples: ["0 6 * * 1"] });
+const timezoneField = z
+  .string()
+  .refine(isValidTimeZone, { message: "Unknown IANA time zone" })
+  .meta({ description: "IANA time zone", examples: ["America/New_York"] });
 const slackUrlField = z.string().superRefine((v, ctx) => {
   const problem = validateSlackWebhookUrl(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
-});
+}).meta({ description: "Slack incoming webhook, https://hooks.slack.com/services/...; stored encrypted, returned masked" });
 
 const scheduleFields = {
   name: z.string().trim().min(1, "Name is required").max(120, "Name must be at most 120 characters"),
@@ -28,7 +31,10 @@ const scheduleFields = {
   schedule: cronField.optional(),
   frequency: frequencySchema.optional(),
   timezone: timezoneField,
-  delivery_channels: z.array(z.enum(DELIVERY_CHANNELS)).max(2),
+  delivery_channels: z
+    .array(z.enum(DELIVERY_CHANNELS))
+    .max(2)
+    .refine((c) => new Set(c).size === c.length, "Each delivery channel at most once"),
   email_recipients: z.array(z.email("Invalid email address")).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients`),
   slack_webhook_url: slackUrlField.nullable().optional(),
   is_active: z.boolean(),
@@ -50,6 +56,15 @@ export function checkChannels(v: ChannelFields, ctx: z.RefinementCtx) {
   if (channels.includes("slack") && !v.slack_webhook_url)
     ctx.addIssue({ code: "custom", path: ["slack_webhook_url"], message: "A Slack webhook URL is required for Slack delivery" });
 }
+
+/** The same channel rules as a schema, for a PATCH merged over the stored schedule (400 on failure). */
+export const channelRulesSchema = z
+  .object({
+    delivery_channels: z.array(z.string()),
+    email_recipients: z.array(z.string()),
+    slack_webhook_url: z.string().nullable(),
+  })
+  .superRefine(checkChannels);
 
 export const createScheduleSchema = z
   .strictObject({
@@ -103,9 +118,12 @@ export const scheduleSchema = z.object({
   slack_webhook_url: z.string().nullable(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  /** effective rule settings: what was set, over the defaults */
   rules: z.record(z.string(), z.unknown()),
   last_run_at: z.string().nullable(),
+  /** null while inactive */
   next_run_at: z.string().nullable(),
+  /** the next 5 instants from now, ISO with the zone's offset; empty while inactive */
   next_runs: z.array(runPreviewSchema),
   last_run: lastRunSchema,
   created_at: z.string(),
@@ -120,12 +138,13 @@ export const previewQuerySchema = z
   .strictObject({
     schedule: cronField.optional(),
     every: frequencySchema.shape.every.optional(),
-    time: z.string().optional(),
+    time: frequencySchema.shape.time.optional(),
     day_of_week: z.coerce.number().int().min(0).max(6).optional(),
     timezone: timezoneField,
     count: z.coerce.number().int().min(1).max(20).default(5),
   })
-  .refine((q) => !!q.schedule !== !!q.every, { message: "Give schedule or every/time", path: ["schedule"] });
+  .refine((q) => !!q.schedule !== !!q.every, { message: "Give schedule or every/time", path: ["schedule"] })
+  .refine((q) => !q.every || q.time !== undefined, { message: "time (HH:MM) is required with every", path: ["time"] });
 
 export const previewSchema = z.object({
   schedule: z.string(),
@@ -134,3 +153,15 @@ export const previewSchema = z.object({
   fixed_time: z.boolean(),
   next_runs: z.array(runPreviewSchema),
 });
+export type PreviewDto = z.infer<typeof previewSchema>;
+export type PreviewQuery = z.infer<typeof previewQuerySchema>;
+
+/** GET /api/crm-connections: the tenant's CRM connections (a Demo CRM one always exists). */
+export const crmConnectionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  provider: z.enum(["demo", "hubspot", "salesforce"]),
+  status: z.enum(["active", "expired", "error"]),
+});
+export type CrmConnectionDto = z.infer<typeof crmConnectionSchema>;
+export const crmConnectionListSchema = z.object({ data: z.array(crmConnectionSchema) });

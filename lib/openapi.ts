@@ -1,0 +1,204 @@
+import { z } from "zod";
+import { analysisSchema } from "@/lib/runs/analysis-schemas";
+import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
+import {
+  createScheduleSchema,
+  crmConnectionListSchema,
+  previewQuerySchema,
+  previewSchema,
+  scheduleListSchema,
+  scheduleSchema,
+  updateScheduleSchema,
+} from "@/lib/schedules/schemas";
+
+// The OpenAPI 3.1 document of the public API, generated from the same zod schemas the route
+// handlers parse with. To document a route, add one entry to OPERATIONS; the standard error
+// responses (401, 400, 404, 413, 415, 500) follow from what the entry declares.
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+type Named = { name: string; schema: z.ZodType };
+const named = (name: string, schema: z.ZodType): Named => ({ name, schema });
+
+export type OperationSpec = {
+  method: Method;
+  /** OpenAPI template, e.g. /api/scheduled-reviews/{id}; {params} become required path parameters */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  description?: string;
+  /** "none" for public endpoints; default: Clerk session token as Bearer */
+  auth?: "bearer" | "none";
+  query?: z.ZodObject;
+  body?: Named;
+  responses: Record<number, { description: string; body?: Named }>;
+  /** error statuses beyond the ones implied by auth, body, query and path parameters */
+  errors?: number[];
+};
+
+/** Shape of every 4xx/5xx body (lib/http.ts errorResponse). */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string().describe("stable machine-readable code, e.g. validation_error, not_found, plan_required"),
+    message: z.string().describe("human-readable explanation"),
+    details: z
+      .union([
+        z.array(z.object({ path: z.string(), message: z.string(), code: z.string() })),
+        z.record(z.string(), z.unknown()),
+      ])
+      .optional()
+      .describe("validation_error: one entry per problem field; other codes: context such as run_id or retry_after_seconds"),
+  }),
+});
+
+// Routes without their own contract module: documented here.
+const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(["free", "team", "business"]) });
+const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]) });
+
+const ERRORS: Record<number, { code: string; description: string }> = {
+  400: { code: "validation_error", description: "Invalid input (validation_error, invalid_json, invalid_body); nothing was written" },
+  401: { code: "unauthorized", description: "Missing, expired or invalid Bearer token" },
+  402: { code: "plan_required", description: "Needs the Team plan or higher; nothing was written" },
+  404: { code: "not_found", description: "No such resource for this tenant (another tenant's id answers the same)" },
+  409: { code: "run_in_progress", description: "Conflicts with the resource's current state" },
+  413: { code: "payload_too_large", description: "Body larger than 64 KB" },
+  415: { code: "unsupported_media_type", description: "Body is not application/json" },
+  429: { code: "rate_limited", description: "Too many requests; retry after details.retry_after_seconds" },
+  500: { code: "internal_error", description: "Unexpected server error (logged)" },
+  503: { code: "executor_unreachable", description: "The background job executor could not be reached; nothing was queued" },
+};
+
+const schedule = named("ScheduledReview", scheduleSchema);
+const idPath = "/api/scheduled-reviews/{id}";
+
+export const OPERATIONS: OperationSpec[] = [
+  { method: "get", path: "/api/health", operationId: "getHealth", tag: "system", summary: "Liveness and database check", auth: "none",
+    responses: { 200: { description: "Healthy", body: named("Health", healthSchema) }, 503: { description: "Database unreachable", body: named("Health", healthSchema) } } },
+  { method: "get", path: "/api/me", operationId: "getMe", tag: "system", summary: "The tenant the token resolves to",
+    responses: { 200: { description: "The caller", body: named("Me", meSchema) } } },
+  { method: "get", path: "/api/openapi.json", operationId: "getOpenApi", tag: "system", summary: "This document", auth: "none",
+    responses: { 200: { description: "OpenAPI 3.1 document" } } },
+  ...(["get", "post", "put"] as const).map((method): OperationSpec => ({
+    method, path: "/api/inngest", operationId: `inngest${method[0]!.toUpperCase()}${method.slice(1)}`, tag: "internal", auth: "none",
+    summary: "Inngest serve endpoint (introspection, step execution, sync)",
+    description: "Called by the Inngest executor, not by API clients; requests are signed in production.",
+    responses: { 200: { description: "Inngest protocol response" } },
+  })),
+  { method: "get", path: "/api/crm-connections", operationId: "listCrmConnections", tag: "crm", summary: "The tenant's CRM connections",
+    description: "A Demo CRM connection is created on first use, so the list is never empty.",
+    responses: { 200: { description: "Connections", body: named("CrmConnectionList", crmConnectionListSchema) } } },
+  { method: "get", path: "/api/scheduled-reviews", operationId: "listScheduledReviews", tag: "schedules", summary: "The tenant's scheduled reviews",
+    responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
+  { method: "post", path: "/api/scheduled-reviews", operationId: "createScheduledReview", tag: "schedules", summary: "Create a scheduled review",
+    description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked.",
+    body: named("CreateScheduledReview", createScheduleSchema), errors: [402, 404],
+    responses: { 201: { description: "Created", body: schedule } } },
+  { method: "get", path: "/api/scheduled-reviews/preview", operationId: "previewSchedule", tag: "schedules", summary: "Next runs of a cron or preset in a time zone",
+    description: "Give `schedule`, or `every` + `time` (+ `day_of_week` for weekly). DST shifts are marked per run.",
+    query: previewQuerySchema, responses: { 200: { description: "Preview", body: named("SchedulePreview", previewSchema) } } },
+  { method: "get", path: idPath, operationId: "getScheduledReview", tag: "schedules", summary: "One scheduled review",
+    responses: { 200: { description: "The schedule", body: schedule } } },
+  { method: "patch", path: idPath, operationId: "updateScheduledReview", tag: "schedules", summary: "Update a scheduled review (partial)",
+    description: "Channel rules are checked on the merged result. A change of cron, timezone or is_active recomputes next_run_at. `slack_webhook_url: null` clears the webhook; `rules` replaces the stored rule settings. Activating needs the Team plan.",
+    body: named("UpdateScheduledReview", updateScheduleSchema), errors: [402],
+    responses: { 200: { description: "The updated schedule", body: schedule } } },
+  { method: "delete", path: idPath, operationId: "deleteScheduledReview", tag: "schedules", summary: "Delete a scheduled review and its run history",
+    description: "Deletes the schedule with its runs, deliveries and analyses in one transaction. Alerts are kept, detached from the schedule.",
+    responses: { 204: { description: "Deleted" } } },
+  { method: "post", path: `${idPath}/run-now`, operationId: "runScheduledReviewNow", tag: "runs", summary: "Queue a manual run now",
+    errors: [409, 429, 503], responses: { 202: { description: "Queued", body: named("RunNowResult", z.object({ run: runSchema })) } } },
+  { method: "get", path: `${idPath}/runs`, operationId: "listScheduleRuns", tag: "runs", summary: "A schedule's runs, newest first (cursor paging)",
+    query: runListQuerySchema, responses: { 200: { description: "A page of runs; pass next_cursor as cursor for the next", body: named("RunList", runListSchema) } } },
+  { method: "get", path: "/api/runs/{id}", operationId: "getRun", tag: "runs", summary: "One run with its deliveries",
+    responses: { 200: { description: "The run", body: named("Run", runSchema) } } },
+  { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
+    responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+];
+
+type JsonSchema = Record<string, unknown>;
+
+function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
+  // Requests document what clients may send (defaults make fields optional); responses what they get.
+  const json: JsonSchema = { ...z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) };
+  delete json.$schema; // the document's dialect (3.1 = 2020-12) already says it
+  return json;
+}
+
+const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+
+function impliedErrors(op: OperationSpec): number[] {
+  const statuses = new Set([500, ...(op.errors ?? [])]);
+  if (op.auth !== "none") statuses.add(401);
+  if (op.body || op.query) statuses.add(400);
+  if (op.body) [413, 415].forEach((s) => statuses.add(s));
+  if (pathParams(op.path).length) statuses.add(404);
+  return [...statuses].sort((a, b) => a - b);
+}
+
+export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPERATIONS) {
+  const schemas: Record<string, JsonSchema> = { Error: toJsonSchema(errorBodySchema, "output") };
+  const seen = new Map<string, z.ZodType>();
+  const ref = ({ name, schema }: Named, io: "input" | "output") => {
+    const prior = seen.get(name);
+    if (prior && prior !== schema) throw new Error(`OpenAPI: two different schemas named ${name}`);
+    seen.set(name, schema);
+    schemas[name] ??= toJsonSchema(schema, io);
+    return { $ref: `#/components/schemas/${name}` };
+  };
+  const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
+  const responses = Object.fromEntries(
+    Object.entries(ERRORS).map(([status, e]) => [`E${status}`, { description: `${e.description} (e.g. code ${e.code})`, content: errorContent }]),
+  );
+
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of operations) {
+    const query = op.query ? toJsonSchema(op.query, "input") : null;
+    const required = new Set((query?.required as string[] | undefined) ?? []);
+    const parameters = [
+      ...pathParams(op.path).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...Object.entries((query?.properties as Record<string, JsonSchema> | undefined) ?? {}).map(([name, schema]) => ({
+        name, in: "query", required: required.has(name), schema, ...(schema.description ? { description: schema.description } : {}),
+      })),
+    ];
+    const ok = Object.fromEntries(
+      Object.entries(op.responses).map(([status, r]) => [
+        status,
+        { description: r.description, ...(r.body ? { content: { "application/json": { schema: ref(r.body, "output") } } } : {}) },
+      ]),
+    );
+    const errors = Object.fromEntries(
+      impliedErrors(op).filter((s) => !(s in ok)).map((s) => {
+        if (!ERRORS[s]) throw new Error(`OpenAPI: no standard error response for ${s} (${op.operationId})`);
+        return [String(s), { $ref: `#/components/responses/E${s}` }];
+      }),
+    );
+    (paths[op.path] ??= {})[op.method] = {
+      operationId: op.operationId,
+      summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
+      tags: [op.tag],
+      security: op.auth === "none" ? [] : [{ bearerAuth: [] }],
+      ...(parameters.length ? { parameters } : {}),
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.body, "input") } } } } : {}),
+      responses: { ...ok, ...errors },
+    };
+  }
+
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Revwatch API",
+      version: "1.0.0",
+      description: "Scheduled CRM pipeline reviews. JSON is snake_case; errors are { error: { code, message, details? } }.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearerAuth: [] }],
+    tags: ["schedules", "runs", "crm", "system", "internal"].map((name) => ({ name })),
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Clerk session token" } },
+      schemas,
+      responses,
+    },
+  };
+}

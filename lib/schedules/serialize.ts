@@ -1,0 +1,51 @@
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { resolveRuleSettings } from "@/lib/reviews/types";
+import type { ScheduleDto } from "@/lib/schedules/schemas";
+import { describeCron, nextRuns } from "@/lib/schedules/time";
+
+/** What every schedule read loads: the connection's label and the latest run (for last_run). */
+export const scheduleInclude = {
+  crmConnection: { select: { id: true, name: true, provider: true } },
+  runs: {
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 1,
+    select: { id: true, status: true, completedAt: true, healthScore: true },
+  },
+} as const satisfies Prisma.ScheduledReviewInclude;
+
+export type ScheduleRow = Prisma.ScheduledReviewGetPayload<{ include: typeof scheduleInclude }>;
+
+export const NEXT_RUNS_PREVIEW = 5;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const lower = <T extends string>(v: T) => v.toLowerCase() as Lowercase<T>;
+
+/** The one place a schedule becomes public JSON. The webhook only ever leaves masked. */
+export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleDto {
+  const last = row.runs[0];
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    crm_connection_id: row.crmConnectionId,
+    crm_connection: { id: row.crmConnection.id, name: row.crmConnection.name, provider: lower(row.crmConnection.provider) },
+    schedule: row.cron,
+    schedule_description: describeCron(row.cron),
+    timezone: row.timezone,
+    delivery_channels: row.deliveryChannels.map(lower),
+    email_recipients: row.emailRecipients,
+    slack_webhook_url: row.slackWebhookMasked,
+    is_active: row.isActive,
+    catch_up_policy: lower(row.catchUpPolicy),
+    rules: { ...resolveRuleSettings(row.ruleSettings) },
+    last_run_at: iso(row.lastRunAt),
+    next_run_at: iso(row.nextRunAt),
+    // An inactive schedule has no upcoming runs; the form's preview endpoint shows "what if".
+    next_runs: row.isActive ? nextRuns(row.cron, row.timezone, now, NEXT_RUNS_PREVIEW) : [],
+    last_run: last
+      ? { id: last.id, status: lower(last.status), completed_at: iso(last.completedAt), health_score: last.healthScore }
+      : null,
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}

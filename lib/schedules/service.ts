@@ -1,0 +1,160 @@
+import { planAtLeast, type Tenant } from "@/lib/auth";
+import { findConnection } from "@/lib/crm/connections";
+import { encrypt, maskUrl } from "@/lib/crypto";
+import { db, Prisma } from "@/lib/db";
+import { ApiError, notFound } from "@/lib/http";
+import {
+  channelRulesSchema,
+  type CreateScheduleInput,
+  type PreviewDto,
+  type PreviewQuery,
+  type ScheduleDto,
+  type UpdateScheduleInput,
+} from "@/lib/schedules/schemas";
+import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
+import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
+
+// The scheduled-review resource. Every query is scoped by ownerId: another tenant's schedule or
+// connection is indistinguishable from a missing one (404). Validation happens before any write.
+
+const scheduleNotFound = () => notFound("Scheduled review");
+const upper = <T extends string>(v: T) => v.toUpperCase() as Uppercase<T>;
+
+function requirePlan(tenant: Tenant, action: string) {
+  if (!planAtLeast(tenant.plan, "team"))
+    throw new ApiError(402, "plan_required", `${action} needs the Team plan or higher (current plan: ${tenant.plan})`);
+}
+
+async function requireConnection(ownerId: string, id: string) {
+  if (!(await findConnection(ownerId, id))) throw notFound("CRM connection");
+}
+
+function cronOf(input: { schedule?: string; frequency?: Frequency }): string | undefined {
+  return input.schedule ?? (input.frequency ? frequencyToCron(input.frequency) : undefined);
+}
+
+/** Encrypted for the deliverer, masked for every reader; null clears both. */
+function webhookColumns(url: string | null) {
+  return { slackWebhookEncrypted: url ? encrypt(url) : null, slackWebhookMasked: url ? maskUrl(url) : null };
+}
+
+const toJson = (rules: object) => rules as Prisma.InputJsonObject;
+
+export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
+  const rows = await db().scheduledReview.findMany({
+    where: { ownerId },
+    include: scheduleInclude,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+  });
+  const now = new Date();
+  return rows.map((row) => serializeSchedule(row, now));
+}
+
+export async function getSchedule(ownerId: string, id: string): Promise<ScheduleDto> {
+  const row = await db().scheduledReview.findFirst({ where: { id, ownerId }, include: scheduleInclude });
+  if (!row) throw scheduleNotFound();
+  return serializeSchedule(row);
+}
+
+export async function createSchedule(tenant: Tenant, input: CreateScheduleInput): Promise<ScheduleDto> {
+  requirePlan(tenant, "Creating a scheduled review");
+  await requireConnection(tenant.ownerId, input.crm_connection_id);
+  const cron = cronOf(input);
+  if (!cron) throw new ApiError(400, "validation_error", "Give either schedule (5-field cron) or frequency");
+  const row = await db().scheduledReview.create({
+    data: {
+      ownerId: tenant.ownerId,
+      name: input.name,
+      description: input.description ?? null,
+      crmConnectionId: input.crm_connection_id,
+      cron,
+      timezone: input.timezone,
+      deliveryChannels: input.delivery_channels.map(upper),
+      emailRecipients: input.email_recipients,
+      ...webhookColumns(input.slack_webhook_url ?? null),
+      isActive: input.is_active,
+      nextRunAt: input.is_active ? nextRunAfter(cron, input.timezone, new Date()) : null,
+      catchUpPolicy: upper(input.catch_up_policy),
+      ruleSettings: toJson(input.rules),
+    },
+    include: scheduleInclude,
+  });
+  return serializeSchedule(row);
+}
+
+/**
+ * Partial update. The channel rules are re-checked on the merged result, and next_run_at is
+ * recomputed only when the cron, zone or activity really changes, so an unrelated edit never
+ * moves (or skips) a slot the dispatcher is about to pick up. `rules` replaces the stored settings.
+ */
+export async function updateSchedule(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto> {
+  const current = await db().scheduledReview.findFirst({ where: { id, ownerId: tenant.ownerId } });
+  if (!current) throw scheduleNotFound();
+
+  const isActive = input.is_active ?? current.isActive;
+  if (isActive && !current.isActive) requirePlan(tenant, "Activating a scheduled review");
+  if (input.crm_connection_id !== undefined && input.crm_connection_id !== current.crmConnectionId)
+    await requireConnection(tenant.ownerId, input.crm_connection_id);
+  channelRulesSchema.parse({
+    delivery_channels: input.delivery_channels ?? current.deliveryChannels.map((c) => c.toLowerCase()),
+    email_recipients: input.email_recipients ?? current.emailRecipients,
+    slack_webhook_url: input.slack_webhook_url === undefined ? current.slackWebhookMasked : input.slack_webhook_url,
+  });
+
+  const cron = cronOf(input) ?? current.cron;
+  const timezone = input.timezone ?? current.timezone;
+  const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
+  try {
+    const row = await db().scheduledReview.update({
+      where: { id, ownerId: tenant.ownerId },
+      data: {
+        name: input.name,
+        description: input.description,
+        crmConnectionId: input.crm_connection_id,
+        cron,
+        timezone,
+        deliveryChannels: input.delivery_channels?.map(upper),
+        emailRecipients: input.email_recipients,
+        ...(input.slack_webhook_url === undefined ? {} : webhookColumns(input.slack_webhook_url)),
+        isActive,
+        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null } : {}),
+        catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
+        ruleSettings: input.rules && toJson(input.rules),
+      },
+      include: scheduleInclude,
+    });
+    return serializeSchedule(row);
+  } catch (err) {
+    // Deleted between the read and the write.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw scheduleNotFound();
+    throw err;
+  }
+}
+
+/**
+ * Deleting a schedule deletes its history with it, in one transaction: runs and their deliveries
+ * (FK cascade) and the analyses/findings those runs produced (no FK to the schedule, so explicit).
+ * Alerts survive, detached (FK set null), so the alert log stays complete. A run still executing
+ * loses its row; the review function has to treat that as the end of the run.
+ */
+export async function deleteSchedule(ownerId: string, id: string): Promise<void> {
+  await db().$transaction(async (tx) => {
+    const found = await tx.scheduledReview.findFirst({ where: { id, ownerId }, select: { id: true } });
+    if (!found) throw scheduleNotFound();
+    await tx.analysis.deleteMany({ where: { ownerId, scheduledReviewId: id } });
+    await tx.scheduledReview.delete({ where: { id } });
+  });
+}
+
+/** The form's live preview: the next runs of a cron (or a preset) in a zone, from now. */
+export function previewSchedule(query: PreviewQuery): PreviewDto {
+  const cron =
+    query.schedule ?? frequencyToCron(frequencySchema.parse({ every: query.every, time: query.time, day_of_week: query.day_of_week }));
+  return {
+    schedule: cron,
+    schedule_description: describeCron(cron),
+    timezone: query.timezone,
+    fixed_time: isFixedTime(cron),
+    next_runs: nextRuns(cron, query.timezone, new Date(), query.count),
+  };
+}
