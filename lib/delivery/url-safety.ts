@@ -3,6 +3,9 @@
 // resolve to an internal address (or be re-pointed after it was saved).
 import { lookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
+import { parseUrl as parse, validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
+
+export { validateSlackWebhookUrl };
 
 export type DeliveryErrorCode =
   | "unsafe_destination"
@@ -103,32 +106,6 @@ const BLOCKED_HOSTNAMES = new Set(["localhost", "metadata", "metadata.google.int
 function isLocalHostname(host: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, "");
   return BLOCKED_HOSTNAMES.has(h) || h.endsWith(".localhost");
-}
-
-function parse(url: string): URL | string {
-  if (typeof url !== "string" || url.length === 0) return "URL is required";
-  if (url.length > 2048) return "URL is too long";
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return "URL must not contain whitespace or control characters";
-  try {
-    return new URL(url);
-  } catch {
-    return "URL is not valid";
-  }
-}
-
-/** Save-time check for a Slack incoming webhook. Returns null when acceptable, else a user-facing message. */
-export function validateSlackWebhookUrl(url: string): string | null {
-  const parsed = parse(url);
-  if (typeof parsed === "string") return parsed;
-  if (parsed.protocol !== "https:") return "Slack webhook URL must use https";
-  if (parsed.username || parsed.password) return "Slack webhook URL must not contain credentials";
-  if (parsed.hostname !== "hooks.slack.com") return "Slack webhook URL must be on hooks.slack.com";
-  if (parsed.port !== "") return "Slack webhook URL must not specify a port";
-  if (!/^\/services\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/.test(parsed.pathname)) {
-    return "Slack webhook URL must look like https://hooks.slack.com/services/T…/B…/…";
-  }
-  if (parsed.search || parsed.hash) return "Slack webhook URL must not have a query or fragment";
-  return null;
 }
 
 function shapeProblem(url: string, allowLoopback: boolean): { parsed: URL } | { problem: string } {

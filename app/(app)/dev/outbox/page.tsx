@@ -1,0 +1,69 @@
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { EmptyState } from "@/components/ui/card";
+import { currentTenant } from "@/lib/auth";
+import { runtimeNodeEnv } from "@/lib/dev-auth";
+import { listOutbox, type OutboxItem } from "@/lib/delivery/outbox";
+import { DeliveryStatusBadge, ViaLabel } from "./parts";
+
+export const metadata = { title: "Dev outbox · Revwatch" };
+
+function when(item: OutboxItem) {
+  return new Date(item.sentAt ?? item.createdAt).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+export default async function OutboxPage() {
+  // A development tool: production has real providers and no outbox.
+  if (runtimeNodeEnv() === "production") notFound();
+  const tenant = await currentTenant();
+  if (!tenant) redirect("/sign-in");
+  const items = await listOutbox(tenant.ownerId);
+
+  return (
+    <div className="space-y-4">
+      <div>
+        <h1 className="text-2xl font-semibold">Dev outbox</h1>
+        <p className="mt-1 text-sm text-slate-600">
+          Every review email and Slack message rendered for this workspace, newest first. Without RESEND_API_KEY emails
+          stop here instead of being sent.
+        </p>
+      </div>
+      {items.length === 0 ? (
+        <EmptyState title="No messages yet">Run a review with email or Slack delivery to see its messages here.</EmptyState>
+      ) : (
+        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+          <table className="w-full text-left text-sm">
+            <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
+              <tr>
+                <th className="px-3 py-2">Message</th>
+                <th className="px-3 py-2">Channel</th>
+                <th className="px-3 py-2">To</th>
+                <th className="px-3 py-2">Status</th>
+                <th className="px-3 py-2">When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((item) => (
+                <tr key={item.id} className="border-b border-slate-100 last:border-0" data-testid="outbox-row">
+                  <td className="px-3 py-2">
+                    <Link href={`/dev/outbox/${item.id}`} className="font-medium text-indigo-700 hover:underline">
+                      {item.title}
+                    </Link>
+                    <div className="text-xs text-slate-500">{item.scheduleName}</div>
+                  </td>
+                  <td className="px-3 py-2 capitalize">{item.channel}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{item.target}</td>
+                  <td className="px-3 py-2">
+                    <DeliveryStatusBadge status={item.status} />
+                    <ViaLabel via={item.via} />
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap text-slate-600">{when(item)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
