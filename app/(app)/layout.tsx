@@ -4,14 +4,12 @@ import { redirect } from "next/navigation";
 import { UserButton } from "@clerk/nextjs";
 import { currentTenant } from "@/lib/auth";
 import { clerkMode } from "@/lib/clerk-mode";
+import { devAuthAllowed } from "@/lib/dev-auth";
 import { executorStatus } from "@/lib/executor";
 
 const NAV = [
   ["/schedule", "Schedules"],
   ["/crm", "CRM"],
-  ["/monitoring", "Monitoring"],
-  ["/alerts", "Alerts"],
-  ["/monitors", "Monitors"],
 ] as const;
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -26,6 +24,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           {NAV.map(([href, label]) => (
             <Link key={href} href={href} className="text-sm text-slate-700 hover:text-indigo-700">{label}</Link>
           ))}
+          {devAuthAllowed() && (
+            <Link href="/dev/outbox" className="text-sm text-slate-700 hover:text-indigo-700">Outbox</Link>
+          )}
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="tenant">{tenant.orgId ? `org ${tenant.orgId}` : tenant.userId} · {tenant.plan}</span>
             {clerkMode() === "clerk" ? <UserButton /> : <a href="/sign-out" className="underline">Sign out</a>}

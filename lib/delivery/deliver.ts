@@ -76,6 +76,11 @@ async function planEmail(run: RunWithSchedule, row: Delivery, target: Target): P
   return { kind: "send", payload, send };
 }
 
+/** No RESEND_API_KEY outside production: the local default, where messages go to /dev/outbox. */
+function localOutbox(): boolean {
+  return !env().RESEND_API_KEY && runtimeNodeEnv() !== "production";
+}
+
 function isLoopbackHttp(url: string): boolean {
   try {
     const u = new URL(url);
@@ -106,10 +111,13 @@ async function planSlack(run: RunWithSchedule, row: Delivery, target: Target): P
   }
   const stored = slackPayloadSchema.safeParse(row.payload);
   const payload = stored.success ? stored.data : slackMessageFor(await buildSummary(run.id));
-  const send = async () => {
-    await postJson(url, payload, { allowLoopback }); // resolves and checks the address before connecting
-    return null; // incoming webhooks answer "ok" without a message id
-  };
+  // Local default (no provider keys, not production): Slack messages wait in the dev outbox too.
+  const send = localOutbox()
+    ? async () => `outbox:${row.id}`
+    : async () => {
+        await postJson(url, payload, { allowLoopback }); // resolves and checks the address before connecting
+        return null; // incoming webhooks answer "ok" without a message id
+      };
   return { kind: "send", payload: payload as Prisma.InputJsonObject, send };
 }
 

@@ -78,13 +78,17 @@ describe("/dev/outbox pages (built app)", () => {
     const run = await seed();
     const email = await deliverChannel(args(run.id));
     const posted = await deliverChannel(args(run.id, { channel: "SLACK" }));
+    // Local default: Slack waits in the outbox as well; nothing reached the webhook.
+    expect(await deliveryRow(posted.deliveryId)).toMatchObject({ status: "SENT", providerMessageId: `outbox:${posted.deliveryId}` });
+    expect(fakes.slack.messages).toHaveLength(0);
 
     const list = await api("GET", "/dev/outbox", member);
     expect(list.status).toBe(200);
     expect(list.body).toContain(SUBJECT);
     expect(list.body).toContain(`href="/dev/outbox/${email.deliveryId}"`);
+    expect(list.body).toContain(`href="/dev/outbox/${posted.deliveryId}"`);
     expect(list.body).toContain("kept in the outbox");
-    expect(list.body).toContain("posted to Slack");
+    expect(list.body).not.toContain("posted to Slack");
 
     const emailPage = await api("GET", `/dev/outbox/${email.deliveryId}`, member);
     expect(emailPage.status).toBe(200);
