@@ -1,12 +1,32 @@
+import { redirect } from "next/navigation";
+import { currentTenant } from "@/lib/auth";
+import { listSchedules } from "@/lib/schedules/service";
+import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
+import { ScheduleTable } from "@/components/schedules/schedule-table";
+
+export const metadata = { title: "Scheduled reviews · Revwatch" };
 
 export default async function SchedulePage() {
+  const tenant = await currentTenant();
+  if (!tenant) redirect("/sign-in");
+  const schedules = await listSchedules(tenant.ownerId);
   return (
     <div className="space-y-4">
-      <h1 className="text-2xl font-semibold">Scheduled reviews</h1>
-      <EmptyState title="No scheduled reviews yet">
-        Create a schedule to review your pipeline automatically.
-      </EmptyState>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold">Scheduled reviews</h1>
+        {schedules.length > 0 && <ButtonLink href="/schedule/new">New schedule</ButtonLink>}
+      </div>
+      {schedules.length === 0 ? (
+        <EmptyState title="No scheduled reviews yet">
+          <p>Create a schedule to review your pipeline automatically, e.g. every Monday at 06:00.</p>
+          <p className="mt-4">
+            <ButtonLink href="/schedule/new">Create your first schedule</ButtonLink>
+          </p>
+        </EmptyState>
+      ) : (
+        <ScheduleTable schedules={schedules} />
+      )}
     </div>
   );
 }

@@ -1,0 +1,53 @@
+import Link from "next/link";
+import { notFound, redirect } from "next/navigation";
+import { currentTenant } from "@/lib/auth";
+import { ApiError } from "@/lib/http";
+import { getSchedule } from "@/lib/schedules/service";
+import { Badge } from "@/components/ui/badge";
+import { ButtonLink } from "@/components/ui/button";
+import { DeleteScheduleButton } from "@/components/schedules/delete-button";
+import { ScheduleForm } from "@/components/schedules/schedule-form";
+import { ScheduleSummary } from "@/components/schedules/schedule-summary";
+import { ScheduleCharts } from "@/components/runs/schedule-charts";
+
+export const metadata = { title: "Schedule · Revwatch" };
+
+async function load(ownerId: string, id: string) {
+  try {
+    return await getSchedule(ownerId, id);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) notFound(); // another tenant's id looks missing too
+    throw err;
+  }
+}
+
+export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
+  const tenant = await currentTenant();
+  if (!tenant) redirect("/sign-in");
+  const schedule = await load(tenant.ownerId, (await params).id);
+  return (
+    <div className="space-y-6">
+      <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div className="flex min-w-0 flex-wrap items-center gap-2">
+          <h1 className="break-words text-2xl font-semibold">{schedule.name}</h1>
+          {schedule.is_active ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
+        </div>
+        <div className="flex flex-wrap gap-2">
+          <ButtonLink href={`/schedule/${schedule.id}/history`} variant="secondary">Run history</ButtonLink>
+          <DeleteScheduleButton id={schedule.id} name={schedule.name} />
+        </div>
+      </div>
+
+      <ScheduleSummary schedule={schedule} />
+
+      {/* Run health: health score and duration over the last 30 completed runs. */}
+      <ScheduleCharts scheduleId={schedule.id} />
+
+      <section aria-labelledby="edit-title" className="space-y-3">
+        <h2 id="edit-title" className="text-lg font-semibold">Edit schedule</h2>
+        <ScheduleForm schedule={schedule} key={schedule.updated_at} />
+      </section>
+    </div>
+  );
+}

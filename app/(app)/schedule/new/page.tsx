@@ -1,0 +1,23 @@
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { currentTenant, planAtLeast } from "@/lib/auth";
+import { ScheduleForm } from "@/components/schedules/schedule-form";
+
+export const metadata = { title: "New schedule · Revwatch" };
+
+export default async function NewSchedulePage() {
+  const tenant = await currentTenant();
+  if (!tenant) redirect("/sign-in");
+  return (
+    <div className="space-y-4">
+      <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>
+      <h1 className="text-2xl font-semibold">New schedule</h1>
+      {!planAtLeast(tenant.plan, "team") && (
+        <p className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900">
+          Your plan is {tenant.plan}: saving a schedule needs the Team plan or higher. You can still try schedules out with the preview.
+        </p>
+      )}
+      <ScheduleForm />
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+// Client-side access to the schedules API. Every response is parsed with the API's own zod
+// schema, so a contract drift fails loudly here instead of rendering half-filled screens.
+import { z } from "zod";
+import {
+  crmConnectionListSchema,
+  previewSchema,
+  scheduleSchema,
+  type createScheduleSchema,
+  type updateScheduleSchema,
+} from "@/lib/schedules/schemas";
+
+export type CreateBody = z.input<typeof createScheduleSchema>;
+export type PatchBody = z.input<typeof updateScheduleSchema>;
+export type FieldIssue = { path: string; message: string };
+
+export const scheduleKeys = {
+  all: ["schedules"] as const,
+  one: (id: string) => ["schedules", id] as const,
+  preview: (cron: string, timezone: string) => ["schedule-preview", cron, timezone] as const,
+  connections: ["crm-connections"] as const,
+};
+
+export const PLAN_REQUIRED_MESSAGE =
+  "Scheduled reviews need the Team plan or higher: your current plan can't create or activate schedules. Upgrade to continue.";
+
+const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional().catch(undefined),
+  }),
+});
+
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldIssue[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** What to tell the user about a failed request. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiRequestError && err.code === "plan_required") return PLAN_REQUIRED_MESSAGE;
+  if (err instanceof Error) return err.message;
+  return "Something went wrong";
+}
+
+export async function request<S extends z.ZodType>(url: string, init: RequestInit, schema: S | null): Promise<z.infer<S>> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, headers: { accept: "application/json", ...init.headers } });
+  } catch (err) {
+    if (init.signal?.aborted) throw err; // a superseded preview: TanStack Query expects the abort
+    throw new ApiRequestError(0, "network_error", "Can't reach Revwatch. Check your connection and try again.");
+  }
+  if (!res.ok) {
+    const body = errorBodySchema.safeParse(await res.json().catch(() => null));
+    if (body.success) {
+      const { code, message, details } = body.data.error;
+      throw new ApiRequestError(res.status, code, message, details ?? []);
+    }
+    throw new ApiRequestError(res.status, "http_error", `The server answered ${res.status}`);
+  }
+  if (!schema || res.status === 204) return undefined as z.infer<S>;
+  return schema.parse(await res.json());
+}
+
+const sendJson = (method: string, body: unknown): RequestInit => ({
+  method,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
+
+export const fetchConnections = () =>
+  request("/api/crm-connections", {}, crmConnectionListSchema).then((r) => r.data);
+
+export function fetchPreview(schedule: string, timezone: string, signal?: AbortSignal) {
+  const qs = new URLSearchParams({ schedule, timezone, count: "5" });
+  return request(`/api/scheduled-reviews/preview?${qs}`, { signal }, previewSchema);
+}
+
+export const createSchedule = (body: CreateBody) => request("/api/scheduled-reviews", sendJson("POST", body), scheduleSchema);
+
+export const updateSchedule = (id: string, body: PatchBody) =>
+  request(`/api/scheduled-reviews/${encodeURIComponent(id)}`, sendJson("PATCH", body), scheduleSchema);
+
+export const deleteSchedule = (id: string) =>
+  request(`/api/scheduled-reviews/${encodeURIComponent(id)}`, { method: "DELETE" }, null);
