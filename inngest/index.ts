@@ -1,4 +1,6 @@
 import type { InngestFunction } from "inngest";
+import { dispatchDueReviews } from "./functions/dispatch-due-reviews";
+import { runReview } from "./functions/run-review";
 
 // Every function the serve endpoint registers. One function per file in ./functions.
-export const functions: InngestFunction.Any[] = [];
+export const functions: InngestFunction.Any[] = [dispatchDueReviews, runReview];

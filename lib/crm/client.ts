@@ -1,0 +1,47 @@
+import type { CrmConnection } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+import { createDemoClient, parseDemoInstanceUrl, type DemoFault } from "./demo";
+import { CrmError, type CrmClient } from "./types";
+
+// The connector factory: one CrmClient per connection, whatever the provider.
+
+export type ConnectionRef = Pick<CrmConnection, "id" | "provider" | "instanceUrl" | "status">;
+
+const PROVIDER_NAMES = { HUBSPOT: "HubSpot", SALESFORCE: "Salesforce", DEMO: "Demo CRM" } as const;
+
+export function crmClientFor(connection: ConnectionRef): CrmClient {
+  const name = PROVIDER_NAMES[connection.provider];
+  if (connection.status === "EXPIRED") {
+    throw new CrmError("crm_auth_expired", `The ${name} connection has expired; reconnect it on the CRM page`);
+  }
+  if (connection.provider === "DEMO") return demoClient(connection);
+  throw new CrmError("crm_unavailable", `The ${name} connector is not available yet; use the Demo CRM connection`, {
+    retryable: false,
+  });
+}
+
+// Page fetches already made per faulty demo connection in this process. A fault "kind@N" counts
+// calls over the connection's life, like a flaky server, so "server_error@1" fails only the first
+// attempt and the retry (a new client, in a new step execution) succeeds.
+const callsMade = new Map<string, number>();
+
+function demoClient(connection: ConnectionRef): CrmClient {
+  const { faults, ...opts } = parseDemoInstanceUrl(connection.instanceUrl);
+  // Faults are a test facility, honoured only where the environment allows them (never in production).
+  if (!faults || !env().DEMO_CRM_FAULTS) return createDemoClient(opts);
+  const key = `${connection.id}\u0000${connection.instanceUrl ?? ""}`;
+  return {
+    async fetchOpenDeals(fetchOpts) {
+      const made = callsMade.get(key) ?? 0;
+      const pending: DemoFault[] = faults.flatMap((f) =>
+        f.onCall === undefined ? [f] : f.onCall > made ? [{ ...f, onCall: f.onCall - made }] : [],
+      );
+      const client = createDemoClient({ ...opts, faults: pending });
+      try {
+        return await client.fetchOpenDeals(fetchOpts);
+      } finally {
+        callsMade.set(key, made + client.callCount);
+      }
+    },
+  };
+}

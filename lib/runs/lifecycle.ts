@@ -1,0 +1,165 @@
+import { NonRetriableError } from "inngest";
+import { db } from "@/lib/db";
+import type { DeliveryChannel } from "@/lib/generated/prisma/client";
+
+// State changes of one ReviewRun as the run-review function moves it along:
+// QUEUED -> RUNNING -> COMPLETED, or -> FAILED (onFailure, or run-now when Inngest is unreachable).
+
+/** The run's row is gone (its schedule was deleted mid-run): nothing left to do, never retried. */
+export class RunGoneError extends NonRetriableError {
+  readonly code = "run_deleted";
+  constructor(runId: string) {
+    super(`Run ${runId} no longer exists (its schedule was deleted)`);
+  }
+}
+
+const ACTIVE = ["QUEUED", "RUNNING"] as const;
+const MAX_ERROR_MESSAGE = 2000;
+
+export type RunStart =
+  | { proceed: true; runId: string; scheduleId: string; ownerId: string; channels: DeliveryChannel[] }
+  | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" };
+
+/**
+ * First step of a review. The same Inngest run (a step retry) keeps startedAt; a new Inngest run
+ * for the same event (a replay from the dashboard) restarts the SAME row: new startedAt, previous
+ * error cleared, its run id stored for the dashboard link.
+ */
+export async function markRunning(args: { runId: string; inngestRunId: string; eventId?: string; attempt: number; now?: Date }): Promise<RunStart> {
+  const { runId, inngestRunId, attempt, now = new Date() } = args;
+  const run = await db().reviewRun.findUnique({
+    where: { id: runId },
+    select: { status: true, inngestRunId: true, startedAt: true, retryCount: true, scheduledReviewId: true, ownerId: true, scheduledReview: { select: { deliveryChannels: true } } },
+  });
+  if (!run) return { proceed: false, runId, reason: "gone" };
+  if (run.status === "SKIPPED") return { proceed: false, runId, reason: "skipped" };
+  const sameRun = run.inngestRunId === inngestRunId;
+  if (sameRun && run.status === "COMPLETED") return { proceed: false, runId, reason: "already_completed" };
+
+  const { count } = await db().reviewRun.updateMany({
+    where: { id: runId },
+    data: {
+      status: "RUNNING",
+      inngestRunId,
+      ...(args.eventId ? { inngestEventId: args.eventId } : {}),
+      retryCount: sameRun ? Math.max(run.retryCount, attempt) : attempt,
+      ...(sameRun && run.startedAt ? {} : { startedAt: now }),
+      ...(sameRun ? {} : { completedAt: null, durationMs: null, errorCode: null, errorMessage: null }),
+    },
+  });
+  if (count === 0) return { proceed: false, runId, reason: "gone" };
+  return { proceed: true, runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, channels: run.scheduledReview.deliveryChannels };
+}
+
+/** retry_count is the highest attempt any step of the run needed (0 = no retry). */
+export async function noteAttempt(runId: string, attempt: number): Promise<void> {
+  if (attempt <= 0) return;
+  await db().reviewRun.updateMany({ where: { id: runId, retryCount: { lt: attempt } }, data: { retryCount: attempt } });
+}
+
+export type RunMetrics = { analysisId: string; dealsAnalyzed: number; healthScore: number; issuesFound: number; highRiskDeals: number };
+
+export async function recordMetrics(args: { runId: string; metrics: RunMetrics; attempt?: number }): Promise<RunMetrics> {
+  const { runId, metrics } = args;
+  await noteAttempt(runId, args.attempt ?? 0);
+  const { count } = await db().reviewRun.updateMany({
+    where: { id: runId },
+    data: {
+      analysisId: metrics.analysisId,
+      dealsAnalyzed: metrics.dealsAnalyzed,
+      healthScore: metrics.healthScore,
+      issuesFound: metrics.issuesFound,
+      highRiskDeals: metrics.highRiskDeals,
+    },
+  });
+  if (count === 0) throw new RunGoneError(runId);
+  return metrics;
+}
+
+export type CompletedRun = { runId: string; scheduleId: string; ownerId: string; healthScore: number | null; durationMs: number };
+
+export async function completeRun(args: { runId: string; attempt?: number; now?: Date }): Promise<CompletedRun> {
+  const { runId, now = new Date() } = args;
+  await noteAttempt(runId, args.attempt ?? 0);
+  const run = await db().reviewRun.findUnique({
+    where: { id: runId },
+    select: { startedAt: true, queuedAt: true, scheduledReviewId: true, ownerId: true, healthScore: true },
+  });
+  if (!run) throw new RunGoneError(runId);
+  const durationMs = Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime());
+  await db().$transaction([
+    db().reviewRun.update({
+      where: { id: runId },
+      data: { status: "COMPLETED", completedAt: now, durationMs, errorCode: null, errorMessage: null },
+    }),
+    db().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } }),
+  ]);
+  return { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, healthScore: run.healthScore, durationMs };
+}
+
+export type FailedRun = { runId: string; scheduleId: string; ownerId: string; errorCode: string; errorMessage: string };
+
+/**
+ * Fails a run that is still queued or running; null when there is nothing to fail (row gone, or
+ * already finished: a failure after "complete" must not turn a completed run into a failed one).
+ */
+export async function failRun(args: { runId: string; errorCode: string; errorMessage: string; now?: Date }): Promise<FailedRun | null> {
+  const { runId, errorCode, now = new Date() } = args;
+  const errorMessage = (args.errorMessage || "The run failed").slice(0, MAX_ERROR_MESSAGE);
+  const run = await db().reviewRun.findUnique({
+    where: { id: runId },
+    select: { status: true, startedAt: true, queuedAt: true, scheduledReviewId: true, ownerId: true },
+  });
+  if (!run || !(ACTIVE as readonly string[]).includes(run.status)) return null;
+  const { count } = await db().reviewRun.updateMany({
+    where: { id: runId, status: { in: [...ACTIVE] } },
+    data: {
+      status: "FAILED",
+      errorCode,
+      errorMessage,
+      completedAt: now,
+      durationMs: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()),
+    },
+  });
+  return count ? { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, errorCode, errorMessage } : null;
+}
+
+const CODE = /^[a-z][a-z0-9_]{2,63}$/;
+
+/**
+ * The error code an error carries: `code` on it or down its `cause` chain. Lower-snake codes only,
+ * so system codes such as ECONNREFUSED or Prisma's P2002 read as "internal".
+ */
+export function errorCodeOf(err: unknown): string {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && typeof e === "object" && e !== null; depth++) {
+    const code: unknown = Reflect.get(e, "code");
+    if (typeof code === "string" && CODE.test(code)) return code;
+    e = Reflect.get(e, "cause");
+  }
+  return "internal";
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Records why a step attempt failed while the run keeps RUNNING (the UI can show why it retries).
+ * onFailure needs it too: Inngest hands onFailure the final StepError, whose serialised form keeps
+ * neither the thrown error's `code` nor its cause's, so the code is taken from here.
+ */
+export async function recordStepError(runId: string, err: unknown): Promise<void> {
+  await db().reviewRun.updateMany({
+    where: { id: runId, status: "RUNNING" },
+    data: { errorCode: errorCodeOf(err), errorMessage: messageOf(err).slice(0, MAX_ERROR_MESSAGE) },
+  });
+}
+
+/** onFailure: fail the run with the error's code, else the code its last failed attempt recorded. */
+export async function failRunFromError(args: { runId: string; error: unknown; now?: Date }): Promise<FailedRun | null> {
+  let errorCode = errorCodeOf(args.error);
+  if (errorCode === "internal") {
+    const run = await db().reviewRun.findUnique({ where: { id: args.runId }, select: { errorCode: true } });
+    errorCode = run?.errorCode ?? "internal";
+  }
+  return failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now });
+}

@@ -1,0 +1,210 @@
+// The Inngest functions' own flow, with @inngest/test and the lib/ functions they call mocked:
+// whole runs, single steps and the failure paths (onFailure included). No database, no server.
+import { InngestTestEngine } from "@inngest/test";
+import { NonRetriableError } from "inngest";
+import { beforeEach, describe, expect, test, vi } from "vitest";
+
+vi.mock("@/lib/runs/lifecycle", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/runs/lifecycle")>()),
+  markRunning: vi.fn(),
+  recordMetrics: vi.fn(),
+  completeRun: vi.fn(),
+  failRunFromError: vi.fn(),
+}));
+vi.mock("@/lib/reviews/execute", () => ({ analyseRun: vi.fn() }));
+vi.mock("@/lib/delivery/deliver", () => ({ deliverChannel: vi.fn() }));
+vi.mock("@/lib/scheduler/dispatch", () => ({ dispatchDue: vi.fn() }));
+vi.mock("@/lib/scheduler/ticks", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/scheduler/ticks")>()),
+  openTick: vi.fn(),
+  closeTick: vi.fn(),
+}));
+
+const { runReview } = await import("@/inngest/functions/run-review");
+const { dispatchDueReviews } = await import("@/inngest/functions/dispatch-due-reviews");
+const lifecycle = vi.mocked(await import("@/lib/runs/lifecycle"));
+const { analyseRun } = vi.mocked(await import("@/lib/reviews/execute"));
+const { deliverChannel } = vi.mocked(await import("@/lib/delivery/deliver"));
+const { dispatchDue } = vi.mocked(await import("@/lib/scheduler/dispatch"));
+const ticks = vi.mocked(await import("@/lib/scheduler/ticks"));
+
+const requested = { id: "run_1", name: "review/run.requested", data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1" } } as const;
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const metrics = { analysisId: "an_1", dealsAnalyzed: 120, healthScore: 71, issuesFound: 40, highRiskDeals: 6 };
+
+/** @inngest/test 1.0.0 cannot select onFailure (it passes v3's isFailureHandler; v4 reads handlerKind). */
+type CreateExecution = (opts: { partialOptions: Record<string, unknown> }) => unknown;
+function asFailureHandler<T extends object>(fn: T): T {
+  return new Proxy(fn, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (prop === "createExecution" && typeof value === "function") {
+        const create = value.bind(target) as CreateExecution;
+        return (opts: { partialOptions: Record<string, unknown> }) =>
+          create({ ...opts, partialOptions: { ...opts.partialOptions, handlerKind: "failure" } });
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+beforeEach(() => {
+  vi.resetAllMocks();
+  lifecycle.markRunning.mockImplementation(async ({ runId }) => ({ proceed: true, runId, scheduleId: "sch_1", ownerId: "org_1", channels: ["EMAIL"] }));
+  analyseRun.mockResolvedValue(metrics);
+  lifecycle.recordMetrics.mockImplementation(async ({ metrics: m }) => m);
+  deliverChannel.mockResolvedValue({ status: "sent", deliveryId: "del_1" });
+  lifecycle.completeRun.mockResolvedValue({ runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", healthScore: 71, durationMs: 1234 });
+});
+
+// step.sendEvent would really send: mock those steps by id. A fresh engine per test, because the
+// engine caches step results by step id across executions.
+const sent = (...ids: string[]) => ids.map((id) => ({ id, handler: () => ({ ids: [id] }) }));
+const reviewEngine = () => new InngestTestEngine({ function: runReview, events: [requested], steps: sent("send-completed-event") });
+
+describe("run-review", () => {
+  test("a whole run: every step in order, metrics recorded, delivery per channel, completed event", async () => {
+    const { result, error, ctx } = await reviewEngine().execute();
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ runId: "run_1", status: "completed", healthScore: 71, durationMs: 1234, deliveries: { email: "sent" } });
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-running", "analyse", "record-metrics", "deliver-email", "complete"]);
+    expect(lifecycle.markRunning).toHaveBeenCalledWith({ runId: "run_1", inngestRunId: expect.stringMatching(ULID), eventId: "run_1", attempt: 0 });
+    expect(lifecycle.recordMetrics).toHaveBeenCalledWith({ runId: "run_1", metrics, attempt: 0 });
+    expect(deliverChannel).toHaveBeenCalledWith({ runId: "run_1", channel: "EMAIL", inngestRunId: expect.stringMatching(ULID), attempt: 0, maxAttempts: 4 });
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("send-completed-event", expect.objectContaining({
+      name: "review/run.completed",
+      data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", healthScore: 71 },
+    }));
+  });
+
+  test("no configured channel: no delivery step", async () => {
+    lifecycle.markRunning.mockResolvedValue({ proceed: true, runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", channels: [] });
+    const { ctx, result } = await reviewEngine().execute();
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-running", "analyse", "record-metrics", "complete"]);
+    expect(result).toMatchObject({ status: "completed", deliveries: {} });
+    expect(deliverChannel).not.toHaveBeenCalled();
+  });
+
+  test("a single step: analyse returns only ids and counts", async () => {
+    const { result } = await reviewEngine().executeStep("analyse");
+    expect(result).toEqual(metrics);
+    expect(analyseRun).toHaveBeenCalledWith({ runId: "run_1", attempt: 0 });
+    expect(lifecycle.recordMetrics).not.toHaveBeenCalled();
+  });
+
+  test("an already completed run of the same Inngest run short-circuits after mark-running", async () => {
+    lifecycle.markRunning.mockResolvedValue({ proceed: false, runId: "run_1", reason: "already_completed" });
+    const { result, ctx } = await reviewEngine().execute();
+    expect(result).toEqual({ proceed: false, runId: "run_1", reason: "already_completed" });
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-running"]);
+    expect(analyseRun).not.toHaveBeenCalled();
+  });
+
+  test("failure path: a non-retriable analyse error fails the run and stops before record-metrics", async () => {
+    analyseRun.mockRejectedValue(Object.assign(new NonRetriableError("HubSpot token expired"), { code: "crm_auth_expired" }));
+    const { error, ctx } = await reviewEngine().execute();
+    expect(error).toMatchObject({ message: "HubSpot token expired" });
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-running", "analyse"]);
+    expect(lifecycle.recordMetrics).not.toHaveBeenCalled();
+    expect(lifecycle.completeRun).not.toHaveBeenCalled();
+  });
+
+  const failureEvent = (error: Record<string, unknown>) => ({
+    name: "inngest/function.failed",
+    data: { function_id: "revwatch-run-review", run_id: "01JFAILED", error, event: requested },
+  });
+
+  test("onFailure marks the run failed from the final error and sends review/run.failed", async () => {
+    const failed = { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", errorCode: "crm_auth_expired", errorMessage: "HubSpot token expired" };
+    lifecycle.failRunFromError.mockResolvedValue(failed);
+    const error = { name: "NonRetriableError", message: "HubSpot token expired", stack: "", code: "crm_auth_expired" };
+    const t = new InngestTestEngine({ function: asFailureHandler(runReview), events: [failureEvent(error)], steps: sent("send-failed-event") });
+    const { result, error: runError, ctx } = await t.execute();
+    expect(runError).toBeUndefined();
+    expect(result).toEqual({ runId: "run_1", failed: true });
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-failed"]);
+    const [[args]] = lifecycle.failRunFromError.mock.calls;
+    expect(args.runId).toBe("run_1");
+    expect(args.error).toBeInstanceOf(Error);
+    expect(lifecycle.errorCodeOf(args.error)).toBe("crm_auth_expired");
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("send-failed-event", expect.objectContaining({ name: "review/run.failed", data: failed }));
+  });
+
+  test("onFailure for a run that is gone or already finished sends nothing", async () => {
+    lifecycle.failRunFromError.mockResolvedValue(null);
+    const error = { name: "Error", message: "connection reset", stack: "" };
+    const t = new InngestTestEngine({ function: asFailureHandler(runReview), events: [failureEvent(error)] });
+    const { result, ctx } = await t.execute();
+    expect(result).toEqual({ runId: "run_1", failed: false });
+    expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+  });
+});
+
+test("errorCodeOf: the first lower-snake code down the cause chain, else internal", () => {
+  const crm = Object.assign(new Error("429"), { code: "crm_rate_limited" });
+  expect(lifecycle.errorCodeOf(new Error("wrapped", { cause: crm }))).toBe("crm_rate_limited");
+  expect(lifecycle.errorCodeOf(Object.assign(new Error("refused"), { code: "ECONNREFUSED" }))).toBe("internal");
+  expect(lifecycle.errorCodeOf(Object.assign(new Error("unique"), { code: "P2002" }))).toBe("internal");
+  expect(lifecycle.errorCodeOf("a string")).toBe("internal");
+});
+
+describe("dispatch-due-reviews", () => {
+  const startedAt = "2026-03-09T10:00:00.000Z";
+  const counts = { due: 3, dispatched: 2, skipped: 1, missed: 0, failed: 0 };
+  const details = { overlap: 1, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] };
+  const run = (i: number) => ({ runId: `run_${i}`, scheduleId: `sch_${i}`, ownerId: `org_${i % 2}` });
+  const engine = () =>
+    new InngestTestEngine({
+      function: dispatchDueReviews,
+      events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
+      steps: sent("fan-out-0", "fan-out-1", "fan-out-2"),
+    });
+
+  beforeEach(() => {
+    ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt });
+    dispatchDue.mockResolvedValue({ ...counts, runs: [run(1), run(2)], details });
+    ticks.closeTick.mockResolvedValue({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS" });
+  });
+
+  test("a whole tick: open, dispatch at the tick's instant, fan out with event id = run id, close with counts", async () => {
+    const { result, error, ctx } = await engine().execute();
+    expect(error).toBeUndefined();
+    expect(result).toEqual({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS", ...counts });
+    expect(dispatchDue).toHaveBeenCalledWith({ now: new Date(startedAt), recoverSince: undefined });
+    expect(ctx.step.sendEvent).toHaveBeenCalledTimes(1);
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("fan-out-0", [
+      expect.objectContaining({ id: "run_1", name: "review/run.requested", data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1" } }),
+      expect.objectContaining({ id: "run_2", name: "review/run.requested", data: { runId: "run_2", scheduleId: "sch_2", ownerId: "org_0" } }),
+    ]);
+    expect(ticks.closeTick).toHaveBeenCalledWith({ tickId: "tick_1", counts, details });
+  });
+
+  test("fan-out is batched; nothing due sends nothing", async () => {
+    dispatchDue.mockResolvedValueOnce({ ...counts, runs: Array.from({ length: 450 }, (_, i) => run(i)), details });
+    const big = await engine().execute();
+    expect(big.ctx.step.sendEvent.mock.calls.map(([id, events]) => [id, Array.isArray(events) ? events.length : 1])).toEqual([
+      ["fan-out-0", 200], ["fan-out-1", 200], ["fan-out-2", 50],
+    ]);
+    dispatchDue.mockResolvedValueOnce({ due: 0, dispatched: 0, skipped: 0, missed: 0, failed: 0, runs: [], details });
+    const idle = await engine().execute();
+    expect(idle.ctx.step.sendEvent).not.toHaveBeenCalled();
+    expect(idle.result).toMatchObject({ due: 0, dispatched: 0 });
+  });
+
+  test("a single step: dispatch-due", async () => {
+    const { result } = await engine().executeStep("dispatch-due");
+    expect(result).toEqual({ ...counts, runs: [run(1), run(2)], details });
+    expect(ticks.closeTick).not.toHaveBeenCalled();
+  });
+
+  test("failure path: a failing dispatch fails the function and fans nothing out", async () => {
+    // Retries are not modelled here: a non-retriable error is final at once, like the last attempt.
+    dispatchDue.mockRejectedValue(new NonRetriableError("database is down"));
+    const { error, ctx } = await engine().execute();
+    expect(error).toMatchObject({ message: "database is down" });
+    expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+    // @inngest/test stops at the failed step; closing the tick as FAILURE is covered with the
+    // executor double in tests/integration/dispatch.test.ts.
+    expect(ticks.closeTick).not.toHaveBeenCalled();
+  });
+});

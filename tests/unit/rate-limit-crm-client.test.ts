@@ -1,0 +1,60 @@
+// The run-now token bucket, and the connector factory's rules for Demo faults and unbuilt CRMs.
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { crmClientFor, type ConnectionRef } from "@/lib/crm/client";
+import { CrmError } from "@/lib/crm/types";
+import { resetEnvCache } from "@/lib/env";
+import { resetRateLimits, takeToken } from "@/lib/rate-limit";
+
+describe("takeToken", () => {
+  afterEach(resetRateLimits);
+  const limit = { limit: 3, windowMs: 60_000 };
+
+  test("allows the limit, then refuses with the wait until one token is back", () => {
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) expect(takeToken("run-now", "org_a", limit, t0).allowed).toBe(true);
+    expect(takeToken("run-now", "org_a", limit, t0)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 20_000 });
+    expect(takeToken("run-now", "org_a", limit, t0 + 20_000).allowed).toBe(true);
+  });
+
+  test("buckets are per name and per key", () => {
+    for (let i = 0; i < 3; i++) takeToken("run-now", "org_a", limit, 0);
+    expect(takeToken("run-now", "org_b", limit, 0).allowed).toBe(true);
+    expect(takeToken("test-alert", "org_a", limit, 0).allowed).toBe(true);
+  });
+});
+
+describe("crmClientFor", () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    resetEnvCache();
+  });
+  const demo = (instanceUrl: string, id = "conn_1"): ConnectionRef => ({ id, provider: "DEMO", instanceUrl, status: "ACTIVE" });
+  const withFaults = (on: boolean) => {
+    vi.stubEnv("DEMO_CRM_FAULTS", on ? "1" : "0");
+    resetEnvCache();
+  };
+
+  test("Demo faults are ignored unless DEMO_CRM_FAULTS is on", async () => {
+    withFaults(false);
+    await expect(crmClientFor(demo("demo://?size=5&fail=auth_expired")).fetchOpenDeals()).resolves.toHaveLength(5);
+  });
+
+  test("a fault kind@N counts calls over the connection's life, so a retry with a new client succeeds", async () => {
+    withFaults(true);
+    const conn = demo("demo://?size=5&fail=server_error@1", "conn_flaky");
+    await expect(crmClientFor(conn).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_unavailable", retryable: true });
+    await expect(crmClientFor(conn).fetchOpenDeals()).resolves.toHaveLength(5);
+  });
+
+  test("HubSpot and Salesforce are not built yet: a clear, non-retryable error, never fake data", () => {
+    for (const provider of ["HUBSPOT", "SALESFORCE"] as const) {
+      const call = () => crmClientFor({ id: "c", provider, instanceUrl: null, status: "ACTIVE" });
+      expect(call).toThrow(CrmError);
+      expect(call).toThrow(/not available yet/);
+    }
+  });
+
+  test("an expired connection fails as crm_auth_expired", () => {
+    expect(() => crmClientFor({ ...demo("demo://"), status: "EXPIRED" })).toThrow(expect.objectContaining({ code: "crm_auth_expired", retryable: false }));
+  });
+});
