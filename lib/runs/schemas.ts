@@ -50,3 +50,20 @@ export const runListQuerySchema = z.strictObject({
 });
 
 export const runListSchema = z.object({ data: z.array(runSchema), next_cursor: z.string().nullable() });
+
+/** One point of the schedule charts: a completed run's health score and duration. */
+export const healthPointSchema = z.object({
+  run_id: z.string(),
+  at: z.string(),
+  health_score: z.number().nullable(),
+  duration_ms: z.number().nullable(),
+});
+export type HealthPoint = z.infer<typeof healthPointSchema>;
+
+/** Pure, so the server (first render) and the browser (refreshes) derive the same series. */
+export function toHealthPoints(runs: readonly RunDto[]): HealthPoint[] {
+  return runs
+    .filter((r) => r.status === "completed")
+    .map((r) => ({ run_id: r.id, at: r.completed_at ?? r.scheduled_for, health_score: r.health_score, duration_ms: r.duration_ms }))
+    .reverse();
+}

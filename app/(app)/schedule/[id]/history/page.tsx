@@ -1,0 +1,36 @@
+import Link from "next/link";
+import type { RunStatusFilter } from "@/components/runs/api";
+import { RunHistory } from "@/components/runs/run-history";
+import { ScheduleCharts } from "@/components/runs/schedule-charts";
+import { orNotFound, pageOwnerId } from "@/components/runs/server";
+import { healthSeries, listRuns } from "@/lib/runs/queries";
+import { RUN_STATUSES } from "@/lib/schedules/schemas";
+import { getSchedule } from "@/lib/schedules/service";
+
+export const metadata = { title: "Run history · Revwatch" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function HistoryPage({ params, searchParams }: Props) {
+  const [ownerId, { id }, query] = await Promise.all([pageOwnerId(), params, searchParams]);
+  // An unknown ?status= shows every run rather than an error page.
+  const status: RunStatusFilter = RUN_STATUSES.find((s) => s === query.status) ?? "";
+  const schedule = await orNotFound(getSchedule(ownerId, id));
+  const [page, series] = await Promise.all([
+    listRuns(ownerId, id, { status: status || undefined, limit: 20 }),
+    healthSeries(ownerId, id, 30),
+  ]);
+  return (
+    <div className="space-y-6">
+      <Link href={`/schedule/${id}`} className="text-sm text-indigo-700 hover:underline">← {schedule.name}</Link>
+      <div>
+        <h1 className="break-words text-2xl font-semibold">Run history</h1>
+        <p className="text-sm text-slate-600">
+          {schedule.name} · {schedule.schedule_description} ({schedule.timezone}) · {schedule.crm_connection.name}
+        </p>
+      </div>
+      <RunHistory scheduleId={id} initialStatus={status} initialPage={page} />
+      <ScheduleCharts scheduleId={id} initial={series} />
+    </div>
+  );
+}

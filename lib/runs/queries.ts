@@ -1,0 +1,209 @@
+import { db, Prisma } from "@/lib/db";
+import type { Finding, RunStatus } from "@/lib/generated/prisma/client";
+import { ApiError, notFound } from "@/lib/http";
+import { RULE_LABELS } from "@/lib/reviews/rules";
+import { dealRisk, healthBand, isHighRisk, SEVERITY_WEIGHT } from "@/lib/reviews/score";
+import { RULE_IDS, SEVERITIES, type RuleId, type Severity } from "@/lib/reviews/types";
+import {
+  CHANGE_LIST_LIMIT,
+  FINDINGS_LIMIT,
+  type AnalysisChangeDto,
+  type AnalysisDto,
+  type FindingDto,
+  type IssueChangeDto,
+} from "@/lib/runs/analysis-schemas";
+import { toHealthPoints, type HealthPoint, type RunDto } from "@/lib/runs/schemas";
+import { serializeRun } from "@/lib/runs/serialize";
+import type { RUN_STATUSES } from "@/lib/schedules/schemas";
+
+// The read side of runs: history lists, one run, one analysis with its change since the previous run.
+
+export type ListRunsOptions = { status?: (typeof RUN_STATUSES)[number]; cursor?: string; limit?: number };
+
+const runInclude = {
+  deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+  scheduledReview: { select: { name: true } },
+} satisfies Prisma.ReviewRunInclude;
+
+/** Opaque to clients: the (createdAt, id) of the last row of a page. */
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(`${createdAt.getTime().toString(36)}.${id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [ms, id] = Buffer.from(cursor, "base64url").toString("utf8").split(".", 2);
+  const time = parseInt(ms ?? "", 36);
+  if (!id || !/^[0-9a-z]+$/.test(ms) || !Number.isSafeInteger(time) || !/^[\w-]+$/.test(id))
+    throw new ApiError(400, "invalid_cursor", "The cursor is not one this API returned");
+  return { createdAt: new Date(time), id };
+}
+
+/** Runs of one schedule, newest first by (createdAt, id), so paging never skips or repeats a row. */
+export async function listRuns(ownerId: string, scheduleId: string, opts: ListRunsOptions = {}) {
+  const schedule = await db().scheduledReview.findFirst({ where: { id: scheduleId, ownerId }, select: { id: true } });
+  if (!schedule) throw notFound("Schedule");
+  const limit = opts.limit ?? 20;
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+  const rows = await db().reviewRun.findMany({
+    where: {
+      ownerId,
+      scheduledReviewId: scheduleId,
+      ...(opts.status ? { status: opts.status.toUpperCase() as RunStatus } : {}),
+      ...(after
+        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    include: runInclude,
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(serializeRun),
+    next_cursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+  };
+}
+
+export async function getRun(ownerId: string, runId: string): Promise<RunDto> {
+  const run = await db().reviewRun.findFirst({ where: { id: runId, ownerId }, include: runInclude });
+  if (!run) throw notFound("Run");
+  return serializeRun(run);
+}
+
+/** The charts: the last `count` completed runs of a schedule, oldest first. */
+export async function healthSeries(ownerId: string, scheduleId: string, count = 30): Promise<HealthPoint[]> {
+  const { data } = await listRuns(ownerId, scheduleId, { status: "completed", limit: count });
+  return toHealthPoints(data);
+}
+
+const severityValue = (s: Severity) => s.toLowerCase() as Lowercase<Severity>;
+const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
+
+/** High-risk deals first (riskiest, then largest), each deal's findings together, most severe first. */
+function orderFindings(findings: Finding[]): FindingDto[] {
+  const severitiesByDeal = new Map<string, Severity[]>();
+  for (const f of findings) {
+    const list = severitiesByDeal.get(f.dealId);
+    if (list) list.push(f.severity);
+    else severitiesByDeal.set(f.dealId, [f.severity]);
+  }
+  const risk = new Map([...severitiesByDeal].map(([deal, sev]) => [deal, dealRisk(sev)]));
+  const sorted = [...findings].sort(
+    (a, b) =>
+      risk.get(b.dealId)! - risk.get(a.dealId)! ||
+      (b.amount ?? -1) - (a.amount ?? -1) ||
+      a.dealName.localeCompare(b.dealName) ||
+      a.dealId.localeCompare(b.dealId) ||
+      SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity] ||
+      a.rule.localeCompare(b.rule),
+  );
+  return sorted.map((f) => ({
+    id: f.id,
+    deal_id: f.dealId,
+    deal_name: f.dealName,
+    amount: f.amount,
+    stage: f.stage,
+    rule: f.rule,
+    rule_label: ruleLabel(f.rule),
+    severity: severityValue(f.severity),
+    message: f.message,
+    high_risk: isHighRisk(risk.get(f.dealId)!),
+  }));
+}
+
+type ChangeRow = { dealId: string; dealName: string; rule: string; severity: Severity; message: string; total: bigint };
+
+/** Findings of `of` whose (dealId, rule) is absent from `other`: new issues, or (swapped) resolved ones. */
+async function issuesNotIn(of: string, other: string): Promise<{ count: number; items: IssueChangeDto[] }> {
+  const rows = await db().$queryRaw<ChangeRow[]>(Prisma.sql`
+    SELECT f."dealId", f."dealName", f."rule", f."severity", f."message", count(*) OVER () AS total
+    FROM "Finding" f
+    WHERE f."analysisId" = ${of}
+      AND NOT EXISTS (SELECT 1 FROM "Finding" p WHERE p."analysisId" = ${other} AND p."dealId" = f."dealId" AND p."rule" = f."rule")
+    ORDER BY f."severity" DESC, f."dealName", f."rule"
+    LIMIT ${CHANGE_LIST_LIMIT}`);
+  return {
+    count: Number(rows[0]?.total ?? 0),
+    items: rows.map((r) => ({
+      deal_id: r.dealId,
+      deal_name: r.dealName,
+      rule: r.rule,
+      rule_label: ruleLabel(r.rule),
+      severity: severityValue(r.severity),
+      message: r.message,
+    })),
+  };
+}
+
+type AnalysisRef = { id: string; ownerId: string; scheduledReviewId: string; createdAt: Date; healthScore: number };
+
+/** Compared with the analysis of the previous completed run of the same schedule; null if none. */
+async function changeSincePrevious(current: AnalysisRef): Promise<AnalysisChangeDto | null> {
+  const previous = await db().analysis.findFirst({
+    where: {
+      ownerId: current.ownerId,
+      scheduledReviewId: current.scheduledReviewId,
+      run: { is: { status: "COMPLETED" } },
+      OR: [{ createdAt: { lt: current.createdAt } }, { createdAt: current.createdAt, id: { lt: current.id } }],
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    include: { run: { select: { id: true } } },
+  });
+  if (!previous) return null;
+  const [added, resolved] = await Promise.all([issuesNotIn(current.id, previous.id), issuesNotIn(previous.id, current.id)]);
+  return {
+    previous_analysis_id: previous.id,
+    previous_run_id: previous.run?.id ?? null,
+    previous_health_score: previous.healthScore,
+    health_delta: current.healthScore - previous.healthScore,
+    new_issues_count: added.count,
+    resolved_issues_count: resolved.count,
+    new_issues: added.items,
+    resolved_issues: resolved.items,
+  };
+}
+
+export async function getAnalysis(ownerId: string, analysisId: string): Promise<AnalysisDto> {
+  const analysis = await db().analysis.findFirst({ where: { id: analysisId, ownerId }, include: { run: { select: { id: true } } } });
+  if (!analysis) throw notFound("Analysis");
+  const where = { analysisId: analysis.id };
+  const [schedule, byRule, bySeverity, findings, change] = await Promise.all([
+    db().scheduledReview.findFirst({ where: { id: analysis.scheduledReviewId, ownerId }, select: { name: true } }),
+    db().finding.groupBy({ by: ["rule"], where, _count: { _all: true } }),
+    db().finding.groupBy({ by: ["severity"], where, _count: { _all: true } }),
+    // Most severe first, so a truncated list still holds every high-risk finding.
+    db().finding.findMany({
+      where,
+      orderBy: [{ severity: "desc" }, { amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
+      take: FINDINGS_LIMIT,
+    }),
+    changeSincePrevious(analysis),
+  ]);
+  // Known rules in their catalogue order; an unknown (future) rule id sorts last.
+  const ruleOrder = (rule: string) => {
+    const i = (RULE_IDS as readonly string[]).indexOf(rule);
+    return i < 0 ? RULE_IDS.length : i;
+  };
+  const severityCount = (s: Severity) => bySeverity.find((g) => g.severity === s)?._count._all ?? 0;
+  return {
+    id: analysis.id,
+    run_id: analysis.run?.id ?? null,
+    schedule_id: analysis.scheduledReviewId,
+    schedule_name: schedule?.name ?? "",
+    created_at: analysis.createdAt.toISOString(),
+    deals_analyzed: analysis.dealsAnalyzed,
+    health_score: analysis.healthScore,
+    band: healthBand(analysis.healthScore),
+    issues_found: analysis.issuesFound,
+    high_risk_deals: analysis.highRiskDeals,
+    total_amount: analysis.totalAmount,
+    counts_by_rule: byRule
+      .map((g) => ({ rule: g.rule, label: ruleLabel(g.rule), count: g._count._all }))
+      .sort((a, b) => b.count - a.count || ruleOrder(a.rule) - ruleOrder(b.rule)),
+    counts_by_severity: Object.fromEntries(SEVERITIES.map((s) => [severityValue(s), severityCount(s)])) as AnalysisDto["counts_by_severity"],
+    findings: orderFindings(findings),
+    findings_total: byRule.reduce((n, g) => n + g._count._all, 0),
+    change,
+  };
+}
