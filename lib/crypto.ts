@@ -16,8 +16,11 @@ export function encrypt(plain: string): string {
 export function decrypt(stored: string): string {
   const [version, iv, tag, data] = stored.split(":");
   if (version !== "v1" || !iv || !tag || data === undefined) throw new Error("unrecognised ciphertext format");
-  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
-  decipher.setAuthTag(Buffer.from(tag, "base64url"));
+  const authTag = Buffer.from(tag, "base64url");
+  // A short tag would make forgery cheap; GCM here always writes 16 bytes.
+  if (authTag.length !== 16) throw new Error("invalid authentication tag");
+  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"), { authTagLength: 16 });
+  decipher.setAuthTag(authTag);
   return Buffer.concat([decipher.update(Buffer.from(data, "base64url")), decipher.final()]).toString("utf8");
 }
 

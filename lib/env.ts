@@ -1,4 +1,5 @@
 import { z } from "zod";
+import devKeys from "./dev-auth-keys.json";
 
 // One schema for every env var the app reads. In production a missing or malformed required var
 // stops startup with a message that names it (see instrumentation.ts).
@@ -49,8 +50,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     : res.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   if (source.NODE_ENV === "production") {
     for (const name of REQUIRED_IN_PRODUCTION) if (!source[name]) problems.push(`${name}: required in production`);
-    if (source.ALLOW_LOOPBACK_DELIVERY === "1" || source.DEMO_CRM_FAULTS === "1")
+    if (res.success && (res.data.ALLOW_LOOPBACK_DELIVERY || res.data.DEMO_CRM_FAULTS))
       problems.push("ALLOW_LOOPBACK_DELIVERY / DEMO_CRM_FAULTS: test-only settings are refused in production");
+    // The development identity and key are public (committed): anyone could mint tokens or decrypt.
+    const devValues: [string, string | undefined][] = [
+      ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", devKeys.publishableKey],
+      ["CLERK_SECRET_KEY", devKeys.secretKey],
+      ["CLERK_JWT_KEY", devKeys.jwtPublicKey],
+      ["ENCRYPTION_KEY", DEV_ENCRYPTION_KEY],
+    ];
+    for (const [name, dev] of devValues)
+      if (source[name] && source[name]!.trim() === dev?.trim()) problems.push(`${name}: the development value is refused in production`);
   }
   if (problems.length || !res.success) throw new Error(`Invalid environment:\n  ${problems.join("\n  ")}`);
   const env = res.data;

@@ -37,6 +37,31 @@ export function toErrorResponse(err: unknown, context: Record<string, unknown> =
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Reads at most `limit` bytes: a chunked body without Content-Length is cut off, not buffered whole. */
+async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ApiError(413, "payload_too_large", `Body exceeds ${limit} bytes`);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
 /** Reads a JSON object body: content type, size and shape are checked before the schema. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
@@ -44,8 +69,7 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
     throw new ApiError(415, "unsupported_media_type", "Send the body as application/json");
   const declared = Number(req.headers.get("content-length") ?? 0);
   if (declared > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
-  const buf = await req.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
+  const buf = await readLimited(req, MAX_BODY_BYTES);
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder().decode(buf));

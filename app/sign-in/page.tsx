@@ -2,6 +2,7 @@ import { SignIn } from "@clerk/nextjs";
 import { clerkMode } from "@/lib/clerk-mode";
 import { devAuthAllowed } from "@/lib/dev-auth";
 import { LocalSignInForm } from "@/components/local-sign-in-form";
+import { safeRedirectPath } from "@/lib/safe-redirect";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ redirect_url?: string; error?: string }> }) {
   const { redirect_url, error } = await searchParams;
@@ -15,7 +16,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           <>
             <p className="mt-1 text-sm text-slate-600">Local development sign-in: no Clerk keys are configured.</p>
             {error && <p role="alert" className="mt-3 text-sm text-red-700">{error}</p>}
-            <LocalSignInForm redirectUrl={safeRedirect(redirect_url)} />
+            <LocalSignInForm redirectUrl={safeRedirectPath(redirect_url)} />
           </>
         ) : (
           <p role="alert" className="mt-3 text-sm text-red-700">
@@ -25,9 +26,4 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       </div>
     </main>
   );
-}
-
-/** Only same-site paths: an open redirect after sign-in would be a phishing aid. */
-function safeRedirect(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/schedule";
 }

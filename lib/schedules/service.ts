@@ -88,6 +88,16 @@ export async function createSchedule(tenant: Tenant, input: CreateScheduleInput)
  * moves (or skips) a slot the dispatcher is about to pick up. `rules` replaces the stored settings.
  */
 export async function updateSchedule(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto> {
+  // Optimistic concurrency: the write only lands on the row version we read (updatedAt), so two
+  // concurrent PATCHes (or a PATCH racing the dispatcher) can't merge into an inconsistent schedule.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await updateIfUnchanged(tenant, id, input);
+    if (result) return result;
+  }
+  throw new ApiError(409, "conflict", "The schedule changed while it was being updated; try again");
+}
+
+async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto | null> {
   const current = await db().scheduledReview.findFirst({ where: { id, ownerId: tenant.ownerId } });
   if (!current) throw scheduleNotFound();
 
@@ -106,7 +116,7 @@ export async function updateSchedule(tenant: Tenant, id: string, input: UpdateSc
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
     const row = await db().scheduledReview.update({
-      where: { id, ownerId: tenant.ownerId },
+      where: { id, ownerId: tenant.ownerId, updatedAt: current.updatedAt },
       data: {
         name: input.name,
         description: input.description,
@@ -125,8 +135,8 @@ export async function updateSchedule(tenant: Tenant, id: string, input: UpdateSc
     });
     return serializeSchedule(row);
   } catch (err) {
-    // Deleted between the read and the write.
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw scheduleNotFound();
+    // Changed (read again) or deleted (404 on the next read) between the read and the write.
+    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
     throw err;
   }
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { api } from "../support/api";
+import { api, APP_URL, tokenFor } from "../support/api";
 import { resetDb } from "../support/db";
 import { A, B, connectionIdFor, createScheduleAs, expectNothingWritten, SLACK_URL, validBody } from "../support/schedules";
 
@@ -119,6 +119,29 @@ describe("PATCH /api/scheduled-reviews/{id} rejects bad input and changes nothin
       const res = await api("PATCH", `/api/scheduled-reviews/${existingId}`, A, rawBody(c), { "content-type": c.type });
       expect(res.status).toBe(c.status);
       expect(res.body.error.code).toBe(c.code);
+    });
+  });
+});
+
+describe("a chunked body with no Content-Length", () => {
+  it("is cut off at 64 KB with 413 and writes nothing", async () => {
+    await expectNothingWritten(A.userId, async () => {
+      const json = JSON.stringify(validBody(conn, { description: "x".repeat(200 * 1024) }));
+      const bytes = new TextEncoder().encode(json);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.subarray(i, i + 8192));
+          controller.close();
+        },
+      });
+      const res = await fetch(`${APP_URL}/api/scheduled-reviews`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${tokenFor(A)}`, "content-type": "application/json" },
+        body: stream,
+        duplex: "half",
+      } as RequestInit & { duplex: "half" });
+      expect(res.status).toBe(413);
+      expect((await res.json()).error.code).toBe("payload_too_large");
     });
   });
 });

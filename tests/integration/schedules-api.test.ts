@@ -269,3 +269,21 @@ describe("GET /api/openapi.json", () => {
     expect(Object.keys(res.body.paths["/api/scheduled-reviews/{id}"])).toEqual(expect.arrayContaining(["get", "patch", "delete"]));
   });
 });
+
+describe("concurrent PATCHes", () => {
+  it("never leave an active schedule without a next run (no lost update)", async () => {
+    const created = await createScheduleAs(A, connA, { name: "Race" });
+    const id = created.id as string;
+    // A pause and unrelated renames race; whichever lands last, the row must stay consistent.
+    const results = await Promise.all([
+      api("PATCH", `${base}/${id}`, A, { name: "Race 1" }),
+      api("PATCH", `${base}/${id}`, A, { is_active: false }),
+      api("PATCH", `${base}/${id}`, A, { name: "Race 2" }),
+      api("PATCH", `${base}/${id}`, A, { name: "Race 3" }),
+    ]);
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    const row = await db().scheduledReview.findUniqueOrThrow({ where: { id } });
+    expect(row.isActive).toBe(row.nextRunAt !== null);
+    if (results[1].status === 200) expect(row.isActive).toBe(false); // the pause was not undone by a stale read
+  });
+});

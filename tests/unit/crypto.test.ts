@@ -18,6 +18,12 @@ describe("crypto", () => {
     expect(() => decrypt([v, iv, tag, flipped.toString("base64url")].join(":"))).toThrow();
   });
 
+  it("refuses a truncated authentication tag", () => {
+    const [v, iv, tag, data] = encrypt("token").split(":");
+    const short = Buffer.from(tag, "base64url").subarray(0, 4).toString("base64url");
+    expect(() => decrypt([v, iv, short, data].join(":"))).toThrow(/authentication tag/);
+  });
+
   it("masks", () => {
     expect(maskUrl("https://hooks.slack.com/services/T000/B111/XYZsecret1234")).toBe("https://hooks.slack.com/services/T000/••••/••••1234");
     expect(maskSecret("re_1234567890abcdef")).toBe("re_1••••cdef");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import keys from "@/lib/dev-auth-keys.json";
 import { parseEnv } from "@/lib/env";
 
 const prod = {
@@ -26,9 +27,18 @@ describe("env", () => {
     expect(() => parseEnv({ ...prod, DATABASE_URL: "not a url" })).toThrow(/DATABASE_URL/);
   });
 
-  it("refuses test-only switches in production", () => {
+  it("refuses test-only switches in production, in every spelling", () => {
     expect(() => parseEnv({ ...prod, ALLOW_LOOPBACK_DELIVERY: "1" })).toThrow(/test-only/);
-    expect(() => parseEnv({ ...prod, DEMO_CRM_FAULTS: "1" })).toThrow(/test-only/);
+    expect(() => parseEnv({ ...prod, ALLOW_LOOPBACK_DELIVERY: "true" })).toThrow(/test-only/);
+    expect(() => parseEnv({ ...prod, DEMO_CRM_FAULTS: "true" })).toThrow(/test-only/);
+  });
+
+  it("refuses the committed development identity and key in production", () => {
+    expect(() => parseEnv({ ...prod, CLERK_JWT_KEY: keys.jwtPublicKey })).toThrow(/CLERK_JWT_KEY: the development value/);
+    expect(() => parseEnv({ ...prod, NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: keys.publishableKey })).toThrow(/development value/);
+    expect(() => parseEnv({ ...prod, CLERK_SECRET_KEY: keys.secretKey })).toThrow(/development value/);
+    const devKey = parseEnv({ NODE_ENV: "development" }).ENCRYPTION_KEY;
+    expect(() => parseEnv({ ...prod, ENCRYPTION_KEY: devKey })).toThrow(/ENCRYPTION_KEY: the development value/);
   });
 
   it("development needs nothing and gets a local encryption key", () => {
