@@ -1,5 +1,5 @@
 import { createSign, randomUUID } from "node:crypto";
-import keys from "./dev-auth-keys.json";
+import keys from "./dev-auth-keys.json" with { type: "json" };
 
 // Development-only identity: a committed RSA key pair and a pk_live_-form publishable key for a host
 // that does not exist. Clerk's real middleware verifies tokens signed by this key offline (jwtKey),

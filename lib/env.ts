@@ -1,5 +1,5 @@
 import { z } from "zod";
-import devKeys from "./dev-auth-keys.json";
+import devKeys from "./dev-auth-keys.json" with { type: "json" };
 
 // One schema for every env var the app reads. In production a missing or malformed required var
 // stops startup with a message that names it (see instrumentation.ts).

@@ -54,8 +54,9 @@ describe("email without RESEND_API_KEY", () => {
       ALLOW_LOOPBACK_DELIVERY: undefined,
       DEMO_CRM_FAULTS: undefined,
       // Production refuses to start without these; any well-formed value will do here.
-      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: process.env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY ?? "pk_test_delivery",
-      CLERK_SECRET_KEY: process.env.CLERK_SECRET_KEY ?? "sk_test_delivery",
+      NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_test_delivery",
+      CLERK_SECRET_KEY: "sk_test_delivery",
+      CLERK_JWT_KEY: undefined,
       INNGEST_SIGNING_KEY: "signkey-test-delivery",
       INNGEST_EVENT_KEY: "event-key-delivery",
     });
