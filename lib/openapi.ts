@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
+import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
 import {
   createScheduleSchema,
   crmConnectionListSchema,
@@ -84,6 +85,9 @@ export const OPERATIONS: OperationSpec[] = [
     description: "Called by the Inngest executor, not by API clients; requests are signed in production.",
     responses: { 200: { description: "Inngest protocol response" } },
   })),
+  { method: "get", path: "/api/scheduler/status", operationId: "getSchedulerStatus", tag: "system", summary: "Scheduler health and the tenant's upcoming runs",
+    description: "The heartbeat fields (running, ticks, failures) describe the shared scheduler; active_schedules, next_runs and stuck_runs are the caller's own.",
+    responses: { 200: { description: "Scheduler status", body: named("SchedulerStatus", schedulerStatusSchema) } } },
   { method: "get", path: "/api/crm-connections", operationId: "listCrmConnections", tag: "crm", summary: "The tenant's CRM connections",
     description: "A Demo CRM connection is created on first use, so the list is never empty.",
     responses: { 200: { description: "Connections", body: named("CrmConnectionList", crmConnectionListSchema) } } },

@@ -1,5 +1,5 @@
 import { NonRetriableError } from "inngest";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import type { DeliveryChannel } from "@/lib/generated/prisma/client";
 
 // State changes of one ReviewRun as the run-review function moves it along:
@@ -16,9 +16,13 @@ export class RunGoneError extends NonRetriableError {
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const MAX_ERROR_MESSAGE = 2000;
 
+/** The reconciler re-sends a stuck run's event under a new id (Inngest drops a reused id for 24 h). */
+export const repairEventId = (runId: string, repair: number) => `${runId}:repair:${repair}`;
+const isRepairEventId = (id: string | null | undefined) => !!id && /:repair:\d+$/.test(id);
+
 export type RunStart =
   | { proceed: true; runId: string; scheduleId: string; ownerId: string; channels: DeliveryChannel[] }
-  | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" };
+  | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" | "duplicate_event" };
 
 /**
  * First step of a review. The same Inngest run (a step retry) keeps startedAt; a new Inngest run
@@ -29,12 +33,18 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
   const { runId, inngestRunId, attempt, now = new Date() } = args;
   const run = await db().reviewRun.findUnique({
     where: { id: runId },
-    select: { status: true, inngestRunId: true, startedAt: true, retryCount: true, scheduledReviewId: true, ownerId: true, scheduledReview: { select: { deliveryChannels: true } } },
+    select: { status: true, inngestRunId: true, inngestEventId: true, startedAt: true, retryCount: true, scheduledReviewId: true, ownerId: true, scheduledReview: { select: { deliveryChannels: true } } },
   });
   if (!run) return { proceed: false, runId, reason: "gone" };
   if (run.status === "SKIPPED") return { proceed: false, runId, reason: "skipped" };
   const sameRun = run.inngestRunId === inngestRunId;
   if (sameRun && run.status === "COMPLETED") return { proceed: false, runId, reason: "already_completed" };
+  // A repaired run has two events in flight: whichever starts the row owns it, the other copy must
+  // not run the review (and its deliveries) again. A replay of the owning event still restarts it.
+  const otherCopy = !sameRun && run.status !== "QUEUED" && args.eventId !== run.inngestEventId;
+  if (otherCopy && (isRepairEventId(args.eventId) || isRepairEventId(run.inngestEventId))) {
+    return { proceed: false, runId, reason: "duplicate_event" };
+  }
 
   const { count } = await db().reviewRun.updateMany({
     where: { id: runId },
@@ -103,7 +113,14 @@ export type FailedRun = { runId: string; scheduleId: string; ownerId: string; er
  * Fails a run that is still queued or running; null when there is nothing to fail (row gone, or
  * already finished: a failure after "complete" must not turn a completed run into a failed one).
  */
-export async function failRun(args: { runId: string; errorCode: string; errorMessage: string; now?: Date }): Promise<FailedRun | null> {
+export async function failRun(args: {
+  runId: string;
+  errorCode: string;
+  errorMessage: string;
+  now?: Date;
+  /** Compare-and-set: fail only while the row still matches what the caller read (e.g. its status). */
+  expect?: Prisma.ReviewRunWhereInput;
+}): Promise<FailedRun | null> {
   const { runId, errorCode, now = new Date() } = args;
   const errorMessage = (args.errorMessage || "The run failed").slice(0, MAX_ERROR_MESSAGE);
   const run = await db().reviewRun.findUnique({
@@ -112,7 +129,7 @@ export async function failRun(args: { runId: string; errorCode: string; errorMes
   });
   if (!run || !(ACTIVE as readonly string[]).includes(run.status)) return null;
   const { count } = await db().reviewRun.updateMany({
-    where: { id: runId, status: { in: [...ACTIVE] } },
+    where: { id: runId, status: { in: [...ACTIVE] }, ...args.expect },
     data: {
       status: "FAILED",
       errorCode,

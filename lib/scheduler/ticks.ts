@@ -3,7 +3,7 @@ import type { TickKind } from "@/lib/generated/prisma/client";
 
 // SchedulerTick rows: the heartbeat and audit log of the scheduler's own cron functions.
 
-export type TickCounts = { due: number; dispatched: number; skipped: number; missed: number; failed: number };
+export type TickCounts = { due: number; dispatched: number; skipped: number; missed: number; failed: number; repaired?: number };
 export const emptyCounts = (): TickCounts => ({ due: 0, dispatched: 0, skipped: 0, missed: 0, failed: 0 });
 
 export type OpenedTick = { tickId: string; startedAt: string };
@@ -37,6 +37,7 @@ export async function closeTick({ tickId, counts, details, error, now = new Date
       skipped: counts.skipped,
       missed: counts.missed,
       failed: counts.failed,
+      repaired: counts.repaired ?? 0,
       ...(details ? { details } : {}),
     },
   });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ReviewRun" ADD COLUMN     "repairCount" INTEGER NOT NULL DEFAULT 0;
