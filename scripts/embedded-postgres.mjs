@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { servePglite } from "./pglite-session-server.mjs";
 
 const portFree = (port) =>
   new Promise((res) => {
@@ -25,15 +26,12 @@ function lock(dataDir) {
   return file;
 }
 
-async function serveOne(dataDir, port, maxConnections) {
+async function serveOne(dataDir, port) {
   if (!(await portFree(port))) throw new Error(`port ${port} is in use: stop what holds it or set DATABASE_URL`);
   const lockFile = lock(dataDir);
   const { PGlite } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create(dataDir);
-  // pglite-socket defaults to one connection; a pool needs more (queries still run one at a time).
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections });
-  await server.start();
+  const server = await servePglite(db, { port });
   return {
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     async stop() {
@@ -45,9 +43,9 @@ async function serveOne(dataDir, port, maxConnections) {
 }
 
 /** Starts the main and shadow databases; returns their URLs and a stop(). */
-export async function startEmbeddedPostgres({ dataDir, port, shadowPort, maxConnections = 30 }) {
-  const main = await serveOne(dataDir, port, maxConnections);
-  const shadow = shadowPort ? await serveOne(dataDir + "-shadow", shadowPort, 4).catch(async (e) => { await main.stop(); throw e; }) : null;
+export async function startEmbeddedPostgres({ dataDir, port, shadowPort }) {
+  const main = await serveOne(dataDir, port);
+  const shadow = shadowPort ? await serveOne(dataDir + "-shadow", shadowPort).catch(async (e) => { await main.stop(); throw e; }) : null;
   return {
     url: main.url,
     shadowUrl: shadow?.url,
