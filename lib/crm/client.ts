@@ -26,9 +26,10 @@ export function crmClientFor(connection: ConnectionRef): CrmClient {
 const callsMade = new Map<string, number>();
 
 function demoClient(connection: ConnectionRef): CrmClient {
-  const { faults, ...opts } = parseDemoInstanceUrl(connection.instanceUrl);
-  // Faults are a test facility, honoured only where the environment allows them (never in production).
-  if (!faults || !env().DEMO_CRM_FAULTS) return createDemoClient(opts);
+  const { faults, latencyMs, ...opts } = parseDemoInstanceUrl(connection.instanceUrl);
+  // Faults and latency are test facilities, honoured only where the environment allows them (never in production).
+  if ((!faults && latencyMs === undefined) || !env().DEMO_CRM_FAULTS) return createDemoClient(opts);
+  if (!faults) return createDemoClient({ ...opts, latencyMs });
   const key = `${connection.id}\u0000${connection.instanceUrl ?? ""}`;
   return {
     async fetchOpenDeals(fetchOpts) {
@@ -36,7 +37,7 @@ function demoClient(connection: ConnectionRef): CrmClient {
       const pending: DemoFault[] = faults.flatMap((f) =>
         f.onCall === undefined ? [f] : f.onCall > made ? [{ ...f, onCall: f.onCall - made }] : [],
       );
-      const client = createDemoClient({ ...opts, faults: pending });
+      const client = createDemoClient({ ...opts, latencyMs, faults: pending });
       try {
         return await client.fetchOpenDeals(fetchOpts);
       } finally {

@@ -24,9 +24,12 @@ export interface DemoOptions {
    * passes, then fails; without one it fails at once.
    */
   timeoutDelayMs?: number;
+  /** Every page fetch waits this long (cut short by the caller's signal), so e2e runs stay visibly running. */
+  latencyMs?: number;
 }
 
-export const DEMO_DEFAULTS = { seed: 42, size: 120, pageSize: 100, timeoutDelayMs: 20 } as const;
+export const DEMO_DEFAULTS = { seed: 42, size: 120, pageSize: 100, timeoutDelayMs: 20, latencyMs: 0 } as const;
+const MAX_DELAY_MS = 60_000;
 export const DEMO_RETRY_AFTER_MS = 1_000;
 const MAX_SIZE = 1_000_000;
 
@@ -117,7 +120,8 @@ function normalizeOptions(opts: Partial<DemoOptions>): DemoOptions {
     pageSize: int(opts.pageSize, DEMO_DEFAULTS.pageSize, 1, MAX_SIZE),
     now: opts.now ?? new Date(),
     faults: opts.faults ?? [],
-    timeoutDelayMs: int(opts.timeoutDelayMs, DEMO_DEFAULTS.timeoutDelayMs, 0, 60_000),
+    timeoutDelayMs: int(opts.timeoutDelayMs, DEMO_DEFAULTS.timeoutDelayMs, 0, MAX_DELAY_MS),
+    latencyMs: int(opts.latencyMs, DEMO_DEFAULTS.latencyMs, 0, MAX_DELAY_MS),
   };
 }
 
@@ -207,17 +211,17 @@ function faultError(kind: DemoFaultKind, call: number): CrmError {
   return new CrmError(code, `Demo CRM: ${text} (call ${call})`, { retryAfterMs });
 }
 
-/** Resolves after `ms`, or as soon as the signal aborts; never rejects. */
-function waitOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or as soon as the signal (if any) aborts; never rejects. */
+function waitOrAbort(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener("abort", done);
+      signal?.removeEventListener("abort", done);
       resolve();
     };
     const timer = setTimeout(done, ms);
-    if (signal.aborted) done();
-    else signal.addEventListener("abort", done, { once: true });
+    if (signal?.aborted) done();
+    else signal?.addEventListener("abort", done, { once: true });
   });
 }
 
@@ -233,6 +237,7 @@ export function createDemoClient(opts: Partial<DemoOptions> = {}): DemoClient {
 
   const fetchPage = async (offset: number, signal: AbortSignal | undefined): Promise<Deal[]> => {
     const call = ++calls;
+    if (o.latencyMs) await waitOrAbort(o.latencyMs, signal);
     // A fault pinned to this call wins over an every-call fault.
     const fault = o.faults?.find((f) => f.onCall === call) ?? o.faults?.find((f) => f.onCall === undefined);
     if (fault?.kind === "timeout" && signal) {
@@ -273,9 +278,9 @@ function parseIntParam(v: string | null): number | undefined {
 
 /**
  * Reads demo options from a connection's instance URL, e.g.
- * "demo://?seed=7&size=500&pageSize=50&now=2026-01-15T00:00:00Z&fail=rate_limited@1,server_error".
- * `fail` is a comma list of `kind` (every call) or `kind@call`. Unknown or malformed values are
- * ignored so a bad URL degrades to defaults instead of breaking every run.
+ * "demo://?seed=7&size=500&pageSize=50&now=2026-01-15T00:00:00Z&latency_ms=2500&fail=rate_limited@1,server_error".
+ * `fail` is a comma list of `kind` (every call) or `kind@call`; `latency_ms` delays every page fetch.
+ * Unknown or malformed values are ignored so a bad URL degrades to defaults instead of breaking every run.
  */
 export function parseDemoInstanceUrl(url: string | null | undefined): Partial<DemoOptions> {
   if (!url) return {};
@@ -292,6 +297,8 @@ export function parseDemoInstanceUrl(url: string | null | undefined): Partial<De
   if (pageSize !== undefined && pageSize >= 1) out.pageSize = pageSize;
   const now = params.get("now");
   if (now !== null && Number.isFinite(Date.parse(now))) out.now = new Date(Date.parse(now));
+  const latencyMs = parseIntParam(params.get("latency_ms") ?? params.get("latencyMs"));
+  if (latencyMs !== undefined && latencyMs >= 0) out.latencyMs = Math.min(latencyMs, MAX_DELAY_MS);
 
   const fail = params.get("fail");
   if (fail !== null) {

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { holdWriteLock, insertDemoConnection } from "../support/sql";
+import { insertDemoConnection } from "../support/sql";
 import { signIn, uniqueUser } from "./helpers";
 
 // Run history in a real browser: Run now, the badge moving through its states without a reload,
@@ -59,26 +59,21 @@ const topRow = (page: Page) => page.getByTestId("run-row").first();
 const toast = (page: Page, text: string) => page.getByRole("status").filter({ hasText: text });
 
 test("Run now: Queued -> Running -> Completed without a reload; run and analysis pages match the API", async ({ page }) => {
-  await signIn(page, uniqueUser("hist_e2e"));
-  const scheduleId = await createSchedule(page, "Pipeline history e2e");
+  const user = uniqueUser("hist_e2e");
+  await signIn(page, user);
+  // A slow Demo CRM (2.5 s per page, two pages) keeps the run visibly "running" in its analyse step.
+  const slowCrm = await insertDemoConnection(user, "demo://?seed=42&size=120&latency_ms=2500", "Demo CRM (slow)");
+  const scheduleId = await createSchedule(page, "Pipeline history e2e", slowCrm);
   await page.goto(`/schedule/${scheduleId}/history`);
   await expect(page.getByRole("heading", { name: "Run history" })).toBeVisible();
   await expect(page.getByText("No runs yet")).toBeVisible();
   await recordTopBadge(page);
 
-  // Holding writes to Finding keeps the run "running" (its analyse step waits to store) until released.
-  // Not Analysis: inserting a run takes a share lock on the table its foreign key references.
-  const release = await holdWriteLock("Finding");
-  let runId = "";
-  try {
-    await page.getByRole("button", { name: "Run now" }).click();
-    await expect(toast(page, "Review started!")).toBeVisible();
-    await expect(page.getByTestId("run-row")).toHaveCount(1);
-    await expect(topRow(page).getByTestId("run-status")).toHaveText("⏱ Running");
-    runId = (await topRow(page).getAttribute("data-run-id")) ?? "";
-  } finally {
-    await release();
-  }
+  await page.getByRole("button", { name: "Run now" }).click();
+  await expect(toast(page, "Review started!")).toBeVisible();
+  await expect(page.getByTestId("run-row")).toHaveCount(1);
+  await expect(topRow(page).getByTestId("run-status")).toHaveText("⏱ Running");
+  const runId = (await topRow(page).getAttribute("data-run-id")) ?? "";
   await expect(topRow(page).getByTestId("run-status")).toHaveText("✓ Completed", { timeout: 30_000 });
   expect(await badgesOf(page, runId)).toEqual(["Queued", "⏱ Running", "✓ Completed"]);
 

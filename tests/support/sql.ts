@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 
 // Direct SQL for Playwright specs, which run outside the app: DATABASE_URL is the stack's database
-// (`npm test` passes it down). Used to create rows the UI cannot (a faulty CRM connection) and to
-// hold a lock that pauses a run at a chosen point, so intermediate states are observable.
+// (`npm test` passes it down). Used to create rows the UI cannot, such as a faulty or slow CRM connection.
 
 function connect(): pg.Client {
   const url = process.env.DATABASE_URL;
@@ -30,19 +29,4 @@ export async function insertDemoConnection(ownerId: string, instanceUrl: string,
     [id, ownerId, name, instanceUrl],
   );
   return id;
-}
-
-/**
- * Blocks writes to `table` (reads still pass) until the returned release() is called: a run that
- * needs to insert there waits, visibly, in its current state.
- */
-export async function holdWriteLock(table: string): Promise<() => Promise<void>> {
-  const client = connect();
-  await client.connect();
-  await client.query("BEGIN");
-  await client.query(`LOCK TABLE "${table.replaceAll('"', "")}" IN EXCLUSIVE MODE`);
-  return async () => {
-    await client.query("COMMIT");
-    await client.end();
-  };
 }

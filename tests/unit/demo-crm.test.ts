@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   DEMO_RETRY_AFTER_MS,
   createDemoClient,
@@ -143,6 +143,42 @@ describe("createDemoClient", () => {
     const client = createDemoClient({ now: NOW });
     expect((await rejection(client.fetchOpenDeals({ signal: AbortSignal.abort() }))).code).toBe("crm_timeout");
   });
+
+  describe("latencyMs", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    /** Starts a fetch and reports whether it has settled, under fake timers. */
+    const track = (p: Promise<unknown>) => {
+      const state = { settled: false };
+      p.then(() => (state.settled = true), () => (state.settled = true));
+      return state;
+    };
+
+    it("delays every page fetch by latencyMs", async () => {
+      vi.useFakeTimers();
+      const client = createDemoClient({ size: 250, pageSize: 100, now: NOW, latencyMs: 1_000 });
+      const pending = client.fetchOpenDeals();
+      const state = track(pending);
+      await vi.advanceTimersByTimeAsync(2_999); // three pages: not done before the third wait ends
+      expect(state.settled).toBe(false);
+      expect(client.callCount).toBe(3);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await pending).toHaveLength(250);
+    });
+
+    it("an abort during the wait fails with crm_timeout without waiting it out", async () => {
+      vi.useFakeTimers();
+      const ctrl = new AbortController();
+      const client = createDemoClient({ now: NOW, latencyMs: 60_000 });
+      const pending = client.fetchOpenDeals({ signal: ctrl.signal });
+      const state = track(pending);
+      await vi.advanceTimersByTimeAsync(10);
+      expect(state.settled).toBe(false);
+      ctrl.abort();
+      expect((await rejection(pending)).code).toBe("crm_timeout");
+    });
+  });
 });
 
 describe("parseDemoInstanceUrl", () => {
@@ -169,6 +205,14 @@ describe("parseDemoInstanceUrl", () => {
     expect(
       parseDemoInstanceUrl("demo://?seed=abc&size=-5&pageSize=0&now=nope&fail=explode,timeout@0,timeout@x,auth_expired@3"),
     ).toEqual({ faults: [{ kind: "auth_expired", onCall: 3 }] });
+  });
+
+  it("reads latency_ms (capped at a minute) and ignores a negative or malformed one", () => {
+    expect(parseDemoInstanceUrl("demo://?latency_ms=2500")).toEqual({ latencyMs: 2500 });
+    expect(parseDemoInstanceUrl("demo://?latency_ms=0")).toEqual({ latencyMs: 0 });
+    expect(parseDemoInstanceUrl("demo://?latency_ms=999999999")).toEqual({ latencyMs: 60_000 });
+    expect(parseDemoInstanceUrl("demo://?latency_ms=-1")).toEqual({});
+    expect(parseDemoInstanceUrl("demo://?latency_ms=1.5s")).toEqual({});
   });
 
   it("feeds createDemoClient", async () => {

@@ -39,6 +39,36 @@ describe("crmClientFor", () => {
     await expect(crmClientFor(demo("demo://?size=5&fail=auth_expired")).fetchOpenDeals()).resolves.toHaveLength(5);
   });
 
+  describe("Demo latency", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    /** Whether a fetch from a connection with a minute of latency settles before any timer fires. */
+    const settlesWithoutWaiting = async (instanceUrl: string) => {
+      vi.useFakeTimers();
+      let settled = false;
+      const pending = crmClientFor(demo(instanceUrl)).fetchOpenDeals();
+      pending.then(() => (settled = true), () => (settled = true));
+      await vi.advanceTimersByTimeAsync(0);
+      const done = settled;
+      await vi.advanceTimersByTimeAsync(60_000); // let a honoured latency finish
+      await pending.catch(() => undefined);
+      return done;
+    };
+
+    test("is ignored unless DEMO_CRM_FAULTS is on, with or without faults", async () => {
+      withFaults(false);
+      expect(await settlesWithoutWaiting("demo://?size=5&latency_ms=60000")).toBe(true);
+      expect(await settlesWithoutWaiting("demo://?size=5&latency_ms=60000&fail=auth_expired")).toBe(true);
+    });
+
+    test("is honoured when DEMO_CRM_FAULTS is on, alone and alongside faults", async () => {
+      withFaults(true);
+      expect(await settlesWithoutWaiting("demo://?size=5&latency_ms=60000")).toBe(false);
+      expect(await settlesWithoutWaiting("demo://?size=5&latency_ms=60000&fail=server_error@1")).toBe(false);
+    });
+  });
+
   test("a fault kind@N counts calls over the connection's life, so a retry with a new client succeeds", async () => {
     withFaults(true);
     const conn = demo("demo://?size=5&fail=server_error@1", "conn_flaky");
