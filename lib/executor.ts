@@ -1,6 +1,13 @@
 import { env } from "@/lib/env";
 
-export type ExecutorStatus = { mode: "dev" | "cloud"; reachable: boolean; url: string | null; dashboardUrl: string };
+export type ExecutorStatus = {
+  mode: "dev" | "cloud";
+  reachable: boolean;
+  /** nothing listens at all (connection refused), as opposed to a slow answer */
+  refused: boolean;
+  url: string | null;
+  dashboardUrl: string;
+};
 
 const DEV_DEFAULT = "http://localhost:8288";
 let cache: { at: number; value: ExecutorStatus } | undefined;
@@ -26,17 +33,18 @@ export function runDashboardUrl(inngestRunId: string): string {
 
 /** Dev mode: is a Dev Server (or the test executor) answering? Cached briefly; never blocks long. */
 export async function executorStatus(): Promise<ExecutorStatus> {
-  if (!isDevMode()) return { mode: "cloud", reachable: true, url: null, dashboardUrl: "https://app.inngest.com" };
-  if (cache && Date.now() - cache.at < 5_000) return cache.value;
+  if (!isDevMode()) return { mode: "cloud", reachable: true, refused: false, url: null, dashboardUrl: "https://app.inngest.com" };
   const url = devServerUrl();
+  if (cache && cache.value.url === url && Date.now() - cache.at < 5_000) return cache.value;
   let reachable = false;
+  let refused = false;
   try {
     await fetch(url, { signal: AbortSignal.timeout(800), cache: "no-store" });
     reachable = true;
-  } catch {
-    reachable = false;
+  } catch (err) {
+    refused = !(err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError"));
   }
-  const value = { mode: "dev" as const, reachable, url, dashboardUrl: url };
+  const value = { mode: "dev" as const, reachable, refused, url, dashboardUrl: url };
   cache = { at: Date.now(), value };
   return value;
 }

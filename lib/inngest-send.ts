@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
 import { env } from "@/lib/env";
+import { executorStatus } from "@/lib/executor";
 
 // inngest.send() has no deadline of its own: with no server a dev-mode client retries for ~1.8 s
 // and then throws ECONNREFUSED, and a server that accepts the connection but never answers keeps
@@ -17,6 +18,9 @@ export class InngestSendError extends Error {
 }
 
 export async function sendEvents(payload: Payload, timeoutMs = env().INNGEST_SEND_TIMEOUT_MS): Promise<string[]> {
+  // Dev mode with nothing listening (the banner's case): fail at once instead of after the SDK's retries.
+  const executor = await executorStatus();
+  if (executor.refused) throw new InngestSendError(`No Inngest Dev Server is listening at ${executor.url}`);
   let timer: NodeJS.Timeout | undefined;
   const sending = inngest.send(payload);
   // The losing promise may still reject later; it must not become an unhandled rejection.

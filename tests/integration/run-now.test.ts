@@ -115,18 +115,22 @@ describe("runNow when Inngest cannot take the event", () => {
     expect(run.completedAt).not.toBeNull();
     // Never left queued: the schedule can be run again at once.
     await expect(runNow(alice.orgId, schedule.id)).rejects.toMatchObject({ code: "executor_unreachable" });
+    return run;
   }
 
   test("nothing listening: the run ends FAILED with executor_unreachable (503)", async () => {
     const closed = createServer();
     const port = await listen(closed);
     await new Promise((r) => closed.close(r));
-    await expectUnreachable(await runNowAgainst(`http://127.0.0.1:${port}`, 4_000));
+    const run = await expectUnreachable(await runNowAgainst(`http://127.0.0.1:${port}`, 4_000));
+    // Refused outright: failed by the executor probe, without waiting out the SDK's retries.
+    expect(run.errorMessage).toContain("No Inngest Dev Server is listening");
   });
 
   test("a server that never answers: cut off by INNGEST_SEND_TIMEOUT_MS, the run ends FAILED", async () => {
     const silent = createServer((socket) => void sockets.push(socket)); // accepts, never responds
     const port = await listen(silent);
-    await expectUnreachable(await runNowAgainst(`http://127.0.0.1:${port}`, 300));
+    const run = await expectUnreachable(await runNowAgainst(`http://127.0.0.1:${port}`, 300));
+    expect(run.errorMessage).toContain("did not accept the event within 300 ms");
   });
 });
