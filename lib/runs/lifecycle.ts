@@ -18,16 +18,19 @@ const MAX_ERROR_MESSAGE = 2000;
 
 /** The reconciler re-sends a stuck run's event under a new id (Inngest drops a reused id for 24 h). */
 export const repairEventId = (runId: string, repair: number) => `${runId}:repair:${repair}`;
-const isRepairEventId = (id: string | null | undefined) => !!id && /:repair:\d+$/.test(id);
 
 export type RunStart =
   | { proceed: true; runId: string; scheduleId: string; ownerId: string; channels: DeliveryChannel[] }
   | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" | "duplicate_event" };
 
 /**
- * First step of a review. The same Inngest run (a step retry) keeps startedAt; a new Inngest run
- * for the same event (a replay from the dashboard) restarts the SAME row: new startedAt, previous
- * error cleared, its run id stored for the dashboard link.
+ * First step of a review. Who may move the row to RUNNING:
+ * - the Inngest run that owns it (a step retry keeps startedAt);
+ * - any run while the row is still QUEUED (the first to arrive wins, by compare-and-set);
+ * - a dashboard replay: a new Inngest run for the event that started the row, once that row is no
+ *   longer RUNNING. It restarts the SAME row: new startedAt, previous error cleared.
+ * Everything else is a duplicate copy (a late original after run-now or the reconciler failed the
+ * run, a repair copy, a replay racing the live run) and must not run the review or deliver again.
  */
 export async function markRunning(args: { runId: string; inngestRunId: string; eventId?: string; attempt: number; now?: Date }): Promise<RunStart> {
   const { runId, inngestRunId, attempt, now = new Date() } = args;
@@ -39,15 +42,12 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
   if (run.status === "SKIPPED") return { proceed: false, runId, reason: "skipped" };
   const sameRun = run.inngestRunId === inngestRunId;
   if (sameRun && run.status === "COMPLETED") return { proceed: false, runId, reason: "already_completed" };
-  // A repaired run has two events in flight: whichever starts the row owns it, the other copy must
-  // not run the review (and its deliveries) again. A replay of the owning event still restarts it.
-  const otherCopy = !sameRun && run.status !== "QUEUED" && args.eventId !== run.inngestEventId;
-  if (otherCopy && (isRepairEventId(args.eventId) || isRepairEventId(run.inngestEventId))) {
-    return { proceed: false, runId, reason: "duplicate_event" };
-  }
+  const replay = !!args.eventId && args.eventId === run.inngestEventId && run.status !== "RUNNING";
+  if (!sameRun && run.status !== "QUEUED" && !replay) return { proceed: false, runId, reason: "duplicate_event" };
 
+  // Compare-and-set on what was read: of two copies starting together, only one moves the row.
   const { count } = await db().reviewRun.updateMany({
-    where: { id: runId },
+    where: { id: runId, status: run.status, inngestRunId: run.inngestRunId },
     data: {
       status: "RUNNING",
       inngestRunId,
@@ -57,7 +57,7 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
       ...(sameRun ? {} : { completedAt: null, durationMs: null, errorCode: null, errorMessage: null }),
     },
   });
-  if (count === 0) return { proceed: false, runId, reason: "gone" };
+  if (count === 0) return { proceed: false, runId, reason: "duplicate_event" };
   return { proceed: true, runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, channels: run.scheduledReview.deliveryChannels };
 }
 

@@ -105,6 +105,27 @@ describe("run-review", () => {
     expect(await db().analysis.count()).toBe(1); // the superseded analysis is replaced, not orphaned
   });
 
+  test("a late event for a run that was failed before it ever started does not revive it", async () => {
+    // e.g. run-now gave up on a slow executor (executor_unreachable) and the user already retried.
+    const schedule = await createSchedule();
+    const queued = await createRun(schedule);
+    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "executor_unreachable", completedAt: new Date() } });
+    const record = await fake.run(FN.review, requestedEvent(queued));
+    expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
+    const run = await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
+    expect(run).toMatchObject({ status: "FAILED", errorCode: "executor_unreachable", analysisId: null, startedAt: null });
+    expect(await db().analysis.count()).toBe(0);
+  });
+
+  test("a replay while the original Inngest run still holds the row is refused", async () => {
+    const schedule = await createSchedule();
+    const queued = await createRun(schedule);
+    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "RUNNING", inngestRunId: "01LIVEORIGINAL", inngestEventId: queued.id, startedAt: new Date() } });
+    const record = await fake.run(FN.review, requestedEvent(queued));
+    expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
+    expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "RUNNING", inngestRunId: "01LIVEORIGINAL" });
+  });
+
   test("a run whose schedule was deleted ends quietly", async () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
