@@ -21,7 +21,8 @@ export function RunDetail({ initial }: { initial: RunDto }) {
     queryKey: runKeys.one(initial.id),
     queryFn: () => fetchRun(initial.id),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data && isActive(q.state.data.status) ? POLL_MS : false),
+    // Stops on an error (run deleted, session expired) instead of polling a dead end forever.
+    refetchInterval: (q) => (q.state.status !== "error" && q.state.data && isActive(q.state.data.status) ? POLL_MS : false),
   });
   const run = query.data;
   return (

@@ -28,7 +28,8 @@ export function RunHistory({ scheduleId, initialStatus, initialPage }: { schedul
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.next_cursor,
     initialData: status === initialStatus ? { pages: [initialPage], pageParams: [null] } : undefined,
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.data.some((r) => isActive(r.status))) ? POLL_MS : false),
+    refetchInterval: (q) =>
+      q.state.status !== "error" && q.state.data?.pages.some((p) => p.data.some((r) => isActive(r.status))) ? POLL_MS : false,
   });
   const runs = query.data?.pages.flatMap((p) => p.data) ?? [];
   const active = runs.some((r) => isActive(r.status));

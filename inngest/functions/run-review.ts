@@ -16,6 +16,8 @@ export const runReview = inngest.createFunction(
     retries: RUN_REVIEW_RETRIES,
     // A tenant's reviews share its CRM's API quota: at most two at a time per owner.
     concurrency: [{ key: "event.data.ownerId", limit: 2 }],
+    // Inngest cancels a run before the reconciler (30 min) would call it stuck and fail its row.
+    timeouts: { finish: "25m" },
     onFailure: async ({ event, error, step }) => {
       const { runId } = event.data.event.data;
       const failed = await step.run("mark-failed", () => failRunFromError({ runId, error }));

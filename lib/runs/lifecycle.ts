@@ -97,13 +97,14 @@ export async function completeRun(args: { runId: string; attempt?: number; now?:
   });
   if (!run) throw new RunGoneError(runId);
   const durationMs = Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime());
-  await db().$transaction([
-    db().reviewRun.update({
-      where: { id: runId },
-      data: { status: "COMPLETED", completedAt: now, durationMs, errorCode: null, errorMessage: null },
-    }),
-    db().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } }),
-  ]);
+  // Only a run still RUNNING (or this step's own earlier, unrecorded success) completes: a run the
+  // reconciler already failed (timed_out) must not flip back to COMPLETED after its alert went out.
+  const { count } = await db().reviewRun.updateMany({
+    where: { id: runId, status: { in: ["RUNNING", "COMPLETED"] } },
+    data: { status: "COMPLETED", completedAt: now, durationMs, errorCode: null, errorMessage: null },
+  });
+  if (count === 0) throw new NonRetriableError(`Run ${runId} was failed while it ran; it stays failed`);
+  await db().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } });
   return { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, healthScore: run.healthScore, durationMs };
 }
 

@@ -2,6 +2,7 @@
 // with attempt numbers, retries used up -> onFailure, non-retriable CRM errors, replays.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
+import { completeRun } from "@/lib/runs/lifecycle";
 import { resetEnvCache } from "@/lib/env";
 import { resetDb } from "@/tests/support/db";
 import { startFakeResend } from "@/tests/support/fake-resend";
@@ -124,6 +125,15 @@ describe("run-review", () => {
     const record = await fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
     expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "RUNNING", inngestRunId: "01LIVEORIGINAL" });
+  });
+
+  test("a run the reconciler failed while it ran is not flipped back to completed", async () => {
+    const schedule = await createSchedule();
+    const queued = await createRun(schedule);
+    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "timed_out", startedAt: new Date() } });
+    await expect(completeRun({ runId: queued.id })).rejects.toThrow(/stays failed/);
+    expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "FAILED", errorCode: "timed_out" });
+    expect((await db().scheduledReview.findUniqueOrThrow({ where: { id: schedule.id } })).lastRunAt).toBeNull();
   });
 
   test("a run whose schedule was deleted ends quietly", async () => {
