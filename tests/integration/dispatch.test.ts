@@ -1,13 +1,12 @@
 // The dispatcher on Postgres: the dispatch-due-reviews function driven in-process by the executor
 // double (fan-out runs the real run-review), and lib/scheduler/dispatch at fixed instants.
 // Time control: Date is faked (timers stay real) so "now" is a chosen instant.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { db } from "@/lib/db";
 import { dispatchDue } from "@/lib/scheduler/dispatch";
 import { nextRunAfter } from "@/lib/schedules/time";
 import { resetDb } from "@/tests/support/db";
-import type { FakeInngest } from "@/tests/support/fake-inngest";
-import { createSchedule, FN, startInProcessInngest } from "@/tests/support/in-process-inngest";
+import { createSchedule, FN, inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 // Switchable faults around the real dispatchDue, for the tick's failure and recovery paths.
 const fault = vi.hoisted(() => ({ mode: "none" as "none" | "always" | "after-commit-once" }));
@@ -27,19 +26,13 @@ vi.mock("@/lib/scheduler/dispatch", async (importOriginal) => {
   };
 });
 
-let fake: FakeInngest;
-beforeAll(async () => {
-  fake = await startInProcessInngest();
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const inngest = inProcessInngestForFile();
 beforeEach(async () => {
   fault.mode = "none";
   await resetDb();
 });
 afterEach(async () => {
-  await fake.waitForIdle(20_000);
+  await inngest.fake.waitForIdle(20_000);
   vi.useRealTimers();
 });
 
@@ -49,15 +42,15 @@ const at = (iso: string) => {
 };
 /** One dispatcher tick through Inngest, then every review it fanned out. */
 async function tick() {
-  const record = await fake.triggerCron(FN.dispatch);
-  await fake.waitForIdle(20_000);
+  const record = await inngest.fake.triggerCron(FN.dispatch);
+  await inngest.fake.waitForIdle(20_000);
   return record;
 }
 const runsOf = (scheduleId: string) => db().reviewRun.findMany({ where: { scheduledReviewId: scheduleId }, orderBy: { scheduledFor: "asc" } });
 const scheduleOf = (id: string) => db().scheduledReview.findUniqueOrThrow({ where: { id } });
 // The double lives for the whole file: look only at this test's reviews and events.
-const reviewsOf = (scheduleIds: string[]) => fake.findRuns({ fnId: FN.review }).filter((r) => scheduleIds.includes(String(r.event.data.scheduleId)));
-const requestsFor = (scheduleId: string) => fake.events.filter((e) => e.name === "review/run.requested" && e.data.scheduleId === scheduleId);
+const reviewsOf = (scheduleIds: string[]) => inngest.fake.findRuns({ fnId: FN.review }).filter((r) => scheduleIds.includes(String(r.event.data.scheduleId)));
+const requestsFor = (scheduleId: string) => inngest.fake.events.filter((e) => e.name === "review/run.requested" && e.data.scheduleId === scheduleId);
 const ticks = () => db().schedulerTick.findMany({ where: { kind: "DISPATCH" }, orderBy: { startedAt: "asc" } });
 
 describe("dispatch-due-reviews through the executor double", () => {
@@ -93,8 +86,8 @@ describe("dispatch-due-reviews through the executor double", () => {
   test("two dispatchers running concurrently give exactly one run per slot and one review", async () => {
     at("2026-04-01T06:00:20Z");
     const schedules = await Promise.all([1, 2, 3].map(() => createSchedule({ nextRunAt: new Date("2026-04-01T06:00:00Z") })));
-    const both = await Promise.all([fake.triggerCron(FN.dispatch), fake.triggerCron(FN.dispatch)]);
-    await fake.waitForIdle(20_000);
+    const both = await Promise.all([inngest.fake.triggerCron(FN.dispatch), inngest.fake.triggerCron(FN.dispatch)]);
+    await inngest.fake.waitForIdle(20_000);
     expect(both.map((r) => r.status)).toEqual(["completed", "completed"]);
     for (const s of schedules) {
       expect(await runsOf(s.id)).toMatchObject([{ status: "COMPLETED" }]);

@@ -2,33 +2,26 @@
 // executor double (repaired runs really run their review), and lib/scheduler/reconcile at fixed
 // instants for the repair budget and the compare-and-set writes.
 // Time control: Date is faked (timers stay real) so "now" is a chosen instant.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { db } from "@/lib/db";
 import type { RunStatus } from "@/lib/generated/prisma/client";
 import { findStuckRuns, reconcileRuns, settleStuckRun, TIMED_OUT_MESSAGE } from "@/lib/scheduler/reconcile";
 import { resetDb } from "@/tests/support/db";
-import type { FakeInngest } from "@/tests/support/fake-inngest";
-import { createSchedule, FN, requestedEvent, startInProcessInngest } from "@/tests/support/in-process-inngest";
+import { createSchedule, FN, requestedEvent, inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const RECONCILE_FN = "revwatch-reconcile-stuck-runs";
 const NOW = Date.parse("2026-04-01T12:00:00Z");
 const minutesAgo = (m: number) => new Date(NOW - m * 60_000);
 const at = (minutesLater: number) => new Date(NOW + minutesLater * 60_000);
 
-let fake: FakeInngest;
-beforeAll(async () => {
-  fake = await startInProcessInngest();
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const inngest = inProcessInngestForFile();
 beforeEach(async () => {
   await resetDb();
   vi.useFakeTimers({ toFake: ["Date"], shouldAdvanceTime: true });
   vi.setSystemTime(NOW);
 });
 afterEach(async () => {
-  await fake.waitForIdle(20_000);
+  await inngest.fake.waitForIdle(20_000);
   vi.useRealTimers();
 });
 
@@ -51,11 +44,11 @@ async function seedRun(s: Seed) {
   });
 }
 const runOf = (id: string) => db().reviewRun.findUniqueOrThrow({ where: { id } });
-const eventsFor = (name: string, runId: string) => fake.events.filter((e) => e.name === name && e.data.runId === runId);
+const eventsFor = (name: string, runId: string) => inngest.fake.events.filter((e) => e.name === name && e.data.runId === runId);
 const reconcileTicks = () => db().schedulerTick.findMany({ where: { kind: "RECONCILE" }, orderBy: { startedAt: "asc" } });
 async function reconcileTick() {
-  const record = await fake.triggerCron(RECONCILE_FN);
-  await fake.waitForIdle(20_000);
+  const record = await inngest.fake.triggerCron(RECONCILE_FN);
+  await inngest.fake.waitForIdle(20_000);
   return record;
 }
 
@@ -76,7 +69,7 @@ describe("reconcile-stuck-runs through the executor double", () => {
     expect((await reconcileTicks())[0].finishedAt).not.toBeNull();
 
     // The original event was only delayed, not lost: it must not run the review a second time.
-    const late = await fake.run(FN.review, requestedEvent(queued));
+    const late = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(late).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
     expect(await runOf(queued.id)).toMatchObject({ status: "COMPLETED", inngestRunId: run.inngestRunId, completedAt: run.completedAt, analysisId: run.analysisId });
     expect(await db().analysis.count()).toBe(1);

@@ -1,21 +1,14 @@
 // The run-review function on Postgres, driven in-process by the executor double: step retries
 // with attempt numbers, retries used up -> onFailure, non-retriable CRM errors, replays.
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { beforeEach, describe, expect, test } from "vitest";
 import { db } from "@/lib/db";
 import { completeRun } from "@/lib/runs/lifecycle";
 import { resetEnvCache } from "@/lib/env";
 import { resetDb } from "@/tests/support/db";
 import { startFakeResend } from "@/tests/support/fake-resend";
-import type { FakeInngest } from "@/tests/support/fake-inngest";
-import { createRun, createSchedule, FN, requestedEvent, startInProcessInngest, type DemoScheduleOptions } from "@/tests/support/in-process-inngest";
+import { createRun, createSchedule, FN, requestedEvent, inProcessInngestForFile, type DemoScheduleOptions } from "@/tests/support/in-process-inngest";
 
-let fake: FakeInngest;
-beforeAll(async () => {
-  fake = await startInProcessInngest();
-});
-afterAll(async () => {
-  await fake?.close();
-});
+const inngest = inProcessInngestForFile();
 beforeEach(async () => {
   await resetDb();
 });
@@ -24,11 +17,11 @@ beforeEach(async () => {
 async function review(o: DemoScheduleOptions = {}) {
   const schedule = await createSchedule(o);
   const queued = await createRun(schedule);
-  const record = await fake.run(FN.review, requestedEvent(queued));
+  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
   const run = await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
   return { schedule, record, run };
 }
-const eventsFor = (name: string, runId: string) => fake.events.filter((e) => e.name === name && e.data.runId === runId);
+const eventsFor = (name: string, runId: string) => inngest.fake.events.filter((e) => e.name === name && e.data.runId === runId);
 
 describe("run-review", () => {
   test("a run completes with its metrics, analysis and findings stored, and review/run.completed sent", async () => {
@@ -69,7 +62,7 @@ describe("run-review", () => {
     const { record, run } = await review({ instanceUrl: "demo://?fail=server_error" });
     expect(record.status).toBe("failed");
     expect(record.attempts.analyse).toBe(4); // retries: 3
-    expect(fake.findRuns({ fnId: FN.reviewFailure })).toMatchObject([{ status: "completed", parentRunId: record.runId }]);
+    expect(inngest.fake.findRuns({ fnId: FN.reviewFailure })).toMatchObject([{ status: "completed", parentRunId: record.runId }]);
     expect(run).toMatchObject({ status: "FAILED", errorCode: "crm_unavailable", retryCount: 3, dealsAnalyzed: null, analysisId: null });
     expect(run.errorMessage).toMatch(/\S/);
     expect(run.completedAt).not.toBeNull();
@@ -97,7 +90,7 @@ describe("run-review", () => {
 
   test("a replay from the dashboard re-runs the same event into the SAME run row", async () => {
     const { record, run } = await review();
-    const replay = await fake.replay(record.runId);
+    const replay = await inngest.fake.replay(record.runId);
     expect(replay).toMatchObject({ status: "completed", replayOf: record.runId });
     expect(await db().reviewRun.count()).toBe(1);
     const after = await db().reviewRun.findUniqueOrThrow({ where: { id: run.id } });
@@ -111,7 +104,7 @@ describe("run-review", () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
     await db().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "executor_unreachable", completedAt: new Date() } });
-    const record = await fake.run(FN.review, requestedEvent(queued));
+    const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
     const run = await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
     expect(run).toMatchObject({ status: "FAILED", errorCode: "executor_unreachable", analysisId: null, startedAt: null });
@@ -122,7 +115,7 @@ describe("run-review", () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
     await db().reviewRun.update({ where: { id: queued.id }, data: { status: "RUNNING", inngestRunId: "01LIVEORIGINAL", inngestEventId: queued.id, startedAt: new Date() } });
-    const record = await fake.run(FN.review, requestedEvent(queued));
+    const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
     expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "RUNNING", inngestRunId: "01LIVEORIGINAL" });
   });
@@ -140,7 +133,7 @@ describe("run-review", () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
     await db().scheduledReview.delete({ where: { id: schedule.id } });
-    const record = await fake.run(FN.review, requestedEvent(queued));
+    const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "gone" } });
   });
 

@@ -2,6 +2,7 @@
 // module's POST/PUT with a Request, and the app's client sends its events (step.sendEvent) to the
 // double's own port. Call startInProcessInngest() before anything imports "@/inngest/client".
 import type { NextRequest } from "next/server";
+import { afterAll, beforeAll } from "vitest";
 import { db } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { CatchUpPolicy, DeliveryChannel } from "@/lib/generated/prisma/client";
@@ -13,6 +14,18 @@ export const FN = {
   review: "revwatch-run-review",
   reviewFailure: "revwatch-run-review-failure",
 } as const;
+
+/** One double per test file: started before its tests, closed after them. */
+export function inProcessInngestForFile(opts: FakeInngestOptions = {}): { readonly fake: FakeInngest } {
+  const ctx = {} as { fake: FakeInngest };
+  beforeAll(async () => {
+    ctx.fake = await startInProcessInngest(opts);
+  });
+  afterAll(async () => {
+    await ctx.fake?.close();
+  });
+  return ctx;
+}
 
 export async function startInProcessInngest(opts: FakeInngestOptions = {}) {
   const app: { route?: typeof import("@/app/api/inngest/route") } = {};
