@@ -2,7 +2,8 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { reviewRunRequested } from "@/inngest/events";
 import { dispatchDue, type DispatchResult } from "@/lib/scheduler/dispatch";
-import { closeTick, emptyCounts, openTick, type TickCounts } from "@/lib/scheduler/ticks";
+import { withTick } from "@/inngest/with-tick";
+import { emptyCounts, type TickCounts } from "@/lib/scheduler/ticks";
 
 // Every minute: record a tick, queue one run per due (schedule, slot), fan the runs out as
 // review/run.requested events (event id = run id, so Inngest drops duplicates), close the tick.
@@ -26,14 +27,14 @@ export const dispatchDueReviews = inngest.createFunction(
     retries: 2,
   },
   async ({ step, attempt }) => {
-    const tick = await step.run("open-tick", () => openTick("DISPATCH"));
-    const now = new Date(tick.startedAt);
-    let result: DispatchResult | undefined;
-    try {
-      result = await step.run("dispatch-due", () =>
+    let counts = emptyCounts();
+    const closed = await withTick(step, "DISPATCH", async (now, report) => {
+      const result = await step.run("dispatch-due", () =>
         // On a retry, earlier attempts may have queued runs whose events were never sent.
         dispatchDue({ now, recoverSince: attempt > 0 ? now : undefined }),
       );
+      counts = countsOf(result);
+      report({ counts, details: result.details });
       const runs = result.runs;
       for (let i = 0; i < runs.length; i += FAN_OUT_BATCH) {
         await step.sendEvent(
@@ -41,16 +42,7 @@ export const dispatchDueReviews = inngest.createFunction(
           runs.slice(i, i + FAN_OUT_BATCH).map((r) => reviewRunRequested.create({ runId: r.runId, scheduleId: r.scheduleId, ownerId: r.ownerId }, { id: r.runId })),
         );
       }
-    } catch (err) {
-      const counts = result ? countsOf(result) : emptyCounts();
-      const message = err instanceof Error ? err.message : String(err);
-      await step.run("close-tick-failed", () => closeTick({ tickId: tick.tickId, counts, error: message }));
-      throw err;
-    }
-    const dispatched = result;
-    return step.run("close-tick", async () => {
-      const closed = await closeTick({ tickId: tick.tickId, counts: countsOf(dispatched), details: dispatched.details });
-      return { ...closed, ...countsOf(dispatched) };
     });
+    return { ...closed, ...counts };
   },
 );

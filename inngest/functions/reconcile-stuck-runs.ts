@@ -2,7 +2,8 @@ import { cron } from "inngest";
 import { inngest } from "@/inngest/client";
 import { reviewRunFailed, reviewRunRequested } from "@/inngest/events";
 import { reconcileRuns, type ReconcileResult } from "@/lib/scheduler/reconcile";
-import { closeTick, emptyCounts, openTick, type TickCounts } from "@/lib/scheduler/ticks";
+import { withTick } from "@/inngest/with-tick";
+import { emptyCounts, type TickCounts } from "@/lib/scheduler/ticks";
 
 // Every 5 minutes: record a tick, settle runs stuck QUEUED or RUNNING (lib/scheduler/reconcile.ts),
 // re-send the events of repaired runs under their repair ids, announce the runs failed here as
@@ -30,10 +31,11 @@ export const reconcileStuckRuns = inngest.createFunction(
     retries: 2,
   },
   async ({ step }) => {
-    const tick = await step.run("open-tick", () => openTick("RECONCILE"));
-    let result: ReconcileResult | undefined;
-    try {
-      result = await step.run("reconcile", () => reconcileRuns({ now: new Date(tick.startedAt) }));
+    let outcome = { examined: 0, repaired: 0, failed: 0 };
+    const closed = await withTick(step, "RECONCILE", async (now, report) => {
+      const result = await step.run("reconcile", () => reconcileRuns({ now }));
+      outcome = { examined: result.examined, repaired: result.repaired.length, failed: result.failed.length };
+      report({ counts: countsOf(result), details: result.details });
       const requested = result.repaired.map((r) =>
         reviewRunRequested.create({ runId: r.runId, scheduleId: r.scheduleId, ownerId: r.ownerId }, { id: r.eventId }),
       );
@@ -41,16 +43,7 @@ export const reconcileStuckRuns = inngest.createFunction(
       // step.sendEvent is memoised: a retry of this function never sends a batch twice.
       await inBatches(requested, (batch, n) => step.sendEvent(`send-repairs-${n}`, batch));
       await inBatches(failed, (batch, n) => step.sendEvent(`send-failed-${n}`, batch));
-    } catch (err) {
-      const counts = result ? countsOf(result) : emptyCounts();
-      const message = err instanceof Error ? err.message : String(err);
-      await step.run("close-tick-failed", () => closeTick({ tickId: tick.tickId, counts, error: message }));
-      throw err;
-    }
-    const settled = result;
-    return step.run("close-tick", async () => {
-      const closed = await closeTick({ tickId: tick.tickId, counts: countsOf(settled), details: settled.details });
-      return { ...closed, examined: settled.examined, repaired: settled.repaired.length, failed: settled.failed.length };
     });
+    return { ...closed, ...outcome };
   },
 );
