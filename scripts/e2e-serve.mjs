@@ -1,5 +1,6 @@
 // `npm run e2e:serve`: the built app on http://localhost:3100 with every test double it needs, on
-// fixed loopback ports: Inngest executor double 8288, fake Resend 8301, fake Slack 8302 (admin 8303).
+// fixed loopback ports: the local Inngest executor 8288 (scripts/local-executor; crons off so tests
+// trigger them, retries without backoff), fake Resend 8301, fake Slack 8302 (admin 8303).
 // Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next (NEXT_DIST_DIR) is
 // missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT, FAKE_DELIVERY_ADMIN_PORT. Playwright uses this as its webServer; `npm test` starts it once for everything.
 import { spawn } from "node:child_process";
@@ -69,7 +70,10 @@ export async function startStack({ databaseUrl, build = false, log = (l) => cons
   start(bin("tsx"), ["tests/support/fake-delivery-cli.ts"]);
   start(bin("next"), ["start", "-p", String(E2E_PORTS.app)]);
   await waitFor(`${APP_URL}/api/health`, 60_000);
-  start(bin("tsx"), ["tests/support/fake-inngest-cli.ts", "--quiet", "--port", String(E2E_PORTS.executor), "--app", `http://127.0.0.1:${E2E_PORTS.app}/api/inngest`]);
+  start(bin("tsx"), [
+    "scripts/local-executor/cli.ts", "--quiet", "--no-crons", "--backoff-scale", "0",
+    "--port", String(E2E_PORTS.executor), "--app", `http://127.0.0.1:${E2E_PORTS.app}/api/inngest`,
+  ]);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.executor}/__admin/functions`, 60_000);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.deliveryAdmin}/emails`, 10_000);
   log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}`);

@@ -1,4 +1,4 @@
-// Wire types and pure helpers for FakeInngest (tests/support/fake-inngest.ts).
+// Wire types and pure helpers of the local executor (scripts/local-executor/executor.ts).
 // They mirror what inngest@4.24's InngestCommHandler sends and accepts; the
 // protocol is SDK-internal, so keep the `inngest` version pinned.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
@@ -56,7 +56,31 @@ export type Fetcher = (url: string, init: RequestInit) => Promise<Response>;
 export type StepResult = { type: "data"; data: Json } | { type: "error"; error: Json };
 export type RunStatus = "running" | "completed" | "failed" | "cancelled";
 
-/** Plain JSON (served as-is by the CLI's GET /__admin/runs). */
+/** One execution of a step, as the inspector shows it (backoff is the gap between attempts). */
+export interface StepAttempt {
+  attempt: number;
+  startedAt: string;
+  endedAt: string;
+  error?: string;
+}
+export type StepStatus = "completed" | "failed" | "retrying";
+/** A step of a run, keyed by the SDK's hashed step id. */
+export interface StepRecord {
+  id: string;
+  name: string;
+  status: StepStatus;
+  attempts: StepAttempt[];
+  output?: Json;
+  error?: Json;
+  nextRetryAt?: string;
+}
+/** A request the run still has to make: "step" asks the function what is next, else a step id. */
+export interface QueueItem {
+  stepId: string;
+  attempt: number;
+}
+
+/** Plain JSON (served as-is by GET /__admin/runs and kept in the journal). */
 export interface RunRecord {
   runId: string;
   fnId: string;
@@ -66,6 +90,7 @@ export interface RunRecord {
   error?: Json;
   /** Executions per step, keyed by the step's display name (retries included). */
   attempts: Record<string, number>;
+  steps: StepRecord[];
   log: string[];
   requests: number;
   startedAt: string;
@@ -74,6 +99,15 @@ export interface RunRecord {
   parentRunId?: string;
   /** Runs started by this run's `inngest/function.failed` event (onFailure handlers). */
   failureRunIds: string[];
+  /** Resumable state: memoised step results, their order, what to ask next, when. */
+  memo: Record<string, StepResult>;
+  stack: string[];
+  queue: QueueItem[];
+  /** The request in flight; put back at the head of the queue if the executor stops mid-request. */
+  current?: QueueItem;
+  version: number;
+  /** Epoch ms before which the next request must not be made (retry backoff, step.sleep). */
+  wakeAt?: number;
 }
 
 export const FUNCTION_FAILED = "inngest/function.failed";
@@ -88,7 +122,7 @@ export function isRecord(v: Json): v is JsonObject {
 
 export function toJson(value: Json): string {
   const out = canonicalize(value);
-  if (out === undefined) throw new Error("FakeInngest: value is not JSON-serialisable");
+  if (out === undefined) throw new Error("local executor: value is not JSON-serialisable");
   return out;
 }
 

@@ -1,5 +1,5 @@
-// Proves FakeInngest against real inngest@4.24 functions served by inngest/next:
-// in-process (route handlers called with a Request), over real HTTP, and via the CLI.
+// Proves the local executor (scripts/local-executor) against real inngest@4.24 functions served by
+// inngest/next: in-process (route handlers called with a Request), over real HTTP, and via the CLI.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -142,7 +142,7 @@ describe("FakeInngest in-process (serve() route handlers)", () => {
     expect(fake.events.filter((e) => e.name === "test/review").map((e) => e.data)).toEqual([{ scheduleId: "s1" }, { scheduleId: "s2" }]);
     const reviews = fake.findRuns({ fnId: id("review") });
     expect(reviews.map((r) => r.status)).toEqual(["completed", "completed"]);
-    expect(reviews[0].log.some((l) => l.includes("sleep cool-off (1h) skipped"))).toBe(true);
+    expect(reviews[0].log.some((l) => l.includes("sleep cool-off (1h) capped to 0ms"))).toBe(true);
     expect(app.seen.reviewed.sort()).toEqual(["s1", "s2"]);
   });
 
@@ -281,8 +281,9 @@ describe("over real HTTP", () => {
   test("the CLI syncs, serves /__admin (cron, runs, replay, idle) and exits 0 on SIGTERM", async () => {
     const port = await freePort();
     const { url } = await httpApp(`http://127.0.0.1:${port}`);
-    const cli = path.resolve(import.meta.dirname, "../support/fake-inngest-cli.ts");
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "--port", String(port), "--app", url, "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    const cli = path.resolve(import.meta.dirname, "../../scripts/local-executor/cli.ts");
+    const flags = ["--no-crons", "--backoff-scale", "0", "--max-sleep-ms", "0", "--quiet"];
+    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", cli, "--port", String(port), "--app", url, ...flags], { stdio: ["ignore", "pipe", "inherit"] });
     opened.push({ close: () => child.exitCode === null && child.kill("SIGKILL") });
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const ready = JSON.parse((await lines.next()).value as string);

@@ -1,8 +1,8 @@
-// FakeInngest's HTTP face: what the SDK calls on the "Inngest server" (the dev
-// server / Inngest Cloud API): event intake, out-of-band registration,
-// checkpoints, health. Anything else answers 404 at once so no SDK call hangs.
+// The local executor's HTTP face: what the SDK calls on the "Inngest server" (the Dev Server /
+// Inngest Cloud API): event intake, out-of-band registration, checkpoints, health. Anything else
+// answers 404 at once so no SDK call hangs.
 import { createServer, type IncomingMessage, type Server } from "node:http";
-import { hashedSigningKey, isRecord, type EventInput, type FnConfig, type Json, type Op } from "./fake-inngest-protocol";
+import { hashedSigningKey, isRecord, type EventInput, type FnConfig, type Json, type Op } from "./protocol";
 
 export interface HttpReply {
   status: number;
@@ -11,8 +11,10 @@ export interface HttpReply {
 }
 export type ExtraRoute = (req: { method: string; url: URL; body: Json }) => Promise<HttpReply | undefined> | HttpReply | undefined;
 
-/** What the routes need from FakeInngest. */
+/** What the routes need from the executor. */
 export interface ApiHost {
+  /** answered on GET / and /health so callers can tell this executor from a Dev Server */
+  name: string;
   signingKey?: string;
   eventKeys?: string[];
   extraRoutes?: ExtraRoute;
@@ -40,7 +42,7 @@ export async function listenApi(api: ApiHost, port: number, hostname: string): P
 
 async function handle(api: ApiHost, req: IncomingMessage): Promise<HttpReply> {
   try {
-    const url = new URL(req.url ?? "/", "http://fake-inngest");
+    const url = new URL(req.url ?? "/", "http://local-executor");
     const method = req.method ?? "GET";
     let raw = "";
     for await (const chunk of req) {
@@ -87,7 +89,7 @@ async function route(api: ApiHost, method: string, url: URL, body: Json, headers
     return (await api.checkpoint(decodeURIComponent(checkpoint[1]), steps)) ? reply(200, {}) : err(404, "run not found");
   }
   if (method === "GET" && ["/", "/health", "/dev", "/v0/health", "/v1/health"].includes(path)) {
-    return reply(200, { status: 200, name: "FakeInngest", mode: api.signingKey ? "cloud" : "dev", functions: api.functionIds() });
+    return reply(200, { status: 200, name: api.name, mode: api.signingKey ? "cloud" : "dev", functions: api.functionIds() });
   }
-  return err(404, `FakeInngest does not implement ${method} ${path}`);
+  return err(404, `the local executor does not implement ${method} ${path}`);
 }
