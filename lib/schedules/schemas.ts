@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { ruleSettingsSchema } from "@/lib/reviews/types";
 import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
-import { frequencySchema, isValidTimeZone, validateCron } from "@/lib/schedules/time";
+import { validateCron } from "@/lib/schedules/cron";
+import { frequencySchema } from "@/lib/schedules/frequency";
+import { canonicalZone, suggestZone } from "@/lib/tz/names";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
 // the OpenAPI document and the client components, so all three always agree.
@@ -15,10 +17,16 @@ const cronField = z.string().trim().superRefine((v, ctx) => {
   const problem = validateCron(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 }).meta({ description: "5-field cron (minute hour day-of-month month day-of-week) in the schedule's time zone", examples: ["0 6 * * 1"] });
+// Exactly the tz database's names (links too); stored as the canonical name (Asia/Calcutta -> Asia/Kolkata).
 const timezoneField = z
   .string()
-  .refine(isValidTimeZone, { message: "Unknown IANA time zone" })
-  .meta({ description: "IANA time zone", examples: ["America/New_York"] });
+  .superRefine((v, ctx) => {
+    if (canonicalZone(v)) return;
+    const hint = suggestZone(v);
+    ctx.addIssue({ code: "custom", message: `Unknown IANA time zone${hint ? `; did you mean "${hint}"?` : ""}` });
+  })
+  .overwrite((v) => canonicalZone(v) ?? v)
+  .meta({ description: "IANA time zone name, exactly as the tz database spells it; backward links are stored as their canonical zone", examples: ["America/New_York"] });
 const slackUrlField = z.string().superRefine((v, ctx) => {
   const problem = validateSlackWebhookUrl(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
