@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { ClerkProvider } from "@clerk/nextjs";
 import { Providers } from "@/components/providers";
-import { clerkMode } from "@/lib/clerk-mode";
+import { clerkMode } from "@/lib/env";
 import "./globals.css";
 
 export const metadata: Metadata = { title: "Revwatch", description: "Scheduled CRM pipeline reviews that run themselves" };

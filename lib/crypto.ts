@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import "server-only";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { env } from "@/lib/env";
 
 // AES-256-GCM; stored as "v1:<iv>:<tag>:<ciphertext>" (base64url) so the format can evolve.
@@ -41,18 +42,4 @@ export function maskUrl(url: string): string {
   } catch {
     return maskSecret(url);
   }
-}
-
-export function sha256(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ba.length === bb.length && timingSafeEqual(ba, bb);
-}
-
-export function randomToken(prefix: string, bytes = 24): string {
-  return `${prefix}_${randomBytes(bytes).toString("base64url")}`;
 }

@@ -1,6 +1,37 @@
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+
+// Two ways into the database, both greppable:
+// - forTenant(ownerId): every query of a tenant-owned model gets the owner filter (and creates get
+//   the owner), so a forgotten `ownerId` cannot leak another tenant's rows. Use it for anything
+//   done on behalf of a signed-in tenant.
+// - systemDb(): the unscoped client, for jobs that work across tenants (dispatch, reconcile, the
+//   review steps keyed by run id) and for tests.
+
+type ModelName = Prisma.ModelName;
+
+/** Models with an ownerId column: filtered by it, and created with it. */
+export const TENANT_MODELS = [
+  "CrmConnection",
+  "ScheduledReview",
+  "ReviewRun",
+  "Analysis",
+  "Delivery",
+  "AlertSettings",
+  "Alert",
+  "Monitor",
+  "ExecutionLog",
+] as const satisfies readonly ModelName[];
+
+/** Child models without ownerId: reachable only through their tenant-owned parent; never created by a tenant client. */
+export const CHILD_SCOPES = {
+  Finding: (ownerId: string) => ({ analysis: { ownerId } }),
+} as const satisfies Partial<Record<ModelName, (ownerId: string) => object>>;
+
+/** Platform rows that belong to no tenant: refused by a tenant client. */
+export const SYSTEM_MODELS = ["SchedulerTick"] as const satisfies readonly ModelName[];
 
 // One client per process; Next dev reloads modules, so keep it on globalThis.
 const g = globalThis as unknown as { __revwatchPrisma?: PrismaClient };
@@ -12,7 +43,8 @@ function create(): PrismaClient {
   return new PrismaClient({ adapter });
 }
 
-export function db(): PrismaClient {
+/** The unscoped client: only for work that spans tenants. Tenant requests use forTenant(). */
+export function systemDb(): PrismaClient {
   g.__revwatchPrisma ??= create();
   return g.__revwatchPrisma;
 }
@@ -22,4 +54,59 @@ export async function disconnectDb() {
   g.__revwatchPrisma = undefined;
 }
 
-export { Prisma } from "@/lib/generated/prisma/client";
+const WHERE_OPS = new Set([
+  "findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count", "aggregate", "groupBy",
+  "update", "updateMany", "updateManyAndReturn", "delete", "deleteMany", "upsert",
+]);
+const CREATE_OPS = new Set(["create", "createMany", "createManyAndReturn", "upsert"]);
+
+type Args = Record<string, unknown>;
+
+/** AND keeps a unique where valid (its unique fields stay on top) and never widens the caller's filter. */
+function andWhere(where: unknown, scope: object) {
+  const w = (where ?? {}) as Args;
+  const and = w.AND === undefined ? [] : Array.isArray(w.AND) ? w.AND : [w.AND];
+  return { ...w, AND: [...and, scope] };
+}
+
+function withOwner(data: unknown, ownerId: string, model: string): unknown {
+  if (Array.isArray(data)) return data.map((d) => withOwner(d, ownerId, model));
+  const row = (data ?? {}) as Args;
+  if (row.ownerId !== undefined && row.ownerId !== ownerId) throw new Error(`forTenant: refusing to create ${model} for another owner`);
+  return { ...row, ownerId };
+}
+
+/** Rewrites one operation's arguments for the tenant; throws for models a tenant client must not touch. */
+export function scopeArgs(model: string, operation: string, args: Args, ownerId: string): Args {
+  const child = (CHILD_SCOPES as Record<string, ((o: string) => object) | undefined>)[model];
+  const tenantModel = (TENANT_MODELS as readonly string[]).includes(model);
+  if (!tenantModel && !child) throw new Error(`forTenant: ${model} is not a tenant model (use systemDb() in a system job)`);
+  if (child && CREATE_OPS.has(operation)) throw new Error(`forTenant: ${model} rows are created by system jobs only`);
+  const out: Args = { ...args };
+  if (WHERE_OPS.has(operation)) out.where = andWhere(args.where, child ? child(ownerId) : { ownerId });
+  const update = (operation === "upsert" ? args.update : args.data) as Args | undefined;
+  if (operation.startsWith("update") || operation === "upsert")
+    if (update?.ownerId !== undefined && update.ownerId !== ownerId) throw new Error(`forTenant: refusing to move ${model} to another owner`);
+  if (tenantModel && operation === "upsert") out.create = withOwner(args.create, ownerId, model);
+  else if (tenantModel && CREATE_OPS.has(operation)) out.data = withOwner(args.data, ownerId, model);
+  return out;
+}
+
+/** A client that sees and writes only `ownerId`'s rows. Raw SQL on it is not scoped: filter by owner yourself. */
+export function forTenant(ownerId: string) {
+  if (!ownerId) throw new Error("forTenant: ownerId is required");
+  return systemDb().$extends({
+    name: `tenant:${ownerId}`,
+    query: {
+      $allModels: {
+        $allOperations({ model, operation, args, query }) {
+          return query(scopeArgs(model, operation, (args ?? {}) as Args, ownerId) as typeof args);
+        },
+      },
+    },
+  });
+}
+
+export type TenantDb = ReturnType<typeof forTenant>;
+
+export { Prisma };

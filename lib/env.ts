@@ -1,5 +1,6 @@
+import "server-only";
 import { z } from "zod";
-import devKeys from "./dev-auth-keys.json" with { type: "json" };
+import devIdentity from "./dev-identity.json" with { type: "json" };
 
 // One schema for every env var the app reads. In production a missing or malformed required var
 // stops startup with a message that names it (see instrumentation.ts).
@@ -20,12 +21,14 @@ export const envSchema = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().startsWith("signkey-").optional(),
   INNGEST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  /** set by the app command: "local" when scripts/local-executor serves the app (never in production) */
+  REVWATCH_EXECUTOR: z.enum(["local", "dev-server"]).optional(),
   RESEND_API_KEY: z.string().startsWith("re_").optional(),
   RESEND_BASE_URL: optionalUrl,
   FROM_EMAIL: z.string().min(3).default("Revwatch <reviews@revwatch.local>"),
   ALLOW_LOOPBACK_DELIVERY: bool.default(false),
   DEMO_CRM_FAULTS: bool.default(false),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -52,11 +55,12 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     for (const name of REQUIRED_IN_PRODUCTION) if (!source[name]) problems.push(`${name}: required in production`);
     if (res.success && (res.data.ALLOW_LOOPBACK_DELIVERY || res.data.DEMO_CRM_FAULTS))
       problems.push("ALLOW_LOOPBACK_DELIVERY / DEMO_CRM_FAULTS: test-only settings are refused in production");
+    if (source.REVWATCH_EXECUTOR === "local") problems.push("REVWATCH_EXECUTOR: the local executor is a development tool, refused in production");
     // The development identity and key are public (committed): anyone could mint tokens or decrypt.
     const devValues: [string, string | undefined][] = [
-      ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", devKeys.publishableKey],
-      ["CLERK_SECRET_KEY", devKeys.secretKey],
-      ["CLERK_JWT_KEY", devKeys.jwtPublicKey],
+      ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", devIdentity.publishableKey],
+      ["CLERK_SECRET_KEY", devIdentity.secretKey],
+      ["CLERK_JWT_KEY", devIdentity.jwtPublicKey],
       ["ENCRYPTION_KEY", DEV_ENCRYPTION_KEY],
     ];
     for (const [name, dev] of devValues)
@@ -69,10 +73,23 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 }
 
 let cached: Env | undefined;
+/** The one way the app reads its environment (validated once, then cached). */
 export function env(): Env {
-  // A copy, so NODE_ENV is read at run time rather than the value the build inlined.
+  // A copy, so NODE_ENV is read at run time rather than the value the build inlined (a built app
+  // started for tests runs with NODE_ENV=test).
   cached ??= parseEnv({ ...process.env });
   return cached;
+}
+
+export const isProduction = () => env().NODE_ENV === "production";
+
+/** Development tools (local sign-in, dev outbox): never in production. */
+export const devToolsAllowed = () => !isProduction();
+
+/** "clerk": a real Clerk instance (ClerkProvider, hosted sign-in). "local": the committed development identity. */
+export function clerkMode(): "clerk" | "local" {
+  const pk = env().NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY;
+  return pk && pk !== devIdentity.publishableKey ? "clerk" : "local";
 }
 /** Tests change process.env between cases. */
 export function resetEnvCache() {

@@ -1,27 +1,36 @@
+import "server-only";
 import { NextResponse } from "next/server";
 import { z, ZodError } from "zod";
 import { currentTenant, type Tenant } from "@/lib/auth";
+import { AppError, type ErrorCode } from "@/lib/errors";
 import { log } from "@/lib/log";
 
-export type ErrorBody = { error: { code: string; message: string; details?: unknown } };
+/** The one place an error code becomes an HTTP status (the OpenAPI document reads it too). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  validation_error: 400,
+  invalid_json: 400,
+  invalid_body: 400,
+  invalid_cursor: 400,
+  unauthorized: 401,
+  plan_required: 402,
+  not_found: 404,
+  conflict: 409,
+  run_in_progress: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+  executor_unreachable: 503,
+};
 
-/** An expected failure with its HTTP status; anything else becomes a logged 500. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
 
-export const notFound = (what = "Resource") => new ApiError(404, "not_found", `${what} not found`);
-
-export function errorResponse(status: number, code: string, message: string, details?: unknown) {
+export function errorResponse(code: ErrorCode, message: string, details?: unknown) {
   const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-  return NextResponse.json(body, { status });
+  const res = NextResponse.json(body, { status: HTTP_STATUS[code] });
+  const retryAfter = (details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
+  if (code === "rate_limited" && typeof retryAfter === "number") res.headers.set("Retry-After", String(retryAfter));
+  return res;
 }
 
 export function zodDetails(err: ZodError) {
@@ -29,13 +38,14 @@ export function zodDetails(err: ZodError) {
 }
 
 export function toErrorResponse(err: unknown, context: Record<string, unknown> = {}) {
-  if (err instanceof ApiError) return errorResponse(err.status, err.code, err.message, err.details);
-  if (err instanceof ZodError) return errorResponse(400, "validation_error", "The request is invalid", zodDetails(err));
+  if (err instanceof AppError) return errorResponse(err.code, err.message, err.details);
+  if (err instanceof ZodError) return errorResponse("validation_error", "The request is invalid", zodDetails(err));
   log.error({ err, ...context }, "unhandled error in API handler");
-  return errorResponse(500, "internal_error", "Something went wrong on our side");
+  return errorResponse("internal_error", "Something went wrong on our side");
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
+const tooLarge = () => new AppError("payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
 
 /** Reads at most `limit` bytes: a chunked body without Content-Length is cut off, not buffered whole. */
 async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
@@ -49,7 +59,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw new ApiError(413, "payload_too_large", `Body exceeds ${limit} bytes`);
+      throw tooLarge();
     }
     chunks.push(value);
   }
@@ -65,19 +75,18 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
 /** Reads a JSON object body: content type, size and shape are checked before the schema. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type))
-    throw new ApiError(415, "unsupported_media_type", "Send the body as application/json");
+  if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json");
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
   const buf = await readLimited(req, MAX_BODY_BYTES);
   let data: unknown;
   try {
     data = JSON.parse(new TextDecoder().decode(buf));
   } catch {
-    throw new ApiError(400, "invalid_json", "The body is not valid JSON");
+    throw new AppError("invalid_json", "The body is not valid JSON");
   }
   if (typeof data !== "object" || data === null || Array.isArray(data))
-    throw new ApiError(400, "invalid_body", "The body must be a JSON object");
+    throw new AppError("invalid_body", "The body must be a JSON object");
   return schema.parse(data);
 }
 
@@ -93,7 +102,7 @@ export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>)
   return async (req: Request, route: RouteCtx<P>): Promise<Response> => {
     try {
       const tenant = await currentTenant();
-      if (!tenant) return errorResponse(401, "unauthorized", "Sign in or send a valid Bearer token");
+      if (!tenant) return errorResponse("unauthorized", "Sign in or send a valid Bearer token");
       return await handler({ req, tenant, params: await route.params });
     } catch (err) {
       return toErrorResponse(err, { method: req.method, url: req.url });

@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { executorHealthSchema } from "@/lib/executor";
+import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
+import { HTTP_STATUS } from "@/lib/http";
+import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
@@ -13,8 +17,9 @@ import {
 } from "@/lib/schedules/schemas";
 
 // The OpenAPI 3.1 document of the public API, generated from the same zod schemas the route
-// handlers parse with. To document a route, add one entry to OPERATIONS; the standard error
-// responses (401, 400, 404, 413, 415, 500) follow from what the entry declares.
+// handlers parse with. To document a route, add one entry to OPERATIONS; its error responses are
+// generated from lib/errors.ts (the codes) and lib/http.ts (their statuses): the codes implied by
+// auth, body, query and path parameters, plus the ones the entry declares.
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 type Named = { name: string; schema: z.ZodType };
@@ -33,14 +38,14 @@ export type OperationSpec = {
   query?: z.ZodObject;
   body?: Named;
   responses: Record<number, { description: string; body?: Named }>;
-  /** error statuses beyond the ones implied by auth, body, query and path parameters */
-  errors?: number[];
+  /** error codes beyond the ones implied by auth, body, query and path parameters */
+  errors?: ErrorCode[];
 };
 
 /** Shape of every 4xx/5xx body (lib/http.ts errorResponse). */
 export const errorBodySchema = z.object({
   error: z.object({
-    code: z.string().describe("stable machine-readable code, e.g. validation_error, not_found, plan_required"),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]).describe("stable machine-readable code (the closed set in lib/errors.ts)"),
     message: z.string().describe("human-readable explanation"),
     details: z
       .union([
@@ -53,21 +58,8 @@ export const errorBodySchema = z.object({
 });
 
 // Routes without their own contract module: documented here.
-const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(["free", "team", "business"]) });
-const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]) });
-
-const ERRORS: Record<number, { code: string; description: string }> = {
-  400: { code: "validation_error", description: "Invalid input (validation_error, invalid_json, invalid_body); nothing was written" },
-  401: { code: "unauthorized", description: "Missing, expired or invalid Bearer token" },
-  402: { code: "plan_required", description: "Needs the Team plan or higher; nothing was written" },
-  404: { code: "not_found", description: "No such resource for this tenant (another tenant's id answers the same)" },
-  409: { code: "run_in_progress", description: "Conflicts with the resource's current state" },
-  413: { code: "payload_too_large", description: "Body larger than 64 KB" },
-  415: { code: "unsupported_media_type", description: "Body is not application/json" },
-  429: { code: "rate_limited", description: "Too many requests; retry after details.retry_after_seconds" },
-  500: { code: "internal_error", description: "Unexpected server error (logged)" },
-  503: { code: "executor_unreachable", description: "The background job executor could not be reached; nothing was queued" },
-};
+const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(PLANS) });
+const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]), executor: executorHealthSchema });
 
 const schedule = named("ScheduledReview", scheduleSchema);
 const idPath = "/api/scheduled-reviews/{id}";
@@ -95,7 +87,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
   { method: "post", path: "/api/scheduled-reviews", operationId: "createScheduledReview", tag: "schedules", summary: "Create a scheduled review",
     description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked.",
-    body: named("CreateScheduledReview", createScheduleSchema), errors: [402, 404],
+    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found"],
     responses: { 201: { description: "Created", body: schedule } } },
   { method: "get", path: "/api/scheduled-reviews/preview", operationId: "previewSchedule", tag: "schedules", summary: "Next runs of a cron or preset in a time zone",
     description: "Give `schedule`, or `every` + `time` (+ `day_of_week` for weekly). DST shifts are marked per run.",
@@ -104,15 +96,15 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The schedule", body: schedule } } },
   { method: "patch", path: idPath, operationId: "updateScheduledReview", tag: "schedules", summary: "Update a scheduled review (partial)",
     description: "Channel rules are checked on the merged result. A change of cron, timezone or is_active recomputes next_run_at. `slack_webhook_url: null` clears the webhook; `rules` replaces the stored rule settings. Activating needs the Team plan.",
-    body: named("UpdateScheduledReview", updateScheduleSchema), errors: [402],
+    body: named("UpdateScheduledReview", updateScheduleSchema), errors: ["plan_required", "conflict"],
     responses: { 200: { description: "The updated schedule", body: schedule } } },
   { method: "delete", path: idPath, operationId: "deleteScheduledReview", tag: "schedules", summary: "Delete a scheduled review and its run history",
     description: "Deletes the schedule with its runs, deliveries and analyses in one transaction. Alerts are kept, detached from the schedule.",
     responses: { 204: { description: "Deleted" } } },
   { method: "post", path: `${idPath}/run-now`, operationId: "runScheduledReviewNow", tag: "runs", summary: "Queue a manual run now",
-    errors: [409, 429, 503], responses: { 202: { description: "Queued", body: named("RunNowResult", z.object({ run: runSchema })) } } },
+    errors: ["run_in_progress", "rate_limited", "executor_unreachable"], responses: { 202: { description: "Queued", body: named("RunNowResult", z.object({ run: runSchema })) } } },
   { method: "get", path: `${idPath}/runs`, operationId: "listScheduleRuns", tag: "runs", summary: "A schedule's runs, newest first (cursor paging)",
-    query: runListQuerySchema, responses: { 200: { description: "A page of runs; pass next_cursor as cursor for the next", body: named("RunList", runListSchema) } } },
+    query: runListQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of runs; pass next_cursor as cursor for the next", body: named("RunList", runListSchema) } } },
   { method: "get", path: "/api/runs/{id}", operationId: "getRun", tag: "runs", summary: "One run with its deliveries",
     responses: { 200: { description: "The run", body: named("Run", runSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
@@ -130,13 +122,33 @@ function toJsonSchema(schema: z.ZodType, io: "input" | "output"): JsonSchema {
 
 const pathParams = (path: string) => [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
 
-function impliedErrors(op: OperationSpec): number[] {
-  const statuses = new Set([500, ...(op.errors ?? [])]);
-  if (op.auth !== "none") statuses.add(401);
-  if (op.body || op.query) statuses.add(400);
-  if (op.body) [413, 415].forEach((s) => statuses.add(s));
-  if (pathParams(op.path).length) statuses.add(404);
-  return [...statuses].sort((a, b) => a - b);
+const BODY_ERRORS: ErrorCode[] = ["validation_error", "invalid_json", "invalid_body", "payload_too_large", "unsupported_media_type"];
+
+/** The operation's possible error codes, grouped by HTTP status. */
+function errorCodesByStatus(op: OperationSpec): Map<number, ErrorCode[]> {
+  const codes = new Set<ErrorCode>(["internal_error", ...(op.errors ?? [])]);
+  if (op.auth !== "none") codes.add("unauthorized");
+  if (op.query) codes.add("validation_error");
+  if (op.body) BODY_ERRORS.forEach((c) => codes.add(c));
+  if (pathParams(op.path).length) codes.add("not_found");
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+    if (!codes.has(code)) continue;
+    const status = HTTP_STATUS[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return byStatus;
+}
+
+function errorResponseFor(codes: ErrorCode[]) {
+  return {
+    description: codes.map((c) => `\`${c}\`: ${ERROR_CODES[c]}`).join(". "),
+    content: {
+      "application/json": {
+        schema: { allOf: [{ $ref: "#/components/schemas/Error" }, { properties: { error: { properties: { code: { enum: codes } } } } }] },
+      },
+    },
+  };
 }
 
 export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPERATIONS) {
@@ -149,10 +161,6 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
     schemas[name] ??= toJsonSchema(schema, io);
     return { $ref: `#/components/schemas/${name}` };
   };
-  const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/Error" } } };
-  const responses = Object.fromEntries(
-    Object.entries(ERRORS).map(([status, e]) => [`E${status}`, { description: `${e.description} (e.g. code ${e.code})`, content: errorContent }]),
-  );
 
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of operations) {
@@ -171,10 +179,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
       ]),
     );
     const errors = Object.fromEntries(
-      impliedErrors(op).filter((s) => !(s in ok)).map((s) => {
-        if (!ERRORS[s]) throw new Error(`OpenAPI: no standard error response for ${s} (${op.operationId})`);
-        return [String(s), { $ref: `#/components/responses/E${s}` }];
-      }),
+      [...errorCodesByStatus(op)].filter(([status]) => !(status in ok)).map(([status, codes]) => [String(status), errorResponseFor(codes)]),
     );
     (paths[op.path] ??= {})[op.method] = {
       operationId: op.operationId,
@@ -202,7 +207,8 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Clerk session token" } },
       schemas,
-      responses,
+      // Every error response is inline: its description and code enum list the operation's own codes.
+      responses: {} as Record<string, unknown>,
     },
   };
 }

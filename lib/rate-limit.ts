@@ -1,4 +1,4 @@
-import { errorResponse } from "@/lib/http";
+import { AppError } from "@/lib/errors";
 
 // A small in-memory token bucket per (limit name, key). Per process: with several app instances
 // each enforces its own budget, which is enough to stop a runaway script or a double-click storm.
@@ -35,11 +35,12 @@ function prune(now: number) {
   for (const [id, b] of buckets) if (b.tokens + (now - b.at) * b.perMs >= b.limit) buckets.delete(id);
 }
 
-export function rateLimitedResponse(result: RateLimitResult) {
+/** Takes a token or throws rate_limited (lib/http.ts adds the Retry-After header). */
+export function requireToken(name: string, key: string, limit: RateLimit): void {
+  const result = takeToken(name, key, limit);
+  if (result.allowed) return;
   const seconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-  const res = errorResponse(429, "rate_limited", `Too many requests; try again in ${seconds} s`, { retry_after_seconds: seconds });
-  res.headers.set("Retry-After", String(seconds));
-  return res;
+  throw new AppError("rate_limited", `Too many requests; try again in ${seconds} s`, { retry_after_seconds: seconds });
 }
 
 /** Tests start from empty buckets. */

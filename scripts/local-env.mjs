@@ -2,7 +2,7 @@
 // Inngest, no email provider (dev outbox). Real values in the environment always win.
 import fs from "node:fs";
 
-const keys = JSON.parse(fs.readFileSync(new URL("../lib/dev-auth-keys.json", import.meta.url), "utf8"));
+const keys = JSON.parse(fs.readFileSync(new URL("../lib/dev-identity.json", import.meta.url), "utf8"));
 
 export function localEnv(base = process.env) {
   if (base.NODE_ENV === "production") return { ...base };

@@ -7,7 +7,7 @@
 // reported as NOT RUN (exit 1 when E2E_REQUIRED=1, as in CI).
 import fs from "node:fs";
 import { spawn } from "node:child_process";
-import { provisionTestDatabase } from "../tests/support/test-db.mjs";
+import { provisionTestDatabase } from "./test-db.mjs";
 import { startStack } from "./e2e-serve.mjs";
 import { bin } from "./run.mjs";
 
@@ -72,7 +72,14 @@ try {
       console.log("\n[test] BROWSER SUITE NOT RUN: no Chromium found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.");
       if (process.env.E2E_REQUIRED === "1") counts.failed += 1;
     } else {
-      await sh(bin("playwright"), ["test", ...files, "--reporter=list,json"], { ...stack.env, CHROMIUM_PATH: chromium, E2E_EXTERNAL_SERVER: "1", PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json" });
+      await sh(bin("playwright"), ["test", ...files, "--reporter=list,json"], {
+        ...stack.env,
+        CHROMIUM_PATH: chromium,
+        E2E_EXTERNAL_SERVER: "1",
+        PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json",
+        // Specs import lib modules marked "server-only" (a test is server code).
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=react-server`.trim(),
+      });
       addPlaywright("artifacts/playwright.json");
     }
   }

@@ -1,14 +1,15 @@
 // npm run token -- <userId> [--org <orgId>] [--plan free|team|business] [--ttl <seconds>]
 // Prints a long-lived Bearer token signed by the development key (refused in production).
 import { parseArgs } from "node:util";
-import { mintSessionToken, PLANS, type Plan } from "../lib/dev-auth";
+import { mintSessionToken } from "../lib/dev-auth";
+import { PLANS, type Plan } from "../lib/plans";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { org: { type: "string" }, plan: { type: "string", default: "team" }, ttl: { type: "string" } },
 });
 const userId = positionals[0];
-if (!userId || !PLANS.includes(values.plan as Plan)) {
+if (!userId || !(PLANS as readonly string[]).includes(values.plan ?? "")) {
   console.error("usage: npm run token -- <userId> [--org <orgId>] [--plan free|team|business] [--ttl seconds]");
   process.exit(2);
 }

@@ -1,10 +1,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { redirect } from "next/navigation";
 import { UserButton } from "@clerk/nextjs";
-import { currentTenant } from "@/lib/auth";
-import { clerkMode } from "@/lib/clerk-mode";
-import { devAuthAllowed } from "@/lib/dev-auth";
+import { pageTenant } from "@/app/(app)/page-glue";
+import { clerkMode, devToolsAllowed } from "@/lib/env";
 import { executorStatus } from "@/lib/executor";
 
 const NAV = [
@@ -13,8 +11,7 @@ const NAV = [
 ] as const;
 
 export default async function AppLayout({ children }: { children: ReactNode }) {
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
+  const tenant = await pageTenant();
   const executor = await executorStatus();
   return (
     <div className="min-h-screen">
@@ -24,7 +21,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           {NAV.map(([href, label]) => (
             <Link key={href} href={href} className="text-sm text-slate-700 hover:text-indigo-700">{label}</Link>
           ))}
-          {devAuthAllowed() && (
+          {devToolsAllowed() && (
             <Link href="/dev/outbox" className="text-sm text-slate-700 hover:text-indigo-700">Outbox</Link>
           )}
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">

@@ -1,13 +1,17 @@
 import { notFound, redirect } from "next/navigation";
-import { currentTenant } from "@/lib/auth";
-import { ApiError } from "@/lib/http";
+import { currentTenant, type Tenant } from "@/lib/auth";
+import { isNotFound } from "@/lib/errors";
 
-// Glue for the run pages (server components): the tenant, and lib's 404 as Next's not-found page.
+// Glue for the pages (server components): the signed-in tenant, and lib's not_found as Next's 404 page.
 
-export async function pageOwnerId(): Promise<string> {
+export async function pageTenant(): Promise<Tenant> {
   const tenant = await currentTenant();
   if (!tenant) redirect("/sign-in");
-  return tenant.ownerId;
+  return tenant;
+}
+
+export async function pageOwnerId(): Promise<string> {
+  return (await pageTenant()).ownerId;
 }
 
 /** Another tenant's id answers the same not-found page as a missing one. */
@@ -15,7 +19,7 @@ export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
   try {
     return await promise;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 404) notFound();
+    if (isNotFound(err)) notFound();
     throw err;
   }
 }

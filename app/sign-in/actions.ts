@@ -2,24 +2,26 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { devAuthAllowed, mintSessionToken, PLANS } from "@/lib/dev-auth";
+import { mintSessionToken } from "@/lib/dev-auth";
+import { devToolsAllowed } from "@/lib/env";
+import { PLANS } from "@/lib/plans";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 const form = z.object({
   user_id: id,
   org_id: z.union([id, z.literal("")]).optional(),
-  plan: z.enum(PLANS as [string, ...string[]]),
+  plan: z.enum(PLANS),
   redirect_url: z.string().max(2048).optional(),
 });
 
 /** Sets the same cookies Clerk's frontend would, holding a token signed by the development key. */
 export async function signInLocally(data: FormData) {
-  if (!devAuthAllowed()) throw new Error("local sign-in is refused when NODE_ENV=production");
+  if (!devToolsAllowed()) throw new Error("local sign-in is refused when NODE_ENV=production");
   const parsed = form.safeParse(Object.fromEntries(data));
   if (!parsed.success) redirect("/sign-in?error=" + encodeURIComponent("Use letters, digits, _ or - for ids"));
   const { user_id, org_id, plan, redirect_url } = parsed.data;
-  const token = mintSessionToken({ userId: user_id, orgId: org_id || undefined, plan: plan as (typeof PLANS)[number] });
+  const token = mintSessionToken({ userId: user_id, orgId: org_id || undefined, plan });
   const iat = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).iat as number;
   const jar = await cookies();
   const opts = { path: "/", httpOnly: false, sameSite: "lax" as const, maxAge: 30 * 24 * 3600 };

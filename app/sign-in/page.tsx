@@ -1,7 +1,6 @@
 import { SignIn } from "@clerk/nextjs";
-import { clerkMode } from "@/lib/clerk-mode";
-import { devAuthAllowed } from "@/lib/dev-auth";
-import { LocalSignInForm } from "@/components/local-sign-in-form";
+import { clerkMode, devToolsAllowed } from "@/lib/env";
+import { LocalSignInForm } from "./local-sign-in-form";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ redirect_url?: string; error?: string }> }) {
@@ -12,7 +11,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center px-4">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <h1 className="text-xl font-semibold">Sign in to Revwatch</h1>
-        {devAuthAllowed() ? (
+        {devToolsAllowed() ? (
           <>
             <p className="mt-1 text-sm text-slate-600">Local development sign-in: no Clerk keys are configured.</p>
             {error && <p role="alert" className="mt-3 text-sm text-red-700">{error}</p>}

@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CHART_RUNS, fetchRuns, runKeys } from "@/components/runs/api";
 import { BAND_HEX, formatDuration } from "@/components/runs/format";
+import { BAND_LIMITS } from "@/lib/reviews/score";
 import { toHealthPoints, type HealthPoint } from "@/lib/runs/schemas";
 
 const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" });
@@ -58,12 +59,12 @@ export function ScheduleCharts({ scheduleId, initial }: { scheduleId: string; in
         <div className="grid gap-3 md:grid-cols-2">
           <ChartFigure title="Health score" text={summary(scores, String)}>
             <LineChart data={points} margin={{ top: 5, right: 10, left: -20, bottom: 0 }}>
-              <ReferenceArea y1={0} y2={60} fill={BAND_HEX.red} fillOpacity={0.06} />
-              <ReferenceArea y1={60} y2={80} fill={BAND_HEX.yellow} fillOpacity={0.06} />
-              <ReferenceArea y1={80} y2={100} fill={BAND_HEX.green} fillOpacity={0.06} />
+              <ReferenceArea y1={0} y2={BAND_LIMITS.red} fill={BAND_HEX.red} fillOpacity={0.06} />
+              <ReferenceArea y1={BAND_LIMITS.red} y2={BAND_LIMITS.yellow} fill={BAND_HEX.yellow} fillOpacity={0.06} />
+              <ReferenceArea y1={BAND_LIMITS.yellow} y2={100} fill={BAND_HEX.green} fillOpacity={0.06} />
               <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
               <XAxis dataKey="label" tick={{ fontSize: 11 }} minTickGap={16} />
-              <YAxis domain={[0, 100]} ticks={[0, 60, 80, 100]} tick={{ fontSize: 11 }} />
+              <YAxis domain={[0, 100]} ticks={[0, BAND_LIMITS.red, BAND_LIMITS.yellow, 100]} tick={{ fontSize: 11 }} />
               <Tooltip formatter={(v) => [v, "Health"]} />
               <Line type="monotone" dataKey="health_score" stroke="#4f46e5" strokeWidth={2} dot={{ r: 3 }} connectNulls isAnimationActive={false} />
             </LineChart>

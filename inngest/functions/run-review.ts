@@ -1,7 +1,7 @@
 import { inngest } from "@/inngest/client";
 import { reviewRunCompleted, reviewRunFailed, reviewRunRequested } from "@/inngest/events";
 import { deliverChannel } from "@/lib/delivery/deliver";
-import { analyseRun } from "@/lib/reviews/execute";
+import { analyseRun } from "@/lib/runs/analyse";
 import { completeRun, failRunFromError, markRunning, recordMetrics } from "@/lib/runs/lifecycle";
 
 // One review run: mark running -> analyse (CRM fetch + rules, stored in Postgres) -> record metrics

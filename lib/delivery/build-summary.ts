@@ -1,9 +1,10 @@
 // ReviewSummary for one run: its analysis compared with the previous completed run of the same
 // schedule. Deterministic for a given run, so every retry renders the same message.
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { MAX_TOP_RISKS, type ReviewSummary, type TopRisk } from "@/lib/delivery/summary";
 import { DeliveryError } from "@/lib/delivery/url-safety";
+import { RunGoneError } from "@/lib/errors";
 import { SEVERITY_WEIGHT, dealRisk, healthBand, isHighRisk } from "@/lib/reviews/score";
 import type { Severity } from "@/lib/reviews/types";
 
@@ -65,18 +66,18 @@ const findingSelect = {
 } as const;
 
 export async function buildSummary(runId: string): Promise<ReviewSummary> {
-  const run = await db().reviewRun.findUnique({
+  const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
     include: { scheduledReview: { select: { name: true } }, analysis: { include: { findings: { select: findingSelect } } } },
   });
-  if (!run) throw new DeliveryError(`Run ${runId} not found`, { code: "run_not_found", retryable: false });
+  if (!run) throw new RunGoneError(runId);
   const analysis = run.analysis;
   if (!analysis) {
     throw new DeliveryError("The run has no stored analysis to deliver", { code: "analysis_missing", retryable: false });
   }
 
   // "Previous" is fixed by the slot, not by completion order, so a retry or replay compares with the same run.
-  const previous = await db().reviewRun.findFirst({
+  const previous = await systemDb().reviewRun.findFirst({
     where: {
       ownerId: run.ownerId,
       scheduledReviewId: run.scheduledReviewId,

@@ -1,10 +1,10 @@
 // One delivery (email or Slack) of one run, recorded as one Delivery row. Called from a step of the
 // run-review function. Idempotency key = run + channel + Inngest run id: a step retry (same Inngest
 // run) finds the row already SENT and sends nothing; a deliberate replay (new Inngest run) sends again.
-import { db, Prisma } from "@/lib/db";
+import { systemDb, Prisma } from "@/lib/db";
 import { decrypt, maskUrl } from "@/lib/crypto";
-import { runtimeNodeEnv } from "@/lib/dev-auth";
-import { env } from "@/lib/env";
+import { env, isProduction } from "@/lib/env";
+import { RunGoneError } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { Delivery, DeliveryChannel, ReviewRun, ScheduledReview } from "@/lib/generated/prisma/client";
 import { buildSummary } from "@/lib/delivery/build-summary";
@@ -52,7 +52,7 @@ async function planEmail(run: RunWithSchedule, row: Delivery, target: Target): P
   target.masked = maskRecipients(to);
 
   const { RESEND_API_KEY, RESEND_BASE_URL, FROM_EMAIL } = env();
-  if (!RESEND_API_KEY && runtimeNodeEnv() === "production") {
+  if (!RESEND_API_KEY && isProduction()) {
     throw new DeliveryError("Email is not configured: set RESEND_API_KEY to send review emails", {
       code: "email_not_configured",
       retryable: false,
@@ -78,7 +78,7 @@ async function planEmail(run: RunWithSchedule, row: Delivery, target: Target): P
 
 /** No RESEND_API_KEY outside production: the local default, where messages go to /dev/outbox. */
 function localOutbox(): boolean {
-  return !env().RESEND_API_KEY && runtimeNodeEnv() !== "production";
+  return !env().RESEND_API_KEY && !isProduction();
 }
 
 function isLoopbackHttp(url: string): boolean {
@@ -134,11 +134,11 @@ function asDeliveryError(err: unknown, runId: string): DeliveryError {
  * so a failed delivery never fails the review.
  */
 export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> {
-  const run = await db().reviewRun.findUnique({ where: { id: args.runId }, include: { scheduledReview: true } });
-  if (!run) throw new Error(`Run ${args.runId} not found`);
+  const run = await systemDb().reviewRun.findUnique({ where: { id: args.runId }, include: { scheduledReview: true } });
+  if (!run) throw new RunGoneError(args.runId);
 
   const idempotencyKey = deliveryKey(run.id, args.channel, args.inngestRunId);
-  const existing = await db().delivery.upsert({
+  const existing = await systemDb().delivery.upsert({
     where: { idempotencyKey },
     create: { runId: run.id, ownerId: run.ownerId, channel: args.channel, target: "", idempotencyKey },
     update: {},
@@ -146,8 +146,8 @@ export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> 
   const done = finalResult(existing);
   if (done) return done;
 
-  const row = await db().delivery.update({ where: { id: existing.id }, data: { attempts: { increment: 1 } } });
-  const record = (data: Prisma.DeliveryUpdateInput) => db().delivery.update({ where: { id: row.id }, data });
+  const row = await systemDb().delivery.update({ where: { id: existing.id }, data: { attempts: { increment: 1 } } });
+  const record = (data: Prisma.DeliveryUpdateInput) => systemDb().delivery.update({ where: { id: row.id }, data });
   const target: Target = { masked: row.target };
   try {
     const plan = await (args.channel === "EMAIL" ? planEmail(run, row, target) : planSlack(run, row, target));
@@ -161,6 +161,7 @@ export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> 
     await record({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
     return { status: "sent", deliveryId: row.id };
   } catch (err) {
+    if (err instanceof RunGoneError) throw err;
     const e = asDeliveryError(err, run.id);
     const retry = e.retryable && args.attempt + 1 < args.maxAttempts;
     await record({ status: retry ? "PENDING" : "FAILED", target: target.masked, errorCode: e.code, errorMessage: e.message });

@@ -1,8 +1,8 @@
 // The dev outbox: every message a tenant's deliveries rendered, read back from Delivery.payload.
 // Without RESEND_API_KEY this is where emails go; with it, it shows what Resend and Slack were sent.
-import { db, Prisma } from "@/lib/db";
+import { forTenant, Prisma } from "@/lib/db";
 import type { Delivery } from "@/lib/generated/prisma/client";
-import { notFound } from "@/lib/http";
+import { notFound } from "@/lib/errors";
 import { emailPayloadSchema, slackPayloadSchema, type EmailPayload, type SlackPayload } from "@/lib/delivery/payload";
 
 export type OutboxVia = "outbox" | "resend" | "slack" | null;
@@ -71,8 +71,8 @@ function content(row: Delivery) {
 
 /** Newest first; only deliveries that rendered a message (skipped ones have nothing to show). */
 export async function listOutbox(ownerId: string, opts: { limit?: number } = {}): Promise<OutboxItem[]> {
-  const rows = await db().delivery.findMany({
-    where: { ownerId, payload: { not: Prisma.DbNull } },
+  const rows = await forTenant(ownerId).delivery.findMany({
+    where: { payload: { not: Prisma.DbNull } },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: Math.min(Math.max(opts.limit ?? 50, 1), 200),
     include,
@@ -82,7 +82,7 @@ export async function listOutbox(ownerId: string, opts: { limit?: number } = {})
 
 /** One message with its full payload; another tenant's id is simply not found. */
 export async function getOutboxMessage(ownerId: string, id: string): Promise<OutboxMessage> {
-  const row = await db().delivery.findFirst({ where: { id, ownerId, payload: { not: Prisma.DbNull } }, include });
+  const row = await forTenant(ownerId).delivery.findFirst({ where: { id, payload: { not: Prisma.DbNull } }, include });
   if (!row) throw notFound("Message");
   const c = content(row);
   return { ...toItem(row, c.title), ...c };

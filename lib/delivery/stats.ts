@@ -1,6 +1,6 @@
 // Delivery rate from the Delivery rows: sent / (sent + failed). Skipped (nothing configured) and
 // pending (still retrying) deliveries are neither a success nor a failure.
-import { db } from "@/lib/db";
+import { forTenant } from "@/lib/db";
 
 export type DeliveryCounts = { sent: number; failed: number; skipped: number; pending: number };
 export type DeliveryStats = DeliveryCounts & {
@@ -13,9 +13,9 @@ const empty = (): DeliveryCounts => ({ sent: 0, failed: 0, skipped: 0, pending: 
 const rateOf = (c: DeliveryCounts) => (c.sent + c.failed > 0 ? c.sent / (c.sent + c.failed) : null);
 
 export async function deliveryStats(ownerId: string, since: Date): Promise<DeliveryStats> {
-  const groups = await db().delivery.groupBy({
+  const groups = await forTenant(ownerId).delivery.groupBy({
     by: ["channel", "status"],
-    where: { ownerId, createdAt: { gte: since } },
+    where: { createdAt: { gte: since } },
     _count: { _all: true },
   });
   const total = empty();

@@ -42,9 +42,12 @@ export function isHighRisk(risk: number): boolean {
   return risk >= HIGH_RISK_THRESHOLD - 1e-9;
 }
 
+/** A score below `red` is red, below `yellow` yellow, else green (the charts draw the same bands). */
+export const BAND_LIMITS = { red: 60, yellow: 80 } as const;
+
 export function healthBand(score: number): HealthBand {
-  if (score < 60) return "red";
-  if (score < 80) return "yellow";
+  if (score < BAND_LIMITS.red) return "red";
+  if (score < BAND_LIMITS.yellow) return "yellow";
   return "green";
 }
 

@@ -1,17 +1,10 @@
 import { NonRetriableError } from "inngest";
-import { db, Prisma } from "@/lib/db";
+import { systemDb, Prisma } from "@/lib/db";
+import { RunGoneError } from "@/lib/errors";
 import type { DeliveryChannel } from "@/lib/generated/prisma/client";
 
 // State changes of one ReviewRun as the run-review function moves it along:
 // QUEUED -> RUNNING -> COMPLETED, or -> FAILED (onFailure, or run-now when Inngest is unreachable).
-
-/** The run's row is gone (its schedule was deleted mid-run): nothing left to do, never retried. */
-export class RunGoneError extends NonRetriableError {
-  readonly code = "run_deleted";
-  constructor(runId: string) {
-    super(`Run ${runId} no longer exists (its schedule was deleted)`);
-  }
-}
 
 const ACTIVE = ["QUEUED", "RUNNING"] as const;
 const MAX_ERROR_MESSAGE = 2000;
@@ -34,7 +27,7 @@ export type RunStart =
  */
 export async function markRunning(args: { runId: string; inngestRunId: string; eventId?: string; attempt: number; now?: Date }): Promise<RunStart> {
   const { runId, inngestRunId, attempt, now = new Date() } = args;
-  const run = await db().reviewRun.findUnique({
+  const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
     select: { status: true, inngestRunId: true, inngestEventId: true, startedAt: true, retryCount: true, scheduledReviewId: true, ownerId: true, scheduledReview: { select: { deliveryChannels: true } } },
   });
@@ -46,7 +39,7 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
   if (!sameRun && run.status !== "QUEUED" && !replay) return { proceed: false, runId, reason: "duplicate_event" };
 
   // Compare-and-set on what was read: of two copies starting together, only one moves the row.
-  const { count } = await db().reviewRun.updateMany({
+  const { count } = await systemDb().reviewRun.updateMany({
     where: { id: runId, status: run.status, inngestRunId: run.inngestRunId },
     data: {
       status: "RUNNING",
@@ -64,7 +57,7 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
 /** retry_count is the highest attempt any step of the run needed (0 = no retry). */
 export async function noteAttempt(runId: string, attempt: number): Promise<void> {
   if (attempt <= 0) return;
-  await db().reviewRun.updateMany({ where: { id: runId, retryCount: { lt: attempt } }, data: { retryCount: attempt } });
+  await systemDb().reviewRun.updateMany({ where: { id: runId, retryCount: { lt: attempt } }, data: { retryCount: attempt } });
 }
 
 export type RunMetrics = { analysisId: string; dealsAnalyzed: number; healthScore: number; issuesFound: number; highRiskDeals: number };
@@ -72,7 +65,7 @@ export type RunMetrics = { analysisId: string; dealsAnalyzed: number; healthScor
 export async function recordMetrics(args: { runId: string; metrics: RunMetrics; attempt?: number }): Promise<RunMetrics> {
   const { runId, metrics } = args;
   await noteAttempt(runId, args.attempt ?? 0);
-  const { count } = await db().reviewRun.updateMany({
+  const { count } = await systemDb().reviewRun.updateMany({
     where: { id: runId },
     data: {
       analysisId: metrics.analysisId,
@@ -91,7 +84,7 @@ export type CompletedRun = { runId: string; scheduleId: string; ownerId: string;
 export async function completeRun(args: { runId: string; attempt?: number; now?: Date }): Promise<CompletedRun> {
   const { runId, now = new Date() } = args;
   await noteAttempt(runId, args.attempt ?? 0);
-  const run = await db().reviewRun.findUnique({
+  const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
     select: { startedAt: true, queuedAt: true, scheduledReviewId: true, ownerId: true, healthScore: true },
   });
@@ -99,12 +92,12 @@ export async function completeRun(args: { runId: string; attempt?: number; now?:
   const durationMs = Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime());
   // Only a run still RUNNING (or this step's own earlier, unrecorded success) completes: a run the
   // reconciler already failed (timed_out) must not flip back to COMPLETED after its alert went out.
-  const { count } = await db().reviewRun.updateMany({
+  const { count } = await systemDb().reviewRun.updateMany({
     where: { id: runId, status: { in: ["RUNNING", "COMPLETED"] } },
     data: { status: "COMPLETED", completedAt: now, durationMs, errorCode: null, errorMessage: null },
   });
   if (count === 0) throw new NonRetriableError(`Run ${runId} was failed while it ran; it stays failed`);
-  await db().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } });
+  await systemDb().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } });
   return { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, healthScore: run.healthScore, durationMs };
 }
 
@@ -124,12 +117,12 @@ export async function failRun(args: {
 }): Promise<FailedRun | null> {
   const { runId, errorCode, now = new Date() } = args;
   const errorMessage = (args.errorMessage || "The run failed").slice(0, MAX_ERROR_MESSAGE);
-  const run = await db().reviewRun.findUnique({
+  const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
     select: { status: true, startedAt: true, queuedAt: true, scheduledReviewId: true, ownerId: true },
   });
   if (!run || !(ACTIVE as readonly string[]).includes(run.status)) return null;
-  const { count } = await db().reviewRun.updateMany({
+  const { count } = await systemDb().reviewRun.updateMany({
     where: { id: runId, status: { in: [...ACTIVE] }, ...args.expect },
     data: {
       status: "FAILED",
@@ -166,7 +159,7 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
  * neither the thrown error's `code` nor its cause's, so the code is taken from here.
  */
 export async function recordStepError(runId: string, err: unknown): Promise<void> {
-  await db().reviewRun.updateMany({
+  await systemDb().reviewRun.updateMany({
     where: { id: runId, status: "RUNNING" },
     data: { errorCode: errorCodeOf(err), errorMessage: messageOf(err).slice(0, MAX_ERROR_MESSAGE) },
   });
@@ -176,7 +169,7 @@ export async function recordStepError(runId: string, err: unknown): Promise<void
 export async function failRunFromError(args: { runId: string; error: unknown; now?: Date }): Promise<FailedRun | null> {
   let errorCode = errorCodeOf(args.error);
   if (errorCode === "internal") {
-    const run = await db().reviewRun.findUnique({ where: { id: args.runId }, select: { errorCode: true } });
+    const run = await systemDb().reviewRun.findUnique({ where: { id: args.runId }, select: { errorCode: true } });
     errorCode = run?.errorCode ?? "internal";
   }
   return failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now });

@@ -1,6 +1,7 @@
-import { db, Prisma } from "@/lib/db";
+import { forTenant, Prisma, type TenantDb } from "@/lib/db";
 import type { Finding, RunStatus } from "@/lib/generated/prisma/client";
-import { ApiError, notFound } from "@/lib/http";
+import { AppError, notFound } from "@/lib/errors";
+import { lower } from "@/lib/format";
 import { RULE_LABELS } from "@/lib/reviews/rules";
 import { dealRisk, healthBand, isHighRisk, SEVERITY_WEIGHT } from "@/lib/reviews/score";
 import { RULE_IDS, SEVERITIES, type RuleId, type Severity } from "@/lib/reviews/types";
@@ -34,19 +35,19 @@ function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const [ms, id] = Buffer.from(cursor, "base64url").toString("utf8").split(".", 2);
   const time = parseInt(ms ?? "", 36);
   if (!id || !/^[0-9a-z]+$/.test(ms) || !Number.isSafeInteger(time) || !/^[\w-]+$/.test(id))
-    throw new ApiError(400, "invalid_cursor", "The cursor is not one this API returned");
+    throw new AppError("invalid_cursor", "The cursor is not one this API returned");
   return { createdAt: new Date(time), id };
 }
 
 /** Runs of one schedule, newest first by (createdAt, id), so paging never skips or repeats a row. */
 export async function listRuns(ownerId: string, scheduleId: string, opts: ListRunsOptions = {}) {
-  const schedule = await db().scheduledReview.findFirst({ where: { id: scheduleId, ownerId }, select: { id: true } });
+  const tenantDb = forTenant(ownerId);
+  const schedule = await tenantDb.scheduledReview.findFirst({ where: { id: scheduleId }, select: { id: true } });
   if (!schedule) throw notFound("Schedule");
   const limit = opts.limit ?? 20;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  const rows = await db().reviewRun.findMany({
+  const rows = await tenantDb.reviewRun.findMany({
     where: {
-      ownerId,
       scheduledReviewId: scheduleId,
       ...(opts.status ? { status: opts.status.toUpperCase() as RunStatus } : {}),
       ...(after
@@ -66,7 +67,7 @@ export async function listRuns(ownerId: string, scheduleId: string, opts: ListRu
 }
 
 export async function getRun(ownerId: string, runId: string): Promise<RunDto> {
-  const run = await db().reviewRun.findFirst({ where: { id: runId, ownerId }, include: runInclude });
+  const run = await forTenant(ownerId).reviewRun.findFirst({ where: { id: runId }, include: runInclude });
   if (!run) throw notFound("Run");
   return serializeRun(run);
 }
@@ -77,7 +78,6 @@ export async function healthSeries(ownerId: string, scheduleId: string, count = 
   return toHealthPoints(data);
 }
 
-const severityValue = (s: Severity) => s.toLowerCase() as Lowercase<Severity>;
 const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
 
 /** High-risk deals first (riskiest, then largest), each deal's findings together, most severe first. */
@@ -106,7 +106,7 @@ function orderFindings(findings: Finding[]): FindingDto[] {
     stage: f.stage,
     rule: f.rule,
     rule_label: ruleLabel(f.rule),
-    severity: severityValue(f.severity),
+    severity: lower(f.severity),
     message: f.message,
     high_risk: isHighRisk(risk.get(f.dealId)!),
   }));
@@ -115,8 +115,9 @@ function orderFindings(findings: Finding[]): FindingDto[] {
 type ChangeRow = { dealId: string; dealName: string; rule: string; severity: Severity; message: string; total: bigint };
 
 /** Findings of `of` whose (dealId, rule) is absent from `other`: new issues, or (swapped) resolved ones. */
-async function issuesNotIn(of: string, other: string): Promise<{ count: number; items: IssueChangeDto[] }> {
-  const rows = await db().$queryRaw<ChangeRow[]>(Prisma.sql`
+async function issuesNotIn(tenantDb: TenantDb, of: string, other: string): Promise<{ count: number; items: IssueChangeDto[] }> {
+  // Raw SQL is not scoped: both analysis ids come from scoped reads of this tenant.
+  const rows = await tenantDb.$queryRaw<ChangeRow[]>(Prisma.sql`
     SELECT f."dealId", f."dealName", f."rule", f."severity", f."message", count(*) OVER () AS total
     FROM "Finding" f
     WHERE f."analysisId" = ${of}
@@ -130,19 +131,18 @@ async function issuesNotIn(of: string, other: string): Promise<{ count: number; 
       deal_name: r.dealName,
       rule: r.rule,
       rule_label: ruleLabel(r.rule),
-      severity: severityValue(r.severity),
+      severity: lower(r.severity),
       message: r.message,
     })),
   };
 }
 
-type AnalysisRef = { id: string; ownerId: string; scheduledReviewId: string; createdAt: Date; healthScore: number };
+type AnalysisRef = { id: string; scheduledReviewId: string; createdAt: Date; healthScore: number };
 
 /** Compared with the analysis of the previous completed run of the same schedule; null if none. */
-async function changeSincePrevious(current: AnalysisRef): Promise<AnalysisChangeDto | null> {
-  const previous = await db().analysis.findFirst({
+async function changeSincePrevious(tenantDb: TenantDb, current: AnalysisRef): Promise<AnalysisChangeDto | null> {
+  const previous = await tenantDb.analysis.findFirst({
     where: {
-      ownerId: current.ownerId,
       scheduledReviewId: current.scheduledReviewId,
       run: { is: { status: "COMPLETED" } },
       OR: [{ createdAt: { lt: current.createdAt } }, { createdAt: current.createdAt, id: { lt: current.id } }],
@@ -151,7 +151,7 @@ async function changeSincePrevious(current: AnalysisRef): Promise<AnalysisChange
     include: { run: { select: { id: true } } },
   });
   if (!previous) return null;
-  const [added, resolved] = await Promise.all([issuesNotIn(current.id, previous.id), issuesNotIn(previous.id, current.id)]);
+  const [added, resolved] = await Promise.all([issuesNotIn(tenantDb, current.id, previous.id), issuesNotIn(tenantDb, previous.id, current.id)]);
   return {
     previous_analysis_id: previous.id,
     previous_run_id: previous.run?.id ?? null,
@@ -165,20 +165,21 @@ async function changeSincePrevious(current: AnalysisRef): Promise<AnalysisChange
 }
 
 export async function getAnalysis(ownerId: string, analysisId: string): Promise<AnalysisDto> {
-  const analysis = await db().analysis.findFirst({ where: { id: analysisId, ownerId }, include: { run: { select: { id: true } } } });
+  const tenantDb = forTenant(ownerId);
+  const analysis = await tenantDb.analysis.findFirst({ where: { id: analysisId }, include: { run: { select: { id: true } } } });
   if (!analysis) throw notFound("Analysis");
   const where = { analysisId: analysis.id };
   const [schedule, byRule, bySeverity, findings, change] = await Promise.all([
-    db().scheduledReview.findFirst({ where: { id: analysis.scheduledReviewId, ownerId }, select: { name: true } }),
-    db().finding.groupBy({ by: ["rule"], where, _count: { _all: true } }),
-    db().finding.groupBy({ by: ["severity"], where, _count: { _all: true } }),
+    tenantDb.scheduledReview.findFirst({ where: { id: analysis.scheduledReviewId }, select: { name: true } }),
+    tenantDb.finding.groupBy({ by: ["rule"], where, _count: { _all: true } }),
+    tenantDb.finding.groupBy({ by: ["severity"], where, _count: { _all: true } }),
     // Most severe first, so a truncated list still holds every high-risk finding.
-    db().finding.findMany({
+    tenantDb.finding.findMany({
       where,
       orderBy: [{ severity: "desc" }, { amount: { sort: "desc", nulls: "last" } }, { id: "asc" }],
       take: FINDINGS_LIMIT,
     }),
-    changeSincePrevious(analysis),
+    changeSincePrevious(tenantDb, analysis),
   ]);
   // Known rules in their catalogue order; an unknown (future) rule id sorts last.
   const ruleOrder = (rule: string) => {
@@ -201,7 +202,7 @@ export async function getAnalysis(ownerId: string, analysisId: string): Promise<
     counts_by_rule: byRule
       .map((g) => ({ rule: g.rule, label: ruleLabel(g.rule), count: g._count._all }))
       .sort((a, b) => b.count - a.count || ruleOrder(a.rule) - ruleOrder(b.rule)),
-    counts_by_severity: Object.fromEntries(SEVERITIES.map((s) => [severityValue(s), severityCount(s)])) as AnalysisDto["counts_by_severity"],
+    counts_by_severity: Object.fromEntries(SEVERITIES.map((s) => [lower(s), severityCount(s)])) as AnalysisDto["counts_by_severity"],
     findings: orderFindings(findings),
     findings_total: byRule.reduce((n, g) => n + g._count._all, 0),
     change,

@@ -1,6 +1,6 @@
 import { reviewRunRequested } from "@/inngest/events";
-import { db } from "@/lib/db";
-import { ApiError, notFound } from "@/lib/http";
+import { forTenant } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
 import { InngestSendError, sendEvents } from "@/lib/inngest-send";
 import { log } from "@/lib/log";
 import { failRun } from "@/lib/runs/lifecycle";
@@ -13,8 +13,8 @@ import { serializeRun } from "@/lib/runs/serialize";
  * event cannot be handed over in time the run is failed at once, never left queued.
  */
 export async function runNow(ownerId: string, scheduleId: string, now = new Date()): Promise<RunDto> {
-  const run = await db().$transaction(async (tx) => {
-    // Row lock: concurrent run-now requests for one schedule queue up here instead of both inserting.
+  const run = await forTenant(ownerId).$transaction(async (tx) => {
+    // Row lock (raw SQL is not scoped: the owner filter is explicit): concurrent run-now requests for one schedule queue up here instead of both inserting.
     const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT id FROM "ScheduledReview" WHERE id = ${scheduleId} AND "ownerId" = ${ownerId} FOR UPDATE`;
     if (locked.length === 0) throw notFound("Scheduled review");
@@ -24,7 +24,7 @@ export async function runNow(ownerId: string, scheduleId: string, now = new Date
       select: { id: true },
     });
     if (active) {
-      throw new ApiError(409, "run_in_progress", "A run of this schedule is already queued or running", { run_id: active.id });
+      throw new AppError("run_in_progress", "A run of this schedule is already queued or running", { run_id: active.id });
     }
     return tx.reviewRun.create({
       data: { scheduledReviewId: scheduleId, ownerId, trigger: "MANUAL", status: "QUEUED", scheduledFor: now, queuedAt: now },
@@ -43,7 +43,7 @@ export async function runNow(ownerId: string, scheduleId: string, now = new Date
     });
     if (!unreachable) throw err;
     log.warn({ err, runId: run.id }, "run-now: Inngest unreachable, run marked failed");
-    throw new ApiError(503, "executor_unreachable", "The background executor (Inngest) could not be reached, so the run was marked failed. Try again shortly.", { run_id: run.id });
+    throw new AppError("executor_unreachable", "The background executor (Inngest) could not be reached, so the run was marked failed. Try again shortly.", { run_id: run.id });
   }
   return serializeRun(run);
 }

@@ -1,9 +1,7 @@
 import type { Delivery, ReviewRun } from "@/lib/generated/prisma/client";
 import { runDashboardUrl } from "@/lib/executor";
+import { iso, lower } from "@/lib/format";
 import type { RunDto } from "@/lib/runs/schemas";
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-const lower = <T extends string>(v: T) => v.toLowerCase() as Lowercase<T>;
 
 export type RunWithRelations = ReviewRun & { deliveries?: Delivery[]; scheduledReview?: { name: string } | null };
 

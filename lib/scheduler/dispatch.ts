@@ -1,6 +1,7 @@
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import type { CatchUpPolicy } from "@/lib/generated/prisma/client";
 import { nextRunAfter, slotsBetween } from "@/lib/schedules/time";
+import { settleEach } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
 
 // The dispatcher's database work: find due schedules, record one run per (schedule, slot), advance
@@ -12,7 +13,6 @@ export const DISPATCH_BATCH_SIZE = 100;
 export const CATCH_UP_GRACE_MS = 5 * 60_000;
 const SLOT_CHUNK = 10_000;
 const MAX_SLOTS_COUNTED = 1_000_000; // ~2 years of a per-minute schedule; beyond that the count is a floor
-const PARALLEL = 8; // stays under the connection pool
 const MAX_ERRORS_KEPT = 20;
 
 export type DispatchedRun = { runId: string; scheduleId: string; ownerId: string };
@@ -54,7 +54,7 @@ export function dueSlots(cron: string, tz: string, previous: Date, now: Date): {
 
 async function advance(s: DueSchedule, now: Date): Promise<boolean> {
   const next = nextRunAfter(s.cron, s.timezone, now);
-  const { count } = await db().scheduledReview.updateMany({
+  const { count } = await systemDb().scheduledReview.updateMany({
     where: { id: s.id, nextRunAt: s.nextRunAt },
     data: { nextRunAt: next },
   });
@@ -70,11 +70,11 @@ async function dispatchSchedule(s: DueSchedule, now: Date): Promise<Outcome> {
   }
 
   const collapsed = count - 1;
-  const active = await db().reviewRun.findFirst({
+  const active = await systemDb().reviewRun.findFirst({
     where: { scheduledReviewId: s.id, status: { in: ["QUEUED", "RUNNING"] }, scheduledFor: { not: latest } },
     select: { id: true },
   });
-  const [inserted] = await db().reviewRun.createManyAndReturn({
+  const [inserted] = await systemDb().reviewRun.createManyAndReturn({
     data: [
       {
         scheduledReviewId: s.id,
@@ -103,7 +103,7 @@ async function dispatchSchedule(s: DueSchedule, now: Date): Promise<Outcome> {
   }
   // The slot already has a run (a repeated or concurrent dispatch). Still queued: its event may
   // not have been sent, so send it again; the event id makes that a no-op if it was.
-  const existing = await db().reviewRun.findUnique({
+  const existing = await systemDb().reviewRun.findUnique({
     where: { scheduledReviewId_scheduledFor: { scheduledReviewId: s.id, scheduledFor: latest } },
     select: { id: true, status: true },
   });
@@ -145,7 +145,7 @@ export async function dispatchDue({ now = new Date(), batchSize = DISPATCH_BATCH
   for (;;) {
     // Keyset paging on the (isActive, nextRunAt) index; a schedule that fails keeps its next_run_at
     // and is retried next tick, but the cursor still moves past it, so this loop always ends.
-    const batch: DueSchedule[] = (await db().scheduledReview.findMany({
+    const batch: DueSchedule[] = (await systemDb().scheduledReview.findMany({
       where: {
         isActive: true,
         nextRunAt: { lte: now },
@@ -156,18 +156,10 @@ export async function dispatchDue({ now = new Date(), batchSize = DISPATCH_BATCH
       select: { id: true, ownerId: true, cron: true, timezone: true, nextRunAt: true, catchUpPolicy: true },
     })).flatMap((s) => (s.nextRunAt ? [{ ...s, nextRunAt: s.nextRunAt }] : []));
     result.due += batch.length;
-    for (let i = 0; i < batch.length; i += PARALLEL) {
-      const slice = batch.slice(i, i + PARALLEL);
-      const outcomes = await Promise.allSettled(slice.map((s) => dispatchSchedule(s, now)));
-      outcomes.forEach((o, j) => {
-        if (o.status === "fulfilled") return record(result, o.value);
-        result.failed++;
-        if (result.details.errors.length < MAX_ERRORS_KEPT) {
-          const message = o.reason instanceof Error ? o.reason.message : String(o.reason);
-          result.details.errors.push({ schedule_id: slice[j].id, message: message.slice(0, 500) });
-        }
-      });
-    }
+    const pass = await settleEach(batch, (s) => dispatchSchedule(s, now), (outcome) => record(result, outcome));
+    result.failed += pass.failed;
+    const room = MAX_ERRORS_KEPT - result.details.errors.length;
+    result.details.errors.push(...pass.errors.slice(0, room).map((e) => ({ schedule_id: e.id, message: e.message })));
     const last = batch.at(-1);
     if (batch.length < batchSize || !last) break;
     after = { nextRunAt: last.nextRunAt, id: last.id };
@@ -178,7 +170,7 @@ export async function dispatchDue({ now = new Date(), batchSize = DISPATCH_BATCH
 
 async function addUnsentRuns(result: DispatchResult, since: Date) {
   const known = new Set(result.runs.map((r) => r.runId));
-  const queued = await db().reviewRun.findMany({
+  const queued = await systemDb().reviewRun.findMany({
     where: { status: "QUEUED", trigger: "SCHEDULED", queuedAt: { gte: since } },
     select: { id: true, scheduledReviewId: true, ownerId: true },
     orderBy: { queuedAt: "asc" },

@@ -1,5 +1,6 @@
-import { db, type Prisma } from "@/lib/db";
+import { systemDb, type Prisma } from "@/lib/db";
 import { failRun, repairEventId, type FailedRun } from "@/lib/runs/lifecycle";
+import { settleEach } from "./parallel";
 
 // The reconciler's database work: find runs stuck QUEUED or RUNNING and settle each one, either by
 // claiming a repair (the caller re-sends its event) or by failing it with a clear reason. Every
@@ -17,8 +18,6 @@ export const RUNNING_TIMEOUT_MS = 30 * 60_000;
 export const MAX_REPAIRS = 2;
 /** Per status and tick; the oldest go first and the rest wait for the next tick. */
 export const RECONCILE_BATCH = 500;
-const PARALLEL = 8; // stays under the connection pool
-const MAX_ERRORS_KEPT = 20;
 
 export const TIMED_OUT_MESSAGE = "No progress for 30 minutes; the executor may have lost the run";
 
@@ -72,7 +71,7 @@ export function stuckRunFilters(now: Date) {
 /** The oldest stuck runs: QUEUED past the repair limit and RUNNING past the timeout. */
 export async function findStuckRuns(now: Date, limit = RECONCILE_BATCH): Promise<StuckRun[]> {
   const filters = stuckRunFilters(now);
-  const oldest = (where: Prisma.ReviewRunWhereInput) => db().reviewRun.findMany({ where, orderBy: { queuedAt: "asc" }, take: limit, select: STUCK_SELECT });
+  const oldest = (where: Prisma.ReviewRunWhereInput) => systemDb().reviewRun.findMany({ where, orderBy: { queuedAt: "asc" }, take: limit, select: STUCK_SELECT });
   const [queued, running] = await Promise.all([oldest(filters.queued), oldest(filters.running)]);
   return [...queued.map((r) => ({ ...r, status: "QUEUED" as const })), ...running.map((r) => ({ ...r, status: "RUNNING" as const }))];
 }
@@ -98,7 +97,7 @@ export async function settleStuckRun(run: StuckRun, now: Date): Promise<Settled>
   if (repair <= MAX_REPAIRS) {
     if (queuedFor < repair * QUEUED_REPAIR_AFTER_MS) return { kind: "waiting" };
     // Claims repair number n exactly once, however many reconcilers read the same row.
-    const { count } = await db().reviewRun.updateMany({
+    const { count } = await systemDb().reviewRun.updateMany({
       where: { id: run.id, status: "QUEUED", repairCount: run.repairCount },
       data: { repairCount: repair },
     });
@@ -143,16 +142,7 @@ export async function reconcileRuns({ now = new Date(), limit = RECONCILE_BATCH 
   };
   const stuck = await findStuckRuns(now, limit);
   result.examined = stuck.length;
-  for (let i = 0; i < stuck.length; i += PARALLEL) {
-    const slice = stuck.slice(i, i + PARALLEL);
-    const outcomes = await Promise.allSettled(slice.map((r) => settleStuckRun(r, now)));
-    outcomes.forEach((o, j) => {
-      if (o.status === "fulfilled") return record(result, o.value, slice[j]);
-      if (result.details.errors.length < MAX_ERRORS_KEPT) {
-        const message = o.reason instanceof Error ? o.reason.message : String(o.reason);
-        result.details.errors.push({ run_id: slice[j].id, message: message.slice(0, 500) });
-      }
-    });
-  }
+  const { errors } = await settleEach(stuck, (r) => settleStuckRun(r, now), (settled, run) => record(result, settled, run));
+  result.details.errors = errors.map((e) => ({ run_id: e.id, message: e.message }));
   return result;
 }

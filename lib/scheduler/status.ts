@@ -1,4 +1,5 @@
-import { db } from "@/lib/db";
+import { forTenant, systemDb } from "@/lib/db";
+import { iso } from "@/lib/format";
 import type { SchedulerTick } from "@/lib/generated/prisma/client";
 import { nextRunAfter } from "@/lib/schedules/time";
 import { stuckRunFilters } from "./reconcile";
@@ -6,8 +7,6 @@ import { NEXT_RUNS, RUNNING_WITHIN_MS, type SchedulerStatusDto } from "./schemas
 
 // GET /api/scheduler/status: the scheduler's heartbeat (global, from SchedulerTick rows; nothing
 // tenant-specific in it) next to the caller's own schedules, upcoming runs and stuck runs.
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 function lastTickOf(t: SchedulerTick | null): SchedulerStatusDto["last_tick"] {
   if (!t) return null;
@@ -40,22 +39,23 @@ export function mergeNextRuns(schedules: Upcoming[]): NextRun[] {
 
 export async function getSchedulerStatus(ownerId: string, now = new Date()): Promise<SchedulerStatusDto> {
   const latest = (where: { kind: "DISPATCH" | "RECONCILE"; outcome?: "SUCCESS" }) =>
-    db().schedulerTick.findFirst({ where, orderBy: { startedAt: "desc" } });
+    systemDb().schedulerTick.findFirst({ where, orderBy: { startedAt: "desc" } });
+  const tenantDb = forTenant(ownerId);
   const stuck = stuckRunFilters(now);
   const [lastTick, lastSuccess, lastReconcile, activeSchedules, upcoming, stuckRuns] = await Promise.all([
     latest({ kind: "DISPATCH" }),
     latest({ kind: "DISPATCH", outcome: "SUCCESS" }),
     latest({ kind: "RECONCILE" }),
-    db().scheduledReview.count({ where: { ownerId, isActive: true } }),
-    db().scheduledReview.findMany({
-      where: { ownerId, isActive: true, nextRunAt: { not: null } },
+    tenantDb.scheduledReview.count({ where: { isActive: true } }),
+    tenantDb.scheduledReview.findMany({
+      where: { isActive: true, nextRunAt: { not: null } },
       orderBy: [{ nextRunAt: "asc" }, { id: "asc" }],
       take: NEXT_RUNS,
       select: { id: true, name: true, cron: true, timezone: true, nextRunAt: true },
     }),
-    db().reviewRun.count({ where: { ownerId, OR: [stuck.queued, stuck.running] } }),
+    tenantDb.reviewRun.count({ where: { OR: [stuck.queued, stuck.running] } }),
   ]);
-  const consecutiveFailures = await db().schedulerTick.count({
+  const consecutiveFailures = await systemDb().schedulerTick.count({
     where: { kind: "DISPATCH", outcome: "FAILURE", ...(lastSuccess ? { startedAt: { gt: lastSuccess.startedAt } } : {}) },
   });
   return {

@@ -1,4 +1,4 @@
-import { db, Prisma } from "@/lib/db";
+import { systemDb, Prisma } from "@/lib/db";
 import type { TickKind } from "@/lib/generated/prisma/client";
 
 // SchedulerTick rows: the heartbeat and audit log of the scheduler's own cron functions.
@@ -9,7 +9,7 @@ export const emptyCounts = (): TickCounts => ({ due: 0, dispatched: 0, skipped: 
 export type OpenedTick = { tickId: string; startedAt: string };
 
 export async function openTick(kind: TickKind, now = new Date()): Promise<OpenedTick> {
-  const tick = await db().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
+  const tick = await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
   return { tickId: tick.id, startedAt: tick.startedAt.toISOString() };
 }
 
@@ -23,9 +23,9 @@ export type CloseTickInput = {
 };
 
 export async function closeTick({ tickId, counts, details, error, now = new Date() }: CloseTickInput) {
-  const tick = await db().schedulerTick.findUniqueOrThrow({ where: { id: tickId }, select: { startedAt: true } });
+  const tick = await systemDb().schedulerTick.findUniqueOrThrow({ where: { id: tickId }, select: { startedAt: true } });
   const durationMs = Math.max(0, now.getTime() - tick.startedAt.getTime());
-  await db().schedulerTick.update({
+  await systemDb().schedulerTick.update({
     where: { id: tickId },
     data: {
       finishedAt: now,

@@ -1,3 +1,4 @@
+import { iso, lower } from "@/lib/format";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { resolveRuleSettings } from "@/lib/reviews/types";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
@@ -16,9 +17,6 @@ export const scheduleInclude = {
 export type ScheduleRow = Prisma.ScheduledReviewGetPayload<{ include: typeof scheduleInclude }>;
 
 export const NEXT_RUNS_PREVIEW = 5;
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const lower = <T extends string>(v: T) => v.toLowerCase() as Lowercase<T>;
 
 /** The one place a schedule becomes public JSON. The webhook only ever leaves masked. */
 export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleDto {

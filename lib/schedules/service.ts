@@ -1,8 +1,9 @@
 import { planAtLeast, type Tenant } from "@/lib/auth";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
-import { db, Prisma } from "@/lib/db";
-import { ApiError, notFound } from "@/lib/http";
+import { forTenant, Prisma } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
+import { upper } from "@/lib/format";
 import {
   channelRulesSchema,
   type CreateScheduleInput,
@@ -14,15 +15,14 @@ import {
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
 
-// The scheduled-review resource. Every query is scoped by ownerId: another tenant's schedule or
+// The scheduled-review resource. Every query goes through forTenant: another tenant's schedule or
 // connection is indistinguishable from a missing one (404). Validation happens before any write.
 
 const scheduleNotFound = () => notFound("Scheduled review");
-const upper = <T extends string>(v: T) => v.toUpperCase() as Uppercase<T>;
 
 function requirePlan(tenant: Tenant, action: string) {
   if (!planAtLeast(tenant.plan, "team"))
-    throw new ApiError(402, "plan_required", `${action} needs the Team plan or higher (current plan: ${tenant.plan})`);
+    throw new AppError("plan_required", `${action} needs the Team plan or higher (current plan: ${tenant.plan})`);
 }
 
 async function requireConnection(ownerId: string, id: string) {
@@ -41,8 +41,7 @@ function webhookColumns(url: string | null) {
 const toJson = (rules: object) => rules as Prisma.InputJsonObject;
 
 export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
-  const rows = await db().scheduledReview.findMany({
-    where: { ownerId },
+  const rows = await forTenant(ownerId).scheduledReview.findMany({
     include: scheduleInclude,
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
@@ -51,7 +50,7 @@ export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
 }
 
 export async function getSchedule(ownerId: string, id: string): Promise<ScheduleDto> {
-  const row = await db().scheduledReview.findFirst({ where: { id, ownerId }, include: scheduleInclude });
+  const row = await forTenant(ownerId).scheduledReview.findFirst({ where: { id }, include: scheduleInclude });
   if (!row) throw scheduleNotFound();
   return serializeSchedule(row);
 }
@@ -60,8 +59,8 @@ export async function createSchedule(tenant: Tenant, input: CreateScheduleInput)
   requirePlan(tenant, "Creating a scheduled review");
   await requireConnection(tenant.ownerId, input.crm_connection_id);
   const cron = cronOf(input);
-  if (!cron) throw new ApiError(400, "validation_error", "Give either schedule (5-field cron) or frequency");
-  const row = await db().scheduledReview.create({
+  if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
+  const row = await forTenant(tenant.ownerId).scheduledReview.create({
     data: {
       ownerId: tenant.ownerId,
       name: input.name,
@@ -94,11 +93,11 @@ export async function updateSchedule(tenant: Tenant, id: string, input: UpdateSc
     const result = await updateIfUnchanged(tenant, id, input);
     if (result) return result;
   }
-  throw new ApiError(409, "conflict", "The schedule changed while it was being updated; try again");
+  throw new AppError("conflict", "The schedule changed while it was being updated; try again");
 }
 
 async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto | null> {
-  const current = await db().scheduledReview.findFirst({ where: { id, ownerId: tenant.ownerId } });
+  const current = await forTenant(tenant.ownerId).scheduledReview.findFirst({ where: { id } });
   if (!current) throw scheduleNotFound();
 
   const isActive = input.is_active ?? current.isActive;
@@ -115,8 +114,8 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
   const timezone = input.timezone ?? current.timezone;
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
-    const row = await db().scheduledReview.update({
-      where: { id, ownerId: tenant.ownerId, updatedAt: current.updatedAt },
+    const row = await forTenant(tenant.ownerId).scheduledReview.update({
+      where: { id, updatedAt: current.updatedAt },
       data: {
         name: input.name,
         description: input.description,
@@ -148,10 +147,10 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
  * loses its row; the review function has to treat that as the end of the run.
  */
 export async function deleteSchedule(ownerId: string, id: string): Promise<void> {
-  await db().$transaction(async (tx) => {
-    const found = await tx.scheduledReview.findFirst({ where: { id, ownerId }, select: { id: true } });
+  await forTenant(ownerId).$transaction(async (tx) => {
+    const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true } });
     if (!found) throw scheduleNotFound();
-    await tx.analysis.deleteMany({ where: { ownerId, scheduledReviewId: id } });
+    await tx.analysis.deleteMany({ where: { scheduledReviewId: id } });
     await tx.scheduledReview.delete({ where: { id } });
   });
 }

@@ -1,10 +1,12 @@
 // Delivery, in process: real Postgres, the fake Resend API and a fake Slack webhook on loopback.
+import { NonRetriableError } from "inngest";
 import { describe, expect, it } from "vitest";
 import { maskUrl } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { deliverChannel, type DeliverArgs } from "@/lib/delivery/deliver";
 import { renderReviewEmail } from "@/lib/delivery/email-template";
 import { slackMessageFor } from "@/lib/delivery/slack-blocks";
+import { RunGoneError } from "@/lib/errors";
 import {
   APP_URL,
   FROM,
@@ -71,7 +73,7 @@ describe("email through Resend", () => {
       `${run.id}:EMAIL:inngest-run-1`,
       `${run.id}:EMAIL:inngest-run-2`,
     ]);
-    expect(await db().delivery.count({ where: { runId: run.id } })).toBe(2);
+    expect(await systemDb().delivery.count({ where: { runId: run.id } })).toBe(2);
   });
 
   it("Resend failing once then succeeding: the first try asks for a retry, exactly one email goes out", async () => {
@@ -79,7 +81,7 @@ describe("email through Resend", () => {
     fakes.resend.failNext(1, 500);
 
     await expect(deliverChannel(args(run.id))).rejects.toMatchObject({ name: "DeliveryError", code: "http_5xx", retryable: true });
-    const pending = await db().delivery.findFirstOrThrow({ where: { runId: run.id } });
+    const pending = await systemDb().delivery.findFirstOrThrow({ where: { runId: run.id } });
     expect(pending).toMatchObject({ status: "PENDING", attempts: 1, errorCode: "http_5xx" });
 
     const result = await deliverChannel(args(run.id, { attempt: 1 }));
@@ -214,5 +216,17 @@ describe("Slack", () => {
     expect(result.status).toBe("skipped");
     expect(await deliveryRow(result.deliveryId)).toMatchObject({ status: "SKIPPED", errorCode: "no_webhook" });
     expect(fakes.slack.requestCount).toBe(0);
+  });
+});
+
+describe("a run deleted meanwhile", () => {
+  it("is the run being gone: a non-retriable RunGoneError, and nothing is sent", async () => {
+    const run = await seed();
+    await systemDb().analysis.delete({ where: { id: run.analysisId! } });
+    await systemDb().reviewRun.delete({ where: { id: run.id } });
+    const delivering = deliverChannel(args(run.id));
+    await expect(delivering).rejects.toBeInstanceOf(RunGoneError);
+    await expect(delivering).rejects.toBeInstanceOf(NonRetriableError);
+    expect(fakes.resend.emails).toHaveLength(0);
   });
 });

@@ -2,7 +2,7 @@
 // double (fan-out runs the real run-review), and lib/scheduler/dispatch at fixed instants.
 // Time control: Date is faked (timers stay real) so "now" is a chosen instant.
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { dispatchDue } from "@/lib/scheduler/dispatch";
 import { nextRunAfter } from "@/lib/schedules/time";
 import { resetDb } from "@/tests/support/db";
@@ -46,12 +46,12 @@ async function tick() {
   await inngest.fake.waitForIdle(20_000);
   return record;
 }
-const runsOf = (scheduleId: string) => db().reviewRun.findMany({ where: { scheduledReviewId: scheduleId }, orderBy: { scheduledFor: "asc" } });
-const scheduleOf = (id: string) => db().scheduledReview.findUniqueOrThrow({ where: { id } });
+const runsOf = (scheduleId: string) => systemDb().reviewRun.findMany({ where: { scheduledReviewId: scheduleId }, orderBy: { scheduledFor: "asc" } });
+const scheduleOf = (id: string) => systemDb().scheduledReview.findUniqueOrThrow({ where: { id } });
 // The double lives for the whole file: look only at this test's reviews and events.
 const reviewsOf = (scheduleIds: string[]) => inngest.fake.findRuns({ fnId: FN.review }).filter((r) => scheduleIds.includes(String(r.event.data.scheduleId)));
 const requestsFor = (scheduleId: string) => inngest.fake.events.filter((e) => e.name === "review/run.requested" && e.data.scheduleId === scheduleId);
-const ticks = () => db().schedulerTick.findMany({ where: { kind: "DISPATCH" }, orderBy: { startedAt: "asc" } });
+const ticks = () => systemDb().schedulerTick.findMany({ where: { kind: "DISPATCH" }, orderBy: { startedAt: "asc" } });
 
 describe("dispatch-due-reviews through the executor double", () => {
   test("a due schedule is dispatched and its review completes with metrics", async () => {
@@ -63,7 +63,7 @@ describe("dispatch-due-reviews through the executor double", () => {
     expect(run).toMatchObject({ trigger: "SCHEDULED", status: "COMPLETED", scheduledFor: schedule.nextRunAt, dealsAnalyzed: 120, missedSlots: 0 });
     expect(run.healthScore).toEqual(expect.any(Number));
     expect(run.issuesFound).toBeGreaterThan(0);
-    expect(await db().finding.count({ where: { analysisId: run.analysisId! } })).toBe(run.issuesFound);
+    expect(await systemDb().finding.count({ where: { analysisId: run.analysisId! } })).toBe(run.issuesFound);
     expect(requestsFor(schedule.id)).toMatchObject([{ id: run.id, data: { runId: run.id, scheduleId: schedule.id, ownerId: schedule.ownerId } }]);
 
     const [t] = await ticks();
@@ -115,7 +115,7 @@ describe("dispatch-due-reviews through the executor double", () => {
   test("overlap: while the previous run is still running, the new slot is recorded as SKIPPED", async () => {
     at("2026-04-01T07:00:10Z");
     const schedule = await createSchedule({ cron: "0 * * * *", nextRunAt: new Date("2026-04-01T07:00:00Z") });
-    const running = await db().reviewRun.create({
+    const running = await systemDb().reviewRun.create({
       data: { scheduledReviewId: schedule.id, ownerId: schedule.ownerId, trigger: "SCHEDULED", scheduledFor: new Date("2026-04-01T06:00:00Z"), status: "RUNNING" },
     });
     const record = await tick();
@@ -170,7 +170,7 @@ describe("dispatchDue at fixed instants", () => {
     const schedules = await Promise.all([1, 2, 3].map(() => createSchedule({ nextRunAt: new Date("2026-04-01T06:00:00Z") })));
     const results = await Promise.all([1, 2, 3, 4].map(() => dispatchDue({ now })));
     expect(results.reduce((n, r) => n + r.dispatched, 0)).toBe(3);
-    expect(await db().reviewRun.count()).toBe(3);
+    expect(await systemDb().reviewRun.count()).toBe(3);
     for (const s of schedules) expect((await scheduleOf(s.id)).nextRunAt).toEqual(new Date("2026-04-02T06:00:00Z"));
   });
 
@@ -178,7 +178,7 @@ describe("dispatchDue at fixed instants", () => {
     const now = new Date("2026-04-01T06:00:30Z");
     const due = await Promise.all([1, 2, 3, 4, 5].map(() => createSchedule({ nextRunAt: new Date("2026-04-01T06:00:00Z") })));
     const broken = await createSchedule({ nextRunAt: new Date("2026-04-01T05:00:00Z") });
-    await db().scheduledReview.update({ where: { id: broken.id }, data: { timezone: "Mars/Olympus_Mons" } });
+    await systemDb().scheduledReview.update({ where: { id: broken.id }, data: { timezone: "Mars/Olympus_Mons" } });
     await createSchedule({ nextRunAt: new Date("2026-04-01T07:00:00Z") }); // not due
     await createSchedule({ nextRunAt: new Date("2026-04-01T05:00:00Z"), isActive: false }); // inactive
 

@@ -3,7 +3,7 @@
 // instants for the repair budget and the compare-and-set writes.
 // Time control: Date is faked (timers stay real) so "now" is a chosen instant.
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import type { RunStatus } from "@/lib/generated/prisma/client";
 import { findStuckRuns, reconcileRuns, settleStuckRun, TIMED_OUT_MESSAGE } from "@/lib/scheduler/reconcile";
 import { resetDb } from "@/tests/support/db";
@@ -30,7 +30,7 @@ type Seed = { status?: RunStatus; queuedMinutesAgo: number; startedMinutesAgo?: 
 async function seedRun(s: Seed) {
   const schedule = await createSchedule({ nextRunAt: null, ownerId: s.ownerId });
   const queuedAt = minutesAgo(s.queuedMinutesAgo);
-  return db().reviewRun.create({
+  return systemDb().reviewRun.create({
     data: {
       scheduledReviewId: schedule.id,
       ownerId: schedule.ownerId,
@@ -43,9 +43,9 @@ async function seedRun(s: Seed) {
     },
   });
 }
-const runOf = (id: string) => db().reviewRun.findUniqueOrThrow({ where: { id } });
+const runOf = (id: string) => systemDb().reviewRun.findUniqueOrThrow({ where: { id } });
 const eventsFor = (name: string, runId: string) => inngest.fake.events.filter((e) => e.name === name && e.data.runId === runId);
-const reconcileTicks = () => db().schedulerTick.findMany({ where: { kind: "RECONCILE" }, orderBy: { startedAt: "asc" } });
+const reconcileTicks = () => systemDb().schedulerTick.findMany({ where: { kind: "RECONCILE" }, orderBy: { startedAt: "asc" } });
 async function reconcileTick() {
   const record = await inngest.fake.triggerCron(RECONCILE_FN);
   await inngest.fake.waitForIdle(20_000);
@@ -72,7 +72,7 @@ describe("reconcile-stuck-runs through the executor double", () => {
     const late = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(late).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
     expect(await runOf(queued.id)).toMatchObject({ status: "COMPLETED", inngestRunId: run.inngestRunId, completedAt: run.completedAt, analysisId: run.analysisId });
-    expect(await db().analysis.count()).toBe(1);
+    expect(await systemDb().analysis.count()).toBe(1);
   });
 
   test("repairs used up and queued 31 minutes: FAILED stuck_queued, review/run.failed sent, nothing re-sent", async () => {
@@ -149,7 +149,7 @@ describe("reconcileRuns at fixed instants", () => {
     expect(stuck.map((r) => r.id).sort()).toEqual([running.id, exhausted.id].sort());
 
     // Both finish after the reconciler read them and before it writes.
-    await db().reviewRun.updateMany({ where: { id: { in: [running.id, exhausted.id] } }, data: { status: "COMPLETED", completedAt: new Date(NOW) } });
+    await systemDb().reviewRun.updateMany({ where: { id: { in: [running.id, exhausted.id] } }, data: { status: "COMPLETED", completedAt: new Date(NOW) } });
     for (const r of stuck) expect(await settleStuckRun(r, new Date(NOW))).toEqual({ kind: "raced" });
     for (const id of [running.id, exhausted.id]) expect(await runOf(id)).toMatchObject({ status: "COMPLETED", errorCode: null, errorMessage: null });
   });
@@ -162,9 +162,9 @@ describe("reconcileRuns at fixed instants", () => {
     expect(stuck).toHaveLength(3);
 
     // Still active, so only the compare-and-set on what was read keeps these rows as they are.
-    await db().reviewRun.updateMany({ where: { id: { in: [queued.id, exhausted.id] } }, data: { status: "RUNNING", startedAt: new Date(NOW) } });
+    await systemDb().reviewRun.updateMany({ where: { id: { in: [queued.id, exhausted.id] } }, data: { status: "RUNNING", startedAt: new Date(NOW) } });
     // A dashboard replay restarted the same row: a fresh attempt, not the stuck one that was read.
-    await db().reviewRun.update({ where: { id: replayed.id }, data: { startedAt: minutesAgo(1) } });
+    await systemDb().reviewRun.update({ where: { id: replayed.id }, data: { startedAt: minutesAgo(1) } });
     for (const r of stuck) expect(await settleStuckRun(r, new Date(NOW))).toEqual({ kind: "raced" });
     expect(await runOf(queued.id)).toMatchObject({ status: "RUNNING", repairCount: 0 });
     for (const id of [exhausted.id, replayed.id]) expect(await runOf(id)).toMatchObject({ status: "RUNNING", errorCode: null });

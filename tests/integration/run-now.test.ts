@@ -2,7 +2,7 @@
 // runs the review), plus runNow() in-process against an unreachable or silent Inngest.
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeEach, describe, expect, test, vi } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { api } from "@/tests/support/api";
 import { resetDb } from "@/tests/support/db";
@@ -30,7 +30,7 @@ describe("run-now over HTTP", () => {
     expect(res.body.run.scheduled_for).toBe(res.body.run.queued_at);
 
     expect(await executorIdle()).toMatchObject({ idle: true });
-    const run = await db().reviewRun.findUniqueOrThrow({ where: { id: res.body.run.id } });
+    const run = await systemDb().reviewRun.findUniqueOrThrow({ where: { id: res.body.run.id } });
     expect(run).toMatchObject({ status: "COMPLETED", trigger: "MANUAL", ownerId: alice.orgId, dealsAnalyzed: 120 });
     expect(run.analysisId).not.toBeNull();
     expect(run.inngestRunId).toEqual(expect.any(String));
@@ -47,13 +47,13 @@ describe("run-now over HTTP", () => {
     const schedule = await createSchedule({ ownerId: alice.orgId });
     for (const status of ["QUEUED", "RUNNING"] as const) {
       const active = await createRun(schedule, new Date(Date.now() - 60_000));
-      await db().reviewRun.update({ where: { id: active.id }, data: { status } });
+      await systemDb().reviewRun.update({ where: { id: active.id }, data: { status } });
       const res = await api("POST", runNowPath(schedule.id), alice);
       expect(res.status).toBe(409);
       expect(res.body).toEqual({ error: { code: "run_in_progress", message: expect.any(String), details: { run_id: active.id } } });
-      await db().reviewRun.delete({ where: { id: active.id } });
+      await systemDb().reviewRun.delete({ where: { id: active.id } });
     }
-    expect(await db().reviewRun.count()).toBe(0);
+    expect(await systemDb().reviewRun.count()).toBe(0);
   });
 
   test("another tenant's schedule and unknown ids answer 404 and write nothing; no token answers 401", async () => {
@@ -63,7 +63,7 @@ describe("run-now over HTTP", () => {
     expect(cross.body.error.code).toBe("not_found");
     expect((await api("POST", runNowPath("does-not-exist"), alice)).status).toBe(404);
     expect((await api("POST", runNowPath(schedule.id), null)).status).toBe(401);
-    expect(await db().reviewRun.count()).toBe(0);
+    expect(await systemDb().reviewRun.count()).toBe(0);
   });
 
   test("more than 10 requests a minute from one tenant answer 429 with Retry-After", async () => {
@@ -110,7 +110,7 @@ describe("runNow when Inngest cannot take the event", () => {
   async function expectUnreachable(runNow: (ownerId: string, id: string) => Promise<unknown>) {
     const schedule = await createSchedule({ ownerId: alice.orgId });
     await expect(runNow(alice.orgId, schedule.id)).rejects.toMatchObject({ status: 503, code: "executor_unreachable" });
-    const [run] = await db().reviewRun.findMany({ where: { scheduledReviewId: schedule.id } });
+    const [run] = await systemDb().reviewRun.findMany({ where: { scheduledReviewId: schedule.id } });
     expect(run).toMatchObject({ status: "FAILED", errorCode: "executor_unreachable", trigger: "MANUAL" });
     expect(run.completedAt).not.toBeNull();
     // Never left queued: the schedule can be run again at once.

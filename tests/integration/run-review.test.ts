@@ -1,7 +1,7 @@
 // The run-review function on Postgres, driven in-process by the executor double: step retries
 // with attempt numbers, retries used up -> onFailure, non-retriable CRM errors, replays.
 import { beforeEach, describe, expect, test } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { completeRun } from "@/lib/runs/lifecycle";
 import { resetEnvCache } from "@/lib/env";
 import { resetDb } from "@/tests/support/db";
@@ -18,7 +18,7 @@ async function review(o: DemoScheduleOptions = {}) {
   const schedule = await createSchedule(o);
   const queued = await createRun(schedule);
   const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  const run = await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
+  const run = await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
   return { schedule, record, run };
 }
 const eventsFor = (name: string, runId: string) => inngest.fake.events.filter((e) => e.name === name && e.data.runId === runId);
@@ -35,10 +35,10 @@ describe("run-review", () => {
     expect(run.startedAt!.getTime()).toBeLessThanOrEqual(run.completedAt!.getTime());
     expect(run.durationMs).toBe(run.completedAt!.getTime() - run.startedAt!.getTime());
 
-    const analysis = await db().analysis.findUniqueOrThrow({ where: { id: run.analysisId! }, include: { _count: { select: { findings: true } } } });
+    const analysis = await systemDb().analysis.findUniqueOrThrow({ where: { id: run.analysisId! }, include: { _count: { select: { findings: true } } } });
     expect(analysis).toMatchObject({ ownerId: schedule.ownerId, scheduledReviewId: schedule.id, dealsAnalyzed: 120, healthScore: run.healthScore, issuesFound: run.issuesFound, highRiskDeals: run.highRiskDeals });
     expect(analysis._count.findings).toBe(run.issuesFound);
-    expect((await db().scheduledReview.findUniqueOrThrow({ where: { id: schedule.id } })).lastRunAt).toEqual(run.completedAt);
+    expect((await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: schedule.id } })).lastRunAt).toEqual(run.completedAt);
     expect(eventsFor("review/run.completed", run.id)).toHaveLength(1);
   });
 
@@ -48,7 +48,7 @@ describe("run-review", () => {
     expect(record.attempts.analyse).toBe(2);
     expect(run).toMatchObject({ status: "COMPLETED", retryCount: 1, dealsAnalyzed: 120, errorCode: null, errorMessage: null });
     // The failed attempt stored nothing: one analysis for the run.
-    expect(await db().analysis.count()).toBe(1);
+    expect(await systemDb().analysis.count()).toBe(1);
   });
 
   test("a rate limit is retried (RetryAfterError) and the run completes", async () => {
@@ -92,47 +92,47 @@ describe("run-review", () => {
     const { record, run } = await review();
     const replay = await inngest.fake.replay(record.runId);
     expect(replay).toMatchObject({ status: "completed", replayOf: record.runId });
-    expect(await db().reviewRun.count()).toBe(1);
-    const after = await db().reviewRun.findUniqueOrThrow({ where: { id: run.id } });
+    expect(await systemDb().reviewRun.count()).toBe(1);
+    const after = await systemDb().reviewRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(after).toMatchObject({ status: "COMPLETED", inngestRunId: replay.runId, retryCount: 0 });
     expect(after.analysisId).not.toBe(run.analysisId);
-    expect(await db().analysis.count()).toBe(1); // the superseded analysis is replaced, not orphaned
+    expect(await systemDb().analysis.count()).toBe(1); // the superseded analysis is replaced, not orphaned
   });
 
   test("a late event for a run that was failed before it ever started does not revive it", async () => {
     // e.g. run-now gave up on a slow executor (executor_unreachable) and the user already retried.
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
-    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "executor_unreachable", completedAt: new Date() } });
+    await systemDb().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "executor_unreachable", completedAt: new Date() } });
     const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
-    const run = await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
+    const run = await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } });
     expect(run).toMatchObject({ status: "FAILED", errorCode: "executor_unreachable", analysisId: null, startedAt: null });
-    expect(await db().analysis.count()).toBe(0);
+    expect(await systemDb().analysis.count()).toBe(0);
   });
 
   test("a replay while the original Inngest run still holds the row is refused", async () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
-    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "RUNNING", inngestRunId: "01LIVEORIGINAL", inngestEventId: queued.id, startedAt: new Date() } });
+    await systemDb().reviewRun.update({ where: { id: queued.id }, data: { status: "RUNNING", inngestRunId: "01LIVEORIGINAL", inngestEventId: queued.id, startedAt: new Date() } });
     const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "duplicate_event" } });
-    expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "RUNNING", inngestRunId: "01LIVEORIGINAL" });
+    expect(await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "RUNNING", inngestRunId: "01LIVEORIGINAL" });
   });
 
   test("a run the reconciler failed while it ran is not flipped back to completed", async () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
-    await db().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "timed_out", startedAt: new Date() } });
+    await systemDb().reviewRun.update({ where: { id: queued.id }, data: { status: "FAILED", errorCode: "timed_out", startedAt: new Date() } });
     await expect(completeRun({ runId: queued.id })).rejects.toThrow(/stays failed/);
-    expect(await db().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "FAILED", errorCode: "timed_out" });
-    expect((await db().scheduledReview.findUniqueOrThrow({ where: { id: schedule.id } })).lastRunAt).toBeNull();
+    expect(await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({ status: "FAILED", errorCode: "timed_out" });
+    expect((await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: schedule.id } })).lastRunAt).toBeNull();
   });
 
   test("a run whose schedule was deleted ends quietly", async () => {
     const schedule = await createSchedule();
     const queued = await createRun(schedule);
-    await db().scheduledReview.delete({ where: { id: schedule.id } });
+    await systemDb().scheduledReview.delete({ where: { id: schedule.id } });
     const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     expect(record).toMatchObject({ status: "completed", output: { proceed: false, reason: "gone" } });
   });
@@ -146,7 +146,7 @@ describe("run-review", () => {
       const { record, run } = await review({ deliveryChannels: ["EMAIL"], emailRecipients: ["ops@example.com"] });
       expect(record).toMatchObject({ status: "completed", attempts: { "deliver-email": 1 }, output: { deliveries: { email: "sent" } } });
       expect(run.status).toBe("COMPLETED");
-      expect(await db().delivery.findMany({ where: { runId: run.id } })).toMatchObject([{ channel: "EMAIL", status: "SENT" }]);
+      expect(await systemDb().delivery.findMany({ where: { runId: run.id } })).toMatchObject([{ channel: "EMAIL", status: "SENT" }]);
       expect(resend.emails).toHaveLength(1);
       expect(resend.emails[0].body).toMatchObject({ to: ["ops@example.com"] });
     } finally {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import type { RunStatus, Severity } from "@/lib/generated/prisma/client";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -16,13 +16,13 @@ const STATUSES: RunStatus[] = ["COMPLETED", "FAILED", "QUEUED", "RUNNING", "SKIP
 type F = { deal: string; rule: string; severity: Severity; amount?: number };
 
 async function schedule(ownerId: string, name: string) {
-  const conn = await db().crmConnection.create({ data: { ownerId, provider: "DEMO", name: "Demo CRM", instanceUrl: "demo://?seed=42&size=120" } });
-  return db().scheduledReview.create({ data: { ownerId, name, crmConnectionId: conn.id, cron: "0 6 * * 1", timezone: "UTC" } });
+  const conn = await systemDb().crmConnection.create({ data: { ownerId, provider: "DEMO", name: "Demo CRM", instanceUrl: "demo://?seed=42&size=120" } });
+  return systemDb().scheduledReview.create({ data: { ownerId, name, crmConnectionId: conn.id, cron: "0 6 * * 1", timezone: "UTC" } });
 }
 
 /** An analysis with its findings, linked to a run in `status`, created at minute `minute`. */
 async function analysisRun(s: { id: string; ownerId: string }, minute: number, status: RunStatus, health: number, findings: F[]) {
-  const analysis = await db().analysis.create({
+  const analysis = await systemDb().analysis.create({
     data: {
       ownerId: s.ownerId,
       scheduledReviewId: s.id,
@@ -44,7 +44,7 @@ async function analysisRun(s: { id: string; ownerId: string }, minute: number, s
       },
     },
   });
-  const run = await db().reviewRun.create({
+  const run = await systemDb().reviewRun.create({
     data: {
       ownerId: s.ownerId,
       scheduledReviewId: s.id,
@@ -75,7 +75,7 @@ beforeAll(async () => {
   const seeded: { id: string; createdAt: Date; status: RunStatus }[] = [];
   for (let i = 0; i < 23; i++) {
     // Pairs share a createdAt, so paging must break ties by id.
-    const run = await db().reviewRun.create({
+    const run = await systemDb().reviewRun.create({
       data: {
         ownerId: A.userId,
         scheduledReviewId: s.id,
@@ -104,11 +104,11 @@ beforeAll(async () => {
     { deal: "d4", rule: "past_close_date", severity: "HIGH", amount: 90_000 },
     { deal: "d1", rule: "close_date_pushed", severity: "MEDIUM", amount: 50_000 },
   ]);
-  await db().reviewRun.update({
+  await systemDb().reviewRun.update({
     where: { id: current.run.id },
     data: { inngestRunId: "01JRUNHISTORYTEST", retryCount: 2, dealsAnalyzed: 10, issuesFound: 5, highRiskDeals: 2 },
   });
-  await db().delivery.createMany({
+  await systemDb().delivery.createMany({
     data: [
       { runId: current.run.id, ownerId: A.userId, channel: "EMAIL", target: "2 recipients @example.com", status: "SENT", idempotencyKey: "k-email", attempts: 1, providerMessageId: "re_1" },
       { runId: current.run.id, ownerId: A.userId, channel: "SLACK", target: "…/XXXX", status: "FAILED", idempotencyKey: "k-slack", attempts: 3, errorCode: "http_500", errorMessage: "Slack answered 500" },

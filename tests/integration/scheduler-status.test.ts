@@ -2,7 +2,7 @@
 // caller's own schedules, next runs and stuck runs (never another tenant's).
 // The app runs on real time, so rows are seeded relative to the clock now.
 import { beforeEach, describe, expect, test } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import type { RunStatus, TickKind, TickOutcome } from "@/lib/generated/prisma/client";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
 import { api } from "@/tests/support/api";
@@ -21,7 +21,7 @@ beforeEach(async () => {
 async function tick(minutesAgo: number, outcome: TickOutcome, kind: TickKind = "DISPATCH", counts: { due?: number; dispatched?: number; skipped?: number; missed?: number } = {}) {
   const startedAt = ago(minutesAgo);
   const done = outcome !== "RUNNING";
-  return db().schedulerTick.create({
+  return systemDb().schedulerTick.create({
     data: {
       kind,
       outcome,
@@ -38,7 +38,7 @@ async function tick(minutesAgo: number, outcome: TickOutcome, kind: TickKind = "
 
 async function run(schedule: { id: string; ownerId: string }, status: RunStatus, queuedMinutesAgo: number, startedMinutesAgo?: number) {
   const queuedAt = ago(queuedMinutesAgo);
-  await db().reviewRun.create({
+  await systemDb().reviewRun.create({
     data: {
       scheduledReviewId: schedule.id,
       ownerId: schedule.ownerId,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { api } from "../support/api";
 import { resetDb } from "../support/db";
 import {
@@ -23,7 +23,7 @@ describe("GET /api/crm-connections", () => {
     const [first, second] = await Promise.all([api("GET", "/api/crm-connections", B), api("GET", "/api/crm-connections", B)]);
     expect(first.body.data).toEqual([{ id: expect.any(String), name: "Demo CRM", provider: "demo", status: "active" }]);
     expect(second.body.data).toEqual(first.body.data);
-    expect(await db().crmConnection.count({ where: { ownerId: B.userId } })).toBe(1);
+    expect(await systemDb().crmConnection.count({ where: { ownerId: B.userId } })).toBe(1);
     expect((await api("GET", "/api/crm-connections", A)).body.data[0].id).not.toBe(first.body.data[0].id);
   });
 });
@@ -73,7 +73,7 @@ describe("create and read", () => {
   it("lists the tenant's schedules with last_run from the latest run", async () => {
     const s = await createScheduleAs(A, connA, { name: "with history" });
     const old = new Date("2026-01-05T11:00:00Z");
-    await db().reviewRun.createMany({
+    await systemDb().reviewRun.createMany({
       data: [
         { id: "run_sched_old", scheduledReviewId: s.id, ownerId: A.userId, trigger: "SCHEDULED", scheduledFor: old, status: "FAILED", createdAt: old },
         {
@@ -87,7 +87,7 @@ describe("create and read", () => {
     const row = list.body.data.find((x: { id: string }) => x.id === s.id);
     expect(row.last_run).toEqual({ id: "run_sched_new", status: "completed", completed_at: "2026-01-12T11:00:09.000Z", health_score: 81 });
     expect(row.next_run_at).toEqual(expect.any(String));
-    expect(list.body.data.length).toBe(await db().scheduledReview.count({ where: { ownerId: A.userId } }));
+    expect(list.body.data.length).toBe(await systemDb().scheduledReview.count({ where: { ownerId: A.userId } }));
   });
 });
 
@@ -105,7 +105,7 @@ describe("PATCH", () => {
 
     const off = await api("PATCH", `${base}/${s.id}`, A, { is_active: false });
     expect(off.body).toMatchObject({ is_active: false, next_run_at: null, next_runs: [] });
-    expect((await db().scheduledReview.findUniqueOrThrow({ where: { id: s.id } })).nextRunAt).toBeNull();
+    expect((await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } })).nextRunAt).toBeNull();
 
     const on = await api("PATCH", `${base}/${s.id}`, A, { is_active: true, frequency: { every: "daily", time: "09:30" } });
     expect(on.body).toMatchObject({ is_active: true, schedule: "30 9 * * *", schedule_description: "At 09:30 AM" });
@@ -120,7 +120,7 @@ describe("PATCH", () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ delivery_channels: ["email"], slack_webhook_url: null, description: "weekly" });
     expect(res.body.rules.stale).toEqual({ enabled: true, severity: "MEDIUM", threshold: 30 });
-    const row = await db().scheduledReview.findUniqueOrThrow({ where: { id: s.id } });
+    const row = await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } });
     expect(row).toMatchObject({ slackWebhookEncrypted: null, slackWebhookMasked: null, ruleSettings: { stale: { threshold: 30 } } });
   });
 });
@@ -128,33 +128,33 @@ describe("PATCH", () => {
 describe("DELETE", () => {
   it("deletes the schedule with its runs, deliveries and analyses; alerts stay, detached", async () => {
     const s = await createScheduleAs(A, connA);
-    const analysis = await db().analysis.create({
+    const analysis = await systemDb().analysis.create({
       data: { ownerId: A.userId, scheduledReviewId: s.id, dealsAnalyzed: 3, healthScore: 70, issuesFound: 1, highRiskDeals: 0,
         findings: { create: { dealId: "d1", dealName: "Deal", rule: "stale", severity: "LOW", message: "m" } } },
     });
-    const run = await db().reviewRun.create({
+    const run = await systemDb().reviewRun.create({
       data: { scheduledReviewId: s.id, ownerId: A.userId, trigger: "MANUAL", scheduledFor: new Date("2026-02-02T11:00:00Z"), status: "COMPLETED", analysisId: analysis.id },
     });
-    await db().delivery.create({ data: { runId: run.id, ownerId: A.userId, channel: "EMAIL", target: "example.com", idempotencyKey: `del-${run.id}` } });
-    const alert = await db().alert.create({
+    await systemDb().delivery.create({ data: { runId: run.id, ownerId: A.userId, channel: "EMAIL", target: "example.com", idempotencyKey: `del-${run.id}` } });
+    const alert = await systemDb().alert.create({
       data: { ownerId: A.userId, kind: "CONSECUTIVE_FAILURES", severity: "WARNING", scheduledReviewId: s.id, dedupKey: `k-${s.id}`, title: "t", message: "m" },
     });
 
     expect((await api("DELETE", `${base}/${s.id}`, A)).status).toBe(204);
     expect((await api("GET", `${base}/${s.id}`, A)).status).toBe(404);
     expect((await api("DELETE", `${base}/${s.id}`, A)).status).toBe(404);
-    expect(await db().reviewRun.count({ where: { scheduledReviewId: s.id } })).toBe(0);
-    expect(await db().delivery.count({ where: { runId: run.id } })).toBe(0);
-    expect(await db().analysis.count({ where: { scheduledReviewId: s.id } })).toBe(0);
-    expect(await db().finding.count({ where: { analysisId: analysis.id } })).toBe(0);
-    expect(await db().alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ scheduledReviewId: null });
+    expect(await systemDb().reviewRun.count({ where: { scheduledReviewId: s.id } })).toBe(0);
+    expect(await systemDb().delivery.count({ where: { runId: run.id } })).toBe(0);
+    expect(await systemDb().analysis.count({ where: { scheduledReviewId: s.id } })).toBe(0);
+    expect(await systemDb().finding.count({ where: { analysisId: analysis.id } })).toBe(0);
+    expect(await systemDb().alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ scheduledReviewId: null });
   });
 });
 
 describe("tenancy", () => {
   it("another tenant's id answers 404 on GET, PATCH and DELETE and its data stays as it was", async () => {
     const s = await createScheduleAs(A, connA, { name: "A's only" });
-    const rowBefore = await db().scheduledReview.findUniqueOrThrow({ where: { id: s.id } });
+    const rowBefore = await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } });
     for (const who of [B, ORG]) {
       await expectNothingWritten(A.userId, async () => {
         for (const [method, body] of [["GET"], ["PATCH", { name: "hijacked" }], ["DELETE"]] as const) {
@@ -165,7 +165,7 @@ describe("tenancy", () => {
       });
       expect((await api("GET", base, who)).body.data.map((x: { id: string }) => x.id)).not.toContain(s.id);
     }
-    expect(await db().scheduledReview.findUniqueOrThrow({ where: { id: s.id } })).toEqual(rowBefore);
+    expect(await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } })).toEqual(rowBefore);
   });
 
   it("an organization is its own tenant, even for a user who also has personal schedules", async () => {
@@ -173,7 +173,7 @@ describe("tenancy", () => {
     const orgSchedule = await createScheduleAs(ORG, orgConn, { name: "Org review" });
     expect((await api("GET", base, ORG)).body.data.map((x: { id: string }) => x.id)).toEqual([orgSchedule.id]);
     expect((await api("GET", base, A)).body.data.map((x: { id: string }) => x.id)).not.toContain(orgSchedule.id);
-    expect((await db().scheduledReview.findUniqueOrThrow({ where: { id: orgSchedule.id } })).ownerId).toBe("org_sched");
+    expect((await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: orgSchedule.id } })).ownerId).toBe("org_sched");
   });
 
   it("answers 401 JSON without a token on every endpoint", async () => {
@@ -194,7 +194,7 @@ describe("plan gating", () => {
       expect(res.status).toBe(402);
       expect(res.body.error).toMatchObject({ code: "plan_required", message: expect.stringMatching(/team/i) });
     });
-    expect(await db().scheduledReview.count({ where: { ownerId: FREE.userId } })).toBe(0);
+    expect(await systemDb().scheduledReview.count({ where: { ownerId: FREE.userId } })).toBe(0);
   });
 
   it("a free plan cannot activate a schedule but can still edit or pause one", async () => {
@@ -221,7 +221,7 @@ describe("secrets", () => {
       expect(text).not.toContain(SLACK_SECRET);
     }
     expect(created.body.slack_webhook_url).toMatch(/^https:\/\/hooks\.slack\.com\/services\/.*••••.*9876$/);
-    const row = await db().scheduledReview.findUniqueOrThrow({ where: { id } });
+    const row = await systemDb().scheduledReview.findUniqueOrThrow({ where: { id } });
     expect(row.slackWebhookEncrypted).toMatch(/^v1:/);
     expect(row.slackWebhookEncrypted).not.toContain(SLACK_SECRET);
     expect(row.slackWebhookMasked).toBe(created.body.slack_webhook_url);
@@ -282,7 +282,7 @@ describe("concurrent PATCHes", () => {
       api("PATCH", `${base}/${id}`, A, { name: "Race 3" }),
     ]);
     for (const r of results) expect([200, 409]).toContain(r.status);
-    const row = await db().scheduledReview.findUniqueOrThrow({ where: { id } });
+    const row = await systemDb().scheduledReview.findUniqueOrThrow({ where: { id } });
     expect(row.isActive).toBe(row.nextRunAt !== null);
     if (results[1].status === 200) expect(row.isActive).toBe(false); // the pause was not undone by a stale read
   });

@@ -1,4 +1,5 @@
-import { mintSessionToken, type Plan } from "@/lib/dev-auth";
+import { mintSessionToken } from "@/lib/dev-auth";
+import type { Plan } from "@/lib/plans";
 
 // HTTP client for integration tests: the app stack started by `npm test` (or `npm run e2e:serve`).
 export const APP_URL = process.env.APP_URL ?? `http://localhost:${process.env.E2E_APP_PORT ?? 3100}`;

@@ -2,7 +2,7 @@
 // handling, and a schedule with a previous completed run and the run being delivered.
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { encrypt } from "@/lib/crypto";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { DeliverArgs } from "@/lib/delivery/deliver";
 import type { ReviewSummary } from "@/lib/delivery/summary";
@@ -89,7 +89,7 @@ const CURRENT_FINDINGS = [
 ];
 
 async function createRun(scheduleId: string, opts: { slot: string; status: "RUNNING" | "COMPLETED"; health: number; findings: F[] }) {
-  const analysis = await db().analysis.create({
+  const analysis = await systemDb().analysis.create({
     data: {
       ownerId: OWNER,
       scheduledReviewId: scheduleId,
@@ -100,7 +100,7 @@ async function createRun(scheduleId: string, opts: { slot: string; status: "RUNN
       findings: { create: opts.findings },
     },
   });
-  return db().reviewRun.create({
+  return systemDb().reviewRun.create({
     data: {
       ownerId: OWNER,
       scheduledReviewId: scheduleId,
@@ -119,9 +119,9 @@ export async function seedRun(
   slack: FakeSlack,
   opts: { recipients?: string[]; webhook?: string | null; firstRun?: boolean } = {},
 ) {
-  const connection = await db().crmConnection.create({ data: { ownerId: OWNER, provider: "DEMO", name: "Demo CRM" } });
+  const connection = await systemDb().crmConnection.create({ data: { ownerId: OWNER, provider: "DEMO", name: "Demo CRM" } });
   const webhook = opts.webhook === undefined ? slack.webhookUrl(HOOK_PATH) : opts.webhook;
-  const schedule = await db().scheduledReview.create({
+  const schedule = await systemDb().scheduledReview.create({
     data: {
       ownerId: OWNER,
       name: "Weekly EMEA",
@@ -169,4 +169,4 @@ export const deliverArgs = (runId: string, over: Partial<DeliverArgs> = {}): Del
   ...over,
 });
 
-export const deliveryRow = (id: string) => db().delivery.findUniqueOrThrow({ where: { id } });
+export const deliveryRow = (id: string) => systemDb().delivery.findUniqueOrThrow({ where: { id } });

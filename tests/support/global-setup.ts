@@ -1,6 +1,6 @@
 // When vitest runs without a database (plain `npx vitest`), provision a fresh one for this run.
 // `npm test` provisions it itself and passes DATABASE_URL down; unit-only runs need none.
-import { provisionTestDatabase } from "./test-db.mjs";
+import { provisionTestDatabase } from "../../scripts/test-db.mjs";
 
 export default async function setup() {
   const filters = process.argv.slice(2).filter((a) => a.startsWith("tests/") || a.endsWith(".test.ts"));

@@ -3,7 +3,7 @@
 // double's own port. Call startInProcessInngest() before anything imports "@/inngest/client".
 import type { NextRequest } from "next/server";
 import { afterAll, beforeAll } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { CatchUpPolicy, DeliveryChannel } from "@/lib/generated/prisma/client";
 import { FakeInngest, type FakeInngestOptions } from "./fake-inngest";
@@ -66,10 +66,10 @@ export type DemoScheduleOptions = {
 /** A schedule on its own Demo CRM connection, written straight to the database. */
 export async function createSchedule(o: DemoScheduleOptions = {}) {
   const ownerId = o.ownerId ?? "org_reviews";
-  const connection = await db().crmConnection.create({
+  const connection = await systemDb().crmConnection.create({
     data: { ownerId, provider: o.provider ?? "DEMO", name: "CRM", instanceUrl: o.instanceUrl ?? "demo://?seed=42&size=120" },
   });
-  return db().scheduledReview.create({
+  return systemDb().scheduledReview.create({
     data: {
       ownerId,
       name: "Weekly pipeline review",
@@ -87,7 +87,7 @@ export async function createSchedule(o: DemoScheduleOptions = {}) {
 
 /** A run of the schedule, e.g. queued by hand, to start a review directly with its event. */
 export function createRun(schedule: { id: string; ownerId: string }, scheduledFor = new Date()) {
-  return db().reviewRun.create({
+  return systemDb().reviewRun.create({
     data: { scheduledReviewId: schedule.id, ownerId: schedule.ownerId, trigger: "MANUAL", scheduledFor, queuedAt: scheduledFor },
   });
 }

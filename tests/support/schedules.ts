@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { db } from "@/lib/db";
+import { systemDb } from "@/lib/db";
 import { api, type Who } from "./api";
 
 // Fixtures for the scheduled-reviews API tests: tenants, a valid body, and "nothing was written".
@@ -36,7 +36,7 @@ export async function createScheduleAs(who: Who, crmConnectionId: string, over: 
   return res.body;
 }
 
-export const scheduleRows = (ownerId: string) => db().scheduledReview.findMany({ where: { ownerId }, orderBy: { id: "asc" } });
+export const scheduleRows = (ownerId: string) => systemDb().scheduledReview.findMany({ where: { ownerId }, orderBy: { id: "asc" } });
 
 /** Runs `act` and asserts the tenant's schedules are exactly as before (none added, none changed). */
 export async function expectNothingWritten(ownerId: string, act: () => Promise<void>) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import keys from "@/lib/dev-auth-keys.json" with { type: "json" };
+import keys from "@/lib/dev-identity.json" with { type: "json" };
 import { parseEnv } from "@/lib/env";
 
 const prod = {

@@ -11,7 +11,7 @@ vi.mock("@/lib/runs/lifecycle", async (importOriginal) => ({
   completeRun: vi.fn(),
   failRunFromError: vi.fn(),
 }));
-vi.mock("@/lib/reviews/execute", () => ({ analyseRun: vi.fn() }));
+vi.mock("@/lib/runs/analyse", () => ({ analyseRun: vi.fn() }));
 vi.mock("@/lib/delivery/deliver", () => ({ deliverChannel: vi.fn() }));
 vi.mock("@/lib/scheduler/dispatch", () => ({ dispatchDue: vi.fn() }));
 vi.mock("@/lib/scheduler/ticks", async (importOriginal) => ({
@@ -23,7 +23,7 @@ vi.mock("@/lib/scheduler/ticks", async (importOriginal) => ({
 const { runReview } = await import("@/inngest/functions/run-review");
 const { dispatchDueReviews } = await import("@/inngest/functions/dispatch-due-reviews");
 const lifecycle = vi.mocked(await import("@/lib/runs/lifecycle"));
-const { analyseRun } = vi.mocked(await import("@/lib/reviews/execute"));
+const { analyseRun } = vi.mocked(await import("@/lib/runs/analyse"));
 const { deliverChannel } = vi.mocked(await import("@/lib/delivery/deliver"));
 const { dispatchDue } = vi.mocked(await import("@/lib/scheduler/dispatch"));
 const ticks = vi.mocked(await import("@/lib/scheduler/ticks"));

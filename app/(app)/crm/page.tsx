@@ -1,14 +1,11 @@
-import { redirect } from "next/navigation";
 import { Card } from "@/components/ui/card";
-import { currentTenant } from "@/lib/auth";
+import { pageOwnerId } from "@/app/(app)/page-glue";
 import { listConnections } from "@/lib/crm/connections";
 
 const PROVIDER_LABEL = { demo: "Demo CRM", hubspot: "HubSpot", salesforce: "Salesforce" } as const;
 
 export default async function CrmPage() {
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
-  const connections = await listConnections(tenant.ownerId);
+  const connections = await listConnections(await pageOwnerId());
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">CRM connections</h1>

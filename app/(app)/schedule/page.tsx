@@ -1,5 +1,4 @@
-import { redirect } from "next/navigation";
-import { currentTenant } from "@/lib/auth";
+import { pageOwnerId } from "@/app/(app)/page-glue";
 import { listSchedules } from "@/lib/schedules/service";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
@@ -8,9 +7,7 @@ import { ScheduleTable } from "@/components/schedules/schedule-table";
 export const metadata = { title: "Scheduled reviews · Revwatch" };
 
 export default async function SchedulePage() {
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
-  const schedules = await listSchedules(tenant.ownerId);
+  const schedules = await listSchedules(await pageOwnerId());
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">

@@ -5,7 +5,7 @@ import { FindingsTable } from "@/components/analysis/findings-table";
 import { formatAmount, formatCount } from "@/components/runs/format";
 import { HealthScore } from "@/components/runs/health-score";
 import { Metric, Metrics } from "@/components/runs/metric";
-import { orNotFound, pageOwnerId } from "@/components/runs/server";
+import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
 import { RunTime } from "@/components/runs/time";
 import { Card } from "@/components/ui/card";
 import { getAnalysis } from "@/lib/runs/queries";

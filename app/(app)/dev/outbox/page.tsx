@@ -1,8 +1,8 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import { EmptyState } from "@/components/ui/card";
-import { currentTenant } from "@/lib/auth";
-import { runtimeNodeEnv } from "@/lib/dev-auth";
+import { pageOwnerId } from "@/app/(app)/page-glue";
+import { devToolsAllowed } from "@/lib/env";
 import { listOutbox, type OutboxItem } from "@/lib/delivery/outbox";
 import { DeliveryStatusBadge, ViaLabel } from "./parts";
 
@@ -14,10 +14,8 @@ function when(item: OutboxItem) {
 
 export default async function OutboxPage() {
   // A development tool: production has real providers and no outbox.
-  if (runtimeNodeEnv() === "production") notFound();
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
-  const items = await listOutbox(tenant.ownerId);
+  if (!devToolsAllowed()) notFound();
+  const items = await listOutbox(await pageOwnerId());
 
   return (
     <div className="space-y-4">

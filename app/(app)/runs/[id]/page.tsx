@@ -1,5 +1,5 @@
 import { RunDetail } from "@/components/runs/run-detail";
-import { orNotFound, pageOwnerId } from "@/components/runs/server";
+import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
 import { getRun } from "@/lib/runs/queries";
 
 export const metadata = { title: "Run · Revwatch" };

@@ -1,7 +1,5 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
-import { currentTenant } from "@/lib/auth";
-import { ApiError } from "@/lib/http";
+import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
 import { getSchedule } from "@/lib/schedules/service";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -12,19 +10,8 @@ import { ScheduleCharts } from "@/components/runs/schedule-charts";
 
 export const metadata = { title: "Schedule · Revwatch" };
 
-async function load(ownerId: string, id: string) {
-  try {
-    return await getSchedule(ownerId, id);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) notFound(); // another tenant's id looks missing too
-    throw err;
-  }
-}
-
 export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
-  const schedule = await load(tenant.ownerId, (await params).id);
+  const schedule = await orNotFound(getSchedule(await pageOwnerId(), (await params).id));
   return (
     <div className="space-y-6">
       <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>

@@ -1,13 +1,12 @@
 import Link from "next/link";
-import { redirect } from "next/navigation";
-import { currentTenant, planAtLeast } from "@/lib/auth";
+import { pageTenant } from "@/app/(app)/page-glue";
+import { planAtLeast } from "@/lib/plans";
 import { ScheduleForm } from "@/components/schedules/schedule-form";
 
 export const metadata = { title: "New schedule · Revwatch" };
 
 export default async function NewSchedulePage() {
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
+  const tenant = await pageTenant();
   return (
     <div className="space-y-4">
       <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>

@@ -1,25 +1,15 @@
 import Link from "next/link";
-import { notFound, redirect } from "next/navigation";
+import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { Card } from "@/components/ui/card";
-import { currentTenant } from "@/lib/auth";
-import { runtimeNodeEnv } from "@/lib/dev-auth";
-import { getOutboxMessage, type OutboxMessage } from "@/lib/delivery/outbox";
+import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
+import { devToolsAllowed } from "@/lib/env";
+import { getOutboxMessage } from "@/lib/delivery/outbox";
 import type { EmailPayload, SlackPayload } from "@/lib/delivery/payload";
-import { ApiError } from "@/lib/http";
 import { DeliveryStatusBadge, ViaLabel } from "../parts";
 import { SlackBlocks } from "./slack-blocks";
 
 export const metadata = { title: "Outbox message · Revwatch" };
-
-async function load(ownerId: string, id: string): Promise<OutboxMessage> {
-  try {
-    return await getOutboxMessage(ownerId, id);
-  } catch (err) {
-    if (err instanceof ApiError && err.status === 404) notFound();
-    throw err;
-  }
-}
 
 function Meta({ rows }: { rows: [string, ReactNode][] }) {
   return (
@@ -67,11 +57,9 @@ function SlackView({ slack }: { slack: SlackPayload }) {
 }
 
 export default async function OutboxMessagePage({ params }: { params: Promise<{ id: string }> }) {
-  if (runtimeNodeEnv() === "production") notFound();
-  const tenant = await currentTenant();
-  if (!tenant) redirect("/sign-in");
+  if (!devToolsAllowed()) notFound();
   const { id } = await params;
-  const m = await load(tenant.ownerId, id);
+  const m = await orNotFound(getOutboxMessage(await pageOwnerId(), id));
 
   const rows: [string, ReactNode][] = [
     ["Schedule", m.scheduleName],

@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { RunStatusFilter } from "@/components/runs/api";
 import { RunHistory } from "@/components/runs/run-history";
 import { ScheduleCharts } from "@/components/runs/schedule-charts";
-import { orNotFound, pageOwnerId } from "@/components/runs/server";
+import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
 import { healthSeries, listRuns } from "@/lib/runs/queries";
 import { RUN_STATUSES } from "@/lib/schedules/schemas";
 import { getSchedule } from "@/lib/schedules/service";

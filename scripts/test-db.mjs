@@ -4,8 +4,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.mjs";
-import { bin, run } from "../../scripts/run.mjs";
+import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
+import { bin, run } from "./run.mjs";
 
 export async function provisionTestDatabase({ embeddedPort = Number(process.env.TEST_DB_PORT ?? 54339) } = {}) {
   let url, shadowUrl, cleanup;

@@ -1,10 +1,11 @@
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { crmClientFor } from "@/lib/crm/client";
 import { isCrmError } from "@/lib/crm/types";
-import { db, Prisma } from "@/lib/db";
+import { systemDb, Prisma } from "@/lib/db";
 import { analyzeDeals } from "@/lib/reviews/analyze";
 import { resolveRuleSettings, type AnalysisResult } from "@/lib/reviews/types";
-import { noteAttempt, recordStepError, RunGoneError, type RunMetrics } from "@/lib/runs/lifecycle";
+import { RunGoneError } from "@/lib/errors";
+import { noteAttempt, recordStepError, type RunMetrics } from "@/lib/runs/lifecycle";
 
 // The "analyse" step of a review: fetch the open deals from the schedule's CRM connection, run the
 // rules, store the Analysis and its findings in Postgres, and return only ids and counts.
@@ -12,7 +13,6 @@ import { noteAttempt, recordStepError, RunGoneError, type RunMetrics } from "@/l
 /** A connector that hangs is cut off here and fails as crm_timeout (retried). */
 export const CRM_FETCH_TIMEOUT_MS = 60_000;
 const FINDINGS_CHUNK = 5_000;
-const MAX_HIGH_RISK_IDS = 500;
 
 const withCode = <E extends Error>(err: E, code: string): E => Object.assign(err, { code });
 
@@ -40,7 +40,7 @@ function settingsOf(raw: Prisma.JsonValue) {
 export async function analyseRun(args: { runId: string; attempt?: number; now?: Date }): Promise<RunMetrics> {
   const { runId, now = new Date() } = args;
   await noteAttempt(runId, args.attempt ?? 0);
-  const run = await db().reviewRun.findUnique({
+  const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
     select: {
       ownerId: true,
@@ -83,14 +83,8 @@ async function storeAnalysis(
   ref: { ownerId: string; scheduleId: string; previousId: string | null },
   result: AnalysisResult,
 ): Promise<string> {
-  const summary = {
-    band: result.band,
-    countsByRule: result.countsByRule,
-    countsBySeverity: result.countsBySeverity,
-    highRiskDealIds: result.highRiskDealIds.slice(0, MAX_HIGH_RISK_IDS),
-  };
   try {
-    return await db().$transaction(
+    return await systemDb().$transaction(
       async (tx) => {
         const analysis = await tx.analysis.create({
           data: {
@@ -101,7 +95,6 @@ async function storeAnalysis(
             issuesFound: result.issuesFound,
             highRiskDeals: result.highRiskDeals,
             totalAmount: result.totalAmount,
-            summary,
           },
           select: { id: true },
         });
