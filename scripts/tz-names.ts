@@ -5,7 +5,6 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import moment from "moment-timezone";
 import meta from "moment-timezone/data/meta/latest.json" with { type: "json" };
-import pkg from "moment-timezone/package.json" with { type: "json" };
 
 export const NAMES_FILE = fileURLToPath(new URL("../lib/tz/zone-names.json", import.meta.url));
 
@@ -44,7 +43,7 @@ export function buildZoneNames(): ZoneNames {
     if (preferred.has(name) || same.length !== 1) zones.push(name);
     else aliases[name] = same[0]!;
   }
-  return { version: moment.tz.dataVersion, source: `moment-timezone@${pkg.version}`, zones, aliases };
+  return { version: moment.tz.dataVersion, source: `moment-timezone@${moment.tz.version}`, zones, aliases };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

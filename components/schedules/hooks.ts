@@ -1,22 +1,13 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 
-// The browser's zone and zone list differ from the server's: read them only after hydration
-// (the server snapshot is null/empty), so the first client render matches the HTML.
+// The browser's zone differs from the server's: read it only after hydration (the server
+// snapshot is null), so the first client render matches the HTML. The zone list comes from the
+// project's tz database (lib/tz/names.ts), not the browser's.
 const noSubscribe = () => () => {};
 const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
-let zones: string[] | undefined;
-const zoneList = () => {
-  zones ??= [...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])].sort();
-  return zones;
-};
-const NO_ZONES: string[] = [];
 
 export function useBrowserTimeZone(): string | null {
   return useSyncExternalStore(noSubscribe, browserZone, () => null);
-}
-
-export function useTimeZones(): string[] {
-  return useSyncExternalStore(noSubscribe, zoneList, () => NO_ZONES);
 }
 
 /** `value`, once it has stopped changing for `ms`. */

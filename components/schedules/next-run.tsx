@@ -1,8 +1,11 @@
 import type { ScheduleDto } from "@/lib/schedules/schemas";
-import { formatInstant } from "@/components/schedules/format";
+import { formatLocal } from "@/lib/schedules/time";
 import { LocalTime } from "@/components/schedules/local-time";
 
-/** The next run twice: in the viewer's zone (browser) and in the schedule's own zone (server). */
+/**
+ * The next run twice: in the viewer's zone (the browser's own clock) and in the schedule's zone,
+ * rendered on the server from the project's tz database (server component: the data stays there).
+ */
 export function NextRun({ schedule }: { schedule: ScheduleDto }) {
   if (!schedule.is_active) return <span className="text-slate-500">Paused: no upcoming runs</span>;
   if (!schedule.next_run_at) return <span className="text-slate-500">No upcoming run</span>;
@@ -13,7 +16,7 @@ export function NextRun({ schedule }: { schedule: ScheduleDto }) {
         <LocalTime iso={schedule.next_run_at} />
       </span>
       <span className="text-xs text-slate-500" data-testid="schedule-zone-time">
-        {formatInstant(schedule.next_run_at, schedule.timezone)} in {schedule.timezone}
+        {formatLocal(new Date(schedule.next_run_at), schedule.timezone)} in {schedule.timezone}
       </span>
     </span>
   );

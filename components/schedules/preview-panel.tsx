@@ -53,11 +53,11 @@ export function PreviewPanel({ preview }: { preview: ReturnType<typeof usePrevie
               </li>
             ))}
           </ol>
-          {data.fixed_time && (
-            <p className="mt-3 text-xs text-slate-500">
-              Daylight saving: a time skipped when clocks go forward runs right after the gap; a time that happens twice runs once.
-            </p>
-          )}
+          <p className="mt-3 text-xs text-slate-500">
+            {data.fixed_time
+              ? "Daylight saving: a time skipped when clocks go forward runs right after the gap; a time that happens twice runs once."
+              : "Daylight saving: interval schedules follow real elapsed time, so a day when clocks change has fewer or more runs."}
+          </p>
         </div>
       )}
     </section>

@@ -1,20 +1,52 @@
 "use client";
+import { useId, useState, type KeyboardEvent } from "react";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
-import { useTimeZones } from "@/components/schedules/hooks";
+import { canonicalZone, searchZones } from "@/lib/tz/names";
 
-/** A searchable IANA zone field: free text with the browser's zone list as suggestions. */
+/**
+ * A searchable IANA zone field (ARIA combobox). It searches the project's tz database names and
+ * their links, so "Calcutta" finds Asia/Kolkata; only names ship to the browser, the server
+ * computes offsets (the preview). Free text stays allowed: the server validates the name.
+ */
 export function TimezonePicker({
   id, value, onChange, error, browserZone,
 }: { id: string; value: string; onChange: (zone: string) => void; error?: string; browserZone: string | null }) {
-  const zones = useTimeZones();
   const listId = `${id}-options`;
+  const optionPrefix = useId();
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  // Nothing to choose once the text is a stored name; keeps the list from covering the form.
+  const options = open && canonicalZone(value) !== value ? searchZones(value, 50) : [];
+  const expanded = options.length > 0;
+  const activeIndex = Math.min(active, options.length - 1);
+
+  function choose(name: string) {
+    onChange(name);
+    setOpen(false);
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLInputElement>) {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (!expanded) return setOpen(true);
+      const step = e.key === "ArrowDown" ? 1 : -1;
+      setActive((activeIndex + step + options.length) % options.length);
+    } else if (e.key === "Enter" && expanded) {
+      e.preventDefault(); // pick the zone, don't submit the form
+      choose(options[activeIndex]!.name);
+    } else if (e.key === "Escape" && expanded) {
+      e.preventDefault();
+      setOpen(false);
+    }
+  }
+
   const hint = (
     <>
-      Type to search, e.g. Europe/London.
-      {browserZone && value !== browserZone && (
+      Type a city or zone name, e.g. London or Calcutta.
+      {browserZone && value !== browserZone && canonicalZone(browserZone) !== value && (
         <>
           {" "}
-          <button type="button" className="text-indigo-700 underline" onClick={() => onChange(browserZone)}>
+          <button type="button" className="text-indigo-700 underline" onClick={() => choose(browserZone)}>
             Use my zone ({browserZone})
           </button>
         </>
@@ -23,21 +55,53 @@ export function TimezonePicker({
   );
   return (
     <Field id={id} label="Time zone" hint={hint} error={error}>
-      <input
-        {...describedBy(id, { hint, error })}
-        className={inputClass}
-        list={listId}
-        value={value}
-        onChange={(e) => onChange(e.target.value.trim())}
-        autoComplete="off"
-        spellCheck={false}
-        placeholder={browserZone ?? "UTC"}
-      />
-      <datalist id={listId}>
-        {zones.map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <div className="relative">
+        <input
+          {...describedBy(id, { hint, error })}
+          className={inputClass}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={expanded}
+          aria-controls={listId}
+          aria-activedescendant={expanded ? `${optionPrefix}-${activeIndex}` : undefined}
+          value={value}
+          onChange={(e) => {
+            onChange(e.target.value.trim());
+            setOpen(true);
+            setActive(0);
+          }}
+          onKeyDown={onKeyDown}
+          onBlur={() => setOpen(false)}
+          autoComplete="off"
+          spellCheck={false}
+          placeholder={browserZone ?? "UTC"}
+        />
+        <ul
+          id={listId}
+          role="listbox"
+          aria-label="Time zones"
+          hidden={!expanded}
+          className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg"
+        >
+          {options.map((o, i) => (
+            <li
+              key={o.name}
+              id={`${optionPrefix}-${i}`}
+              role="option"
+              aria-selected={i === activeIndex}
+              className={`cursor-pointer px-3 py-1.5 ${i === activeIndex ? "bg-indigo-50 text-indigo-900" : ""}`}
+              // mousedown, not click: the input's blur would close the list first
+              onMouseDown={(e) => {
+                e.preventDefault();
+                choose(o.name);
+              }}
+            >
+              {o.name}
+              {o.aliases.length > 0 && <span className="ml-2 text-xs text-slate-500">also {o.aliases.slice(0, 3).join(", ")}</span>}
+            </li>
+          ))}
+        </ul>
+      </div>
     </Field>
   );
 }

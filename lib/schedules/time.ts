@@ -7,7 +7,7 @@ import "server-only";
 import { describeCron, isFixedTime, parseCron, validateCron } from "@/lib/schedules/cron";
 import { frequencySchema, frequencyToCron, type Frequency } from "@/lib/schedules/frequency";
 import { nextSlot, type CronSpec, type Slot } from "@/lib/schedules/slots";
-import { isZoneName } from "@/lib/tz/names";
+import { isZoneName, suggestZone } from "@/lib/tz/names";
 import { wallAt, type ZoneRules } from "@/lib/tz/rules";
 import { zoneRules } from "@/lib/tz/zones";
 
@@ -16,8 +16,11 @@ export { describeCron, frequencySchema, frequencyToCron, isFixedTime, validateCr
 /** Exactly the database's names: canonical zones and backward links (Asia/Calcutta, US/Eastern, Etc/GMT+5). */
 export const isValidTimeZone = (tz: string): boolean => isZoneName(tz);
 
+// Input is validated exactly (isValidTimeZone); rows saved before names were checked exactly may
+// hold another case ("AMERICA/NEW_YORK") and keep running under the database's spelling.
 function rulesFor(tz: string): ZoneRules {
-  const rules = isValidTimeZone(tz) ? zoneRules(tz) : null;
+  const name = isValidTimeZone(tz) ? tz : suggestZone(tz);
+  const rules = name ? zoneRules(name) : null;
   if (!rules) throw new Error(`Unknown time zone "${tz}"`);
   return rules;
 }

@@ -1,6 +1,5 @@
 import "server-only";
 import moment from "moment-timezone";
-import pkg from "moment-timezone/package.json" with { type: "json" };
 import { canonicalZone } from "@/lib/tz/names";
 import type { ZoneRules } from "@/lib/tz/rules";
 
@@ -9,7 +8,7 @@ import type { ZoneRules } from "@/lib/tz/rules";
 // offsets: it lags IANA by months (Node 20.20 ships 2025c). Only the zone tables are read here,
 // never moment's date arithmetic. Server-only: the data is ~700 KB, the browser gets names only.
 
-export const TZDB = { version: moment.tz.dataVersion, source: `moment-timezone@${pkg.version}` } as const;
+export const TZDB = { version: moment.tz.dataVersion, source: `moment-timezone@${moment.tz.version}` } as const;
 
 const MINUTE = 60_000;
 const cache = new Map<string, ZoneRules>();
