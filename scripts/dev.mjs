@@ -1,13 +1,16 @@
 // `npm run dev`: the whole app on http://localhost:3000 with no setup. Uses DATABASE_URL when set,
-// else an embedded PostgreSQL in .data/ (migrated and seeded once). Starts the Inngest Dev Server
-// when its binary is installed; otherwise the app shows a banner and run-now fails fast.
+// else an embedded PostgreSQL in the data folder (migrated and seeded once). Reviews run on the
+// Inngest Dev Server when it is installed or already running, else on the local executor
+// (scripts/dev-executor.mjs decides and the startup output says which).
 import { spawn } from "node:child_process";
-import fs from "node:fs";
+import path from "node:path";
 import { localEnv } from "./local-env.mjs";
+import { startDevExecutor } from "./dev-executor.mjs";
 import { startEmbeddedPostgres } from "./embedded-postgres.mjs";
 import { bin, onShutdown, run } from "./run.mjs";
 
 const PORT = Number(process.env.PORT ?? 3000);
+const DATA_DIR = process.env.DATA_DIR ?? ".data";
 const env = localEnv({ ...process.env, APP_URL: process.env.APP_URL ?? `http://localhost:${PORT}` });
 const children = [];
 let database = null;
@@ -18,26 +21,34 @@ onShutdown(async () => {
 });
 
 if (!env.DATABASE_URL) {
-  database = await startEmbeddedPostgres({ dataDir: ".data/pglite", port: 54329, shadowPort: 54330 });
+  const dataDir = path.join(DATA_DIR, "pglite");
+  const port = Number(env.EMBEDDED_PG_PORT ?? 54329);
+  const shadowPort = Number(env.EMBEDDED_PG_SHADOW_PORT ?? port + 1);
+  database = await startEmbeddedPostgres({ dataDir, port, shadowPort });
   env.DATABASE_URL = database.url;
   env.SHADOW_DATABASE_URL = database.shadowUrl;
-  console.log(`[dev] embedded PostgreSQL on ${database.url} (data in .data/pglite)`);
+  console.log(`[dev] embedded PostgreSQL on ${database.url} (data in ${dataDir})`);
 }
 
 await run(bin("prisma"), ["migrate", "deploy"], { env, quiet: true });
 console.log("[dev] migrations applied");
 await run(bin("tsx"), ["prisma/seed.ts"], { env });
 
-const cli = bin("inngest-cli");
-if (fs.existsSync(cli) && !process.env.INNGEST_BASE_URL) {
-  const dev = spawn(cli, ["dev", "--no-discovery", "-u", `http://127.0.0.1:${PORT}/api/inngest`], { stdio: "inherit", env });
-  dev.on("error", () => console.log("[dev] Inngest Dev Server could not start: reviews will not run (see banner)"));
-  children.push(dev);
-} else {
-  console.log("[dev] Inngest Dev Server not installed here (`npx inngest-cli@latest dev` in another terminal runs it)");
-}
+const executor = await startDevExecutor({ env, appPort: PORT, dataDir: DATA_DIR, children });
+const inspector = `${env.APP_URL}/dev/executor`;
+const EXECUTOR_LINE = {
+  external: `Inngest at INNGEST_BASE_URL=${executor.url}`,
+  "dev-server": `Inngest Dev Server on ${executor.url} (${executor.started ? "started here" : "already running"}; dashboard ${executor.url})`,
+  "local-executor": `local executor on ${executor.url} (no Inngest Dev Server found; state in ${path.join(DATA_DIR, "local-executor")}; runs at ${inspector})`,
+};
+console.log(`[dev] Inngest executor: ${EXECUTOR_LINE[executor.kind]}`);
+executor.ready?.then(
+  (r) => console.log(`[dev] local executor synced ${r.functions.length} functions${r.resumed ? `, resumed ${r.resumed} unfinished run(s)` : ""}; crons are live`),
+  (err) => console.log(`[dev] local executor failed: ${err.message} (reviews will not run; see the banner)`),
+);
 
-const next = spawn(bin("next"), ["dev", "-p", String(PORT)], { stdio: "inherit", env });
+// Through the guard: a SIGKILLed app command must not leave `next dev` holding the port.
+const next = spawn(process.execPath, [new URL("child-guard.mjs", import.meta.url).pathname, String(process.pid), bin("next"), "dev", "-p", String(PORT)], { stdio: "inherit", env });
 children.push(next);
 next.on("exit", async (code) => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");

@@ -28,6 +28,7 @@ export function e2eEnv(base) {
     APP_URL,
     INNGEST_DEV: "1",
     INNGEST_BASE_URL: `http://127.0.0.1:${E2E_PORTS.executor}`,
+    REVWATCH_EXECUTOR: "local", // scripts/local-executor: run links point at /dev/executor
     RESEND_API_KEY: "re_test_e2e",
     RESEND_BASE_URL: `http://127.0.0.1:${E2E_PORTS.resend}`,
     ALLOW_LOOPBACK_DELIVERY: "1",

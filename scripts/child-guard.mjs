@@ -1,0 +1,23 @@
+// Runs a command as its own process group and ends it when the parent goes away:
+//   node scripts/child-guard.mjs <parent pid> <command> [args...]
+// `npm run dev` starts `next dev` through it, so a SIGKILLed app command leaves no server holding
+// the port (a restart then simply works). Signals are passed on; exits with the command's code.
+import { spawn } from "node:child_process";
+
+const [parentPid, cmd, ...args] = process.argv.slice(2);
+const child = spawn(cmd, args, { stdio: "inherit", detached: true });
+const group = (sig) => {
+  try { process.kill(-child.pid, sig); } catch { /* already gone */ }
+};
+let stopping = false;
+const stop = (sig) => {
+  if (stopping) return;
+  stopping = true;
+  group(sig);
+  setTimeout(() => group("SIGKILL"), 5_000).unref();
+};
+for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => stop(sig === "SIGHUP" ? "SIGTERM" : sig));
+setInterval(() => {
+  try { process.kill(Number(parentPid), 0); } catch { stop("SIGTERM"); }
+}, 1_000).unref();
+child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
