@@ -59,7 +59,9 @@ export const errorBodySchema = z.object({
 
 // Routes without their own contract module: documented here.
 const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(PLANS) });
-const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]), executor: executorHealthSchema });
+const tzDatabaseSchema = z.object({ version: z.string().meta({ examples: ["2026f"] }), source: z.string().meta({ examples: ["moment-timezone@0.6.6"] }) })
+  .meta({ description: "The IANA tz database release schedules run on (not the runtime's ICU)" });
+const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]), executor: executorHealthSchema, tz_database: tzDatabaseSchema });
 
 const schedule = named("ScheduledReview", scheduleSchema);
 const idPath = "/api/scheduled-reviews/{id}";
