@@ -1,8 +1,9 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
-  // The wasm schema engine, pglite and pino stay plain Node requires on the server.
-  serverExternalPackages: ["pino", "@electric-sql/pglite", "@prisma/schema-engine-wasm"],
+  // The wasm schema engine, pglite and pino stay plain Node requires on the server; so does the tz
+  // database (moment-timezone's ~700 KB of zone data: loaded once per process, never bundled).
+  serverExternalPackages: ["pino", "@electric-sql/pglite", "@prisma/schema-engine-wasm", "moment-timezone"],
   poweredByHeader: false,
   // Lets two builds (e.g. two test stacks) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
