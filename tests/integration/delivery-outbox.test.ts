@@ -44,7 +44,7 @@ describe("email without RESEND_API_KEY", () => {
 
     // Another tenant sees neither the list entry nor the message.
     expect(await listOutbox("org_other")).toEqual([]);
-    await expect(getOutboxMessage("org_other", row.id)).rejects.toMatchObject({ status: 404 });
+    await expect(getOutboxMessage("org_other", row.id)).rejects.toMatchObject({ code: "not_found" }); // answered as 404 by lib/http.ts
   });
 
   it("production: recorded as failed with email_not_configured, the review goes on", async () => {
