@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    include: ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/reliability/**/*.test.ts"],
     setupFiles: ["tests/support/setup-env.ts"],
     globalSetup: ["tests/support/global-setup.ts"],
     // Integration files share one database; run files one at a time, truncating between them.

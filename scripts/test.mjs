@@ -1,7 +1,7 @@
 // `npm test`: the whole suite on a fresh database.
 //   1. database: TEST_DATABASE_URL's server (a new database, dropped after) or an embedded PGlite
 //   2. migrations applied + drift check (schema.prisma vs prisma/migrations)
-//   3. vitest: unit + integration (the integration files talk to the app stack over HTTP)
+//   3. vitest: unit + integration (the integration files talk to the app stack over HTTP) + reliability
 //   4. Playwright against the same stack, in Chromium (CHROMIUM_PATH, else /usr/bin/chromium)
 // Prints one closing line "tests: N passed, N failed". Without a Chromium the browser suite is
 // reported as NOT RUN (exit 1 when E2E_REQUIRED=1, as in CI).
@@ -11,7 +11,7 @@ import { provisionTestDatabase } from "./test-db.mjs";
 import { startStack } from "./e2e-serve.mjs";
 import { bin } from "./run.mjs";
 
-// npm test [-- unit|integration|e2e [files...]]: one part, optionally only some of its files.
+// npm test [-- unit|integration|reliability|e2e [files...]]: one part, optionally only some of its files.
 const only = process.argv[2];
 const files = process.argv.slice(3);
 const pick = (dir) => (files.length ? files : [dir]);
@@ -58,13 +58,18 @@ try {
     await sh(bin("vitest"), ["run", ...pick("tests/unit"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-unit.json"], baseEnv);
     addVitest("artifacts/vitest-unit.json");
   }
-  if (want("integration") || want("e2e")) {
+  if (want("integration") || want("reliability") || want("e2e")) {
     // Always build in a test run (a stale build would test old code) unless told otherwise.
     stack = await startStack({ databaseUrl: db.url, build: process.env.E2E_SKIP_BUILD !== "1" });
   }
   if (want("integration")) {
     await sh(bin("vitest"), ["run", ...pick("tests/integration"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-integration.json"], stack.env);
     addVitest("artifacts/vitest-integration.json");
+  }
+  if (want("reliability")) {
+    // Fault injection, duplicate step execution, input fuzzing and tenant isolation against the stack.
+    await sh(bin("vitest"), ["run", ...pick("tests/reliability"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-reliability.json"], stack.env);
+    addVitest("artifacts/vitest-reliability.json");
   }
   if (want("e2e")) {
     const chromium = findChromium();
