@@ -79,7 +79,7 @@ export function TimezonePicker({
         <ul
           id={listId}
           role="listbox"
-          aria-label="Time zones"
+          aria-label="Zone suggestions"
           hidden={!expanded}
           className="absolute z-10 mt-1 max-h-64 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 text-sm shadow-lg"
         >
