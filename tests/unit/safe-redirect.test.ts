@@ -6,7 +6,7 @@ describe("safeRedirectPath", () => {
     expect(safeRedirectPath(p)).toBe(p);
   });
 
-  it.each(["//evil.com", "/\\evil.com", "/\t/evil.com", "https://evil.com", "evil.com", "", undefined, "/%0a/evil"])(
+  it.each(["/..//evil.com", "/./..//evil.com", "/a/../..//evil.com", "/%2e%2e//evil.com", "//evil.com", "/\\evil.com", "/\t/evil.com", "https://evil.com", "evil.com", "", undefined, "/%0a/evil"])(
     "refuses %j",
     (p) => {
       const out = safeRedirectPath(p);
