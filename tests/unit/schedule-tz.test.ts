@@ -120,6 +120,11 @@ describe("zone names: exactly the database's", () => {
     expect(suggestZone("us/pacific-new")).toBeNull();
   });
 
+  it("a row saved before exact names (another case) keeps running under the database's spelling", () => {
+    expect(nextRunAfter("0 6 * * *", "AMERICA/NEW_YORK", at("2026-06-10T00:00:00Z"))?.toISOString()).toBe("2026-06-10T10:00:00.000Z");
+    expect(() => nextRunAfter("0 6 * * *", "US/Pacific-New", at("2026-06-10T00:00:00Z"))).toThrow(/Unknown time zone/);
+  });
+
   it("Etc/GMT+5 is five hours behind UTC (POSIX sign), all year", () => {
     expect(nextRunAfter("0 9 * * *", "Etc/GMT+5", at("2026-07-01T00:00:00Z"))?.toISOString()).toBe("2026-07-01T14:00:00.000Z");
     expect(formatInZone(at("2026-01-01T00:00:00Z"), "Etc/GMT-14")).toBe("2026-01-01T14:00:00+14:00");
