@@ -1,25 +1,36 @@
 import { cron, type GetStepTools } from "inngest";
 import { inngest } from "@/inngest/client";
 import type { Prisma, TickKind } from "@/lib/generated/prisma/client";
-import { closeTick, emptyCounts, openTick, type TickCounts } from "@/lib/scheduler/ticks";
+import { closeTick, emptyCounts, openTick, SCHEDULER_FINISH_TIMEOUT, type TickCounts } from "@/lib/scheduler/ticks";
 
 type Step = GetStepTools<typeof inngest>;
 export type TickSummary = { counts: TickCounts; details: object };
+export type TickContext = {
+  step: Step;
+  /** the tick's instant: the work is done as of then */
+  now: Date;
+  /** records the work's summary as soon as it has one */
+  report: (summary: TickSummary) => void;
+  attempt: number;
+  /** set when an earlier tick died: its half-done work (e.g. queued runs whose events were not sent) starts here */
+  recoverSince?: Date;
+};
 /** The work of one tick; what it returns is added to the function's output next to the counts. */
-type Work = (step: Step, startedAt: Date, report: (summary: TickSummary) => void, attempt: number) => Promise<object | void>;
+type Work = (ctx: TickContext) => Promise<object | void>;
 
 /**
  * Wraps a scheduler cron function's work in its SchedulerTick (the scheduler's heartbeat and audit log):
- * "open-tick", the work's own steps, then "close-tick" with counts, or "close-tick-failed" with the
- * error, rethrown so Inngest retries. The work reports its summary as soon as it has one, so a failure
- * in a later step (sending events) still records what was done.
+ * "open-tick" (which closes ticks of dead processes), the work's own steps, then "close-tick" with
+ * counts, or "close-tick-failed" with the error, rethrown so Inngest retries. The work reports its
+ * summary as soon as it has one, so a failure in a later step (sending events) still records what was done.
  */
 async function withTick(step: Step, kind: TickKind, attempt: number, work: Work) {
   const tick = await step.run("open-tick", () => openTick(kind));
   let summary: TickSummary = { counts: emptyCounts(), details: {} };
   let extra: object | void;
   try {
-    extra = await work(step, new Date(tick.startedAt), (s) => (summary = s), attempt);
+    const recoverSince = tick.recoverSince ? new Date(tick.recoverSince) : undefined;
+    extra = await work({ step, now: new Date(tick.startedAt), report: (s) => (summary = s), attempt, recoverSince });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const { counts } = summary;
@@ -33,11 +44,19 @@ async function withTick(step: Step, kind: TickKind, attempt: number, work: Work)
 
 /**
  * A scheduler cron function (dispatcher, reconciler): one at a time (each is correct when concurrent,
- * one at a time is simply cheaper), retried twice, and recorded as a tick of `kind`.
+ * one at a time is simply cheaper), retried twice, cancelled past its finish timeout (so a tick left
+ * RUNNING longer than that is known dead), and recorded as a tick of `kind`.
  */
 export function schedulerCron(opts: { id: string; name: string; cron: string; kind: TickKind }, work: Work) {
   return inngest.createFunction(
-    { id: opts.id, name: opts.name, triggers: [cron(opts.cron)], concurrency: { limit: 1 }, retries: 2 },
+    {
+      id: opts.id,
+      name: opts.name,
+      triggers: [cron(opts.cron)],
+      concurrency: { limit: 1 },
+      retries: 2,
+      timeouts: { finish: SCHEDULER_FINISH_TIMEOUT },
+    },
     ({ step, attempt }) => withTick(step, opts.kind, attempt, work),
   );
 }

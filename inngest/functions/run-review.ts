@@ -1,8 +1,8 @@
 import { inngest } from "@/inngest/client";
-import { reviewRunCompleted, reviewRunFailed, reviewRunRequested } from "@/inngest/events";
+import { reviewRunCompleted, reviewRunRequested } from "@/inngest/events";
 import { deliverChannel } from "@/lib/delivery/deliver";
 import { analyseRun } from "@/lib/runs/analyse";
-import { completeRun, failRunFromError, markRunning, recordMetrics } from "@/lib/runs/lifecycle";
+import { completeRun, failRunFromError, markRunning, recordMetrics, runFailedEvent } from "@/lib/runs/lifecycle";
 
 // One review run: mark running -> analyse (CRM fetch + rules, stored in Postgres) -> record metrics
 // -> one delivery step per configured channel -> complete. Steps return ids and counts only.
@@ -21,7 +21,7 @@ export const runReview = inngest.createFunction(
     onFailure: async ({ event, error, step }) => {
       const { runId } = event.data.event.data;
       const failed = await step.run("mark-failed", () => failRunFromError({ runId, error }));
-      if (failed) await step.sendEvent("send-failed-event", reviewRunFailed.create(failed));
+      if (failed) await step.sendEvent("send-failed-event", runFailedEvent(failed));
       return { runId, failed: failed !== null };
     },
   },
@@ -30,7 +30,7 @@ export const runReview = inngest.createFunction(
     const start = await step.run("mark-running", () => markRunning({ runId, inngestRunId, eventId: event.id, attempt }));
     if (!start.proceed) return start;
 
-    const metrics = await step.run("analyse", () => analyseRun({ runId, attempt }));
+    const metrics = await step.run("analyse", () => analyseRun({ runId, inngestRunId, attempt }));
     await step.run("record-metrics", () => recordMetrics({ runId, metrics, attempt }));
 
     const deliveries: Record<string, string> = {};

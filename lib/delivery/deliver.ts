@@ -11,6 +11,7 @@ import { buildSummary } from "@/lib/delivery/build-summary";
 import { renderReviewEmail } from "@/lib/delivery/email-template";
 import { postJson } from "@/lib/delivery/http-post";
 import { emailPayloadSchema, maskRecipients, slackPayloadSchema } from "@/lib/delivery/payload";
+import { claimDelivery } from "@/lib/delivery/lease";
 import { sendEmailViaResend } from "@/lib/delivery/resend-client";
 import { slackMessageFor } from "@/lib/delivery/slack-blocks";
 import { DeliveryError, isLoopbackAddress, validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
@@ -138,33 +139,38 @@ export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> 
   if (!run) throw new RunGoneError(args.runId);
 
   const idempotencyKey = deliveryKey(run.id, args.channel, args.inngestRunId);
-  const existing = await systemDb().delivery.upsert({
-    where: { idempotencyKey },
-    create: { runId: run.id, ownerId: run.ownerId, channel: args.channel, target: "", idempotencyKey },
-    update: {},
+  // Insert-if-absent in one statement: two copies of the step arriving together share one row.
+  await systemDb().delivery.createMany({
+    data: [{ runId: run.id, ownerId: run.ownerId, channel: args.channel, target: "", idempotencyKey }],
+    skipDuplicates: true,
   });
+  const existing = await systemDb().delivery.findUniqueOrThrow({ where: { idempotencyKey } });
   const done = finalResult(existing);
   if (done) return done;
 
-  const row = await systemDb().delivery.update({ where: { id: existing.id }, data: { attempts: { increment: 1 } } });
+  const claim = await claimDelivery(existing.id);
+  if ("finished" in claim) return finalResult(claim.finished)!;
+  const row = claim.claimed;
   const record = (data: Prisma.DeliveryUpdateInput) => systemDb().delivery.update({ where: { id: row.id }, data });
+  // A final status (or a retry) gives the lease back.
+  const settle = (data: Prisma.DeliveryUpdateInput) => record({ ...data, leaseUntil: null });
   const target: Target = { masked: row.target };
   try {
     const plan = await (args.channel === "EMAIL" ? planEmail(run, row, target) : planSlack(run, row, target));
     if (plan.kind === "skip") {
-      await record({ status: "SKIPPED", errorCode: plan.code, errorMessage: plan.message });
+      await settle({ status: "SKIPPED", errorCode: plan.code, errorMessage: plan.message });
       return { status: "skipped", deliveryId: row.id };
     }
     // Stored before sending: a retry resends these exact bytes, and the outbox can show a failed message.
     await record({ target: target.masked, payload: plan.payload });
     const providerMessageId = await plan.send();
-    await record({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
+    await settle({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
     return { status: "sent", deliveryId: row.id };
   } catch (err) {
     if (err instanceof RunGoneError) throw err;
     const e = asDeliveryError(err, run.id);
     const retry = e.retryable && args.attempt + 1 < args.maxAttempts;
-    await record({ status: retry ? "PENDING" : "FAILED", target: target.masked, errorCode: e.code, errorMessage: e.message });
+    await settle({ status: retry ? "PENDING" : "FAILED", target: target.masked, errorCode: e.code, errorMessage: e.message });
     if (retry) throw e;
     return { status: "failed", deliveryId: row.id };
   }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { crmClientFor } from "@/lib/crm/client";
 import { isCrmError } from "@/lib/crm/types";
@@ -37,8 +38,20 @@ function settingsOf(raw: Prisma.JsonValue) {
   }
 }
 
-export async function analyseRun(args: { runId: string; attempt?: number; now?: Date }): Promise<RunMetrics> {
+/**
+ * The analysis of one Inngest run of a review: the same id for every execution of the "analyse" step
+ * of that run (a retry, or a duplicate running at the same time), a new one for a replay.
+ */
+export function analysisIdFor(runId: string, inngestRunId: string): string {
+  return `an_${createHash("sha256").update(`${runId}\u0000${inngestRunId}`).digest("base64url").slice(0, 24)}`;
+}
+
+type StoredMetrics = Omit<RunMetrics, "analysisId">;
+const METRICS_SELECT = { dealsAnalyzed: true, healthScore: true, issuesFound: true, highRiskDeals: true } as const;
+
+export async function analyseRun(args: { runId: string; inngestRunId: string; attempt?: number; now?: Date }): Promise<RunMetrics> {
   const { runId, now = new Date() } = args;
+  const analysisId = analysisIdFor(runId, args.inngestRunId);
   await noteAttempt(runId, args.attempt ?? 0);
   const run = await systemDb().reviewRun.findUnique({
     where: { id: runId },
@@ -51,6 +64,9 @@ export async function analyseRun(args: { runId: string; attempt?: number; now?: 
     },
   });
   if (!run) throw new RunGoneError(runId);
+  // This step already stored its analysis (a duplicate running after the first finished): reuse it.
+  const stored = await systemDb().analysis.findUnique({ where: { id: analysisId }, select: METRICS_SELECT });
+  if (stored) return { analysisId, ...stored };
   const settings = settingsOf(run.scheduledReview.ruleSettings);
 
   let result: AnalysisResult;
@@ -64,63 +80,60 @@ export async function analyseRun(args: { runId: string; attempt?: number; now?: 
     await recordStepError(runId, stepError).catch(() => undefined);
     throw stepError;
   }
-  const analysisId = await storeAnalysis(runId, { ownerId: run.ownerId, scheduleId: run.scheduledReview.id, previousId: run.analysisId }, result);
-  return {
-    analysisId,
-    dealsAnalyzed: result.dealsAnalyzed,
-    healthScore: result.healthScore,
-    issuesFound: result.issuesFound,
-    highRiskDeals: result.highRiskDeals,
-  };
+  const metrics = await storeAnalysis(runId, analysisId, { ownerId: run.ownerId, scheduleId: run.scheduledReview.id }, result);
+  return { analysisId, ...metrics };
 }
 
 /**
- * One transaction: the analysis, its findings, and the run's link to it. A retry or a replay
- * replaces the run's earlier analysis, so a run never has two and none is left orphaned.
+ * One transaction, serialised per run by a lock on its row: the analysis, its findings, the run's link
+ * to it, and the removal of the run's earlier analysis (from a replay), so a run never has two and
+ * none is left orphaned. A concurrent copy of the same step waits for the lock, then finds the
+ * analysis stored and answers with it.
  */
 async function storeAnalysis(
   runId: string,
-  ref: { ownerId: string; scheduleId: string; previousId: string | null },
+  analysisId: string,
+  ref: { ownerId: string; scheduleId: string },
   result: AnalysisResult,
-): Promise<string> {
-  try {
-    return await systemDb().$transaction(
-      async (tx) => {
-        const analysis = await tx.analysis.create({
-          data: {
-            ownerId: ref.ownerId,
-            scheduledReviewId: ref.scheduleId,
-            dealsAnalyzed: result.dealsAnalyzed,
-            healthScore: result.healthScore,
-            issuesFound: result.issuesFound,
-            highRiskDeals: result.highRiskDeals,
-            totalAmount: result.totalAmount,
-          },
-          select: { id: true },
+): Promise<StoredMetrics> {
+  return systemDb().$transaction(
+    async (tx) => {
+      const locked = await tx.$queryRaw<{ analysisId: string | null; status: string }[]>`
+        SELECT "analysisId", status::text FROM "ReviewRun" WHERE id = ${runId} FOR UPDATE`;
+      const row = locked[0];
+      if (!row) throw new RunGoneError(runId);
+      const stored = await tx.analysis.findUnique({ where: { id: analysisId }, select: METRICS_SELECT });
+      if (stored) return stored;
+      if (row.status !== "RUNNING") throw new NonRetriableError(`Run ${runId} was failed while it ran; it stays failed`);
+      const metrics = {
+        dealsAnalyzed: result.dealsAnalyzed,
+        healthScore: result.healthScore,
+        issuesFound: result.issuesFound,
+        highRiskDeals: result.highRiskDeals,
+      };
+      await tx.analysis.create({
+        data: { id: analysisId, ownerId: ref.ownerId, scheduledReviewId: ref.scheduleId, totalAmount: result.totalAmount, ...metrics },
+        select: { id: true },
+      });
+      for (let i = 0; i < result.findings.length; i += FINDINGS_CHUNK) {
+        await tx.finding.createMany({
+          data: result.findings.slice(i, i + FINDINGS_CHUNK).map((f) => ({
+            analysisId,
+            dealId: f.dealId,
+            dealName: f.dealName,
+            amount: f.amount,
+            stage: f.stage,
+            rule: f.rule,
+            severity: f.severity,
+            message: f.message,
+          })),
         });
-        for (let i = 0; i < result.findings.length; i += FINDINGS_CHUNK) {
-          await tx.finding.createMany({
-            data: result.findings.slice(i, i + FINDINGS_CHUNK).map((f) => ({
-              analysisId: analysis.id,
-              dealId: f.dealId,
-              dealName: f.dealName,
-              amount: f.amount,
-              stage: f.stage,
-              rule: f.rule,
-              severity: f.severity,
-              message: f.message,
-            })),
-          });
-        }
-        // An earlier failed attempt's error no longer applies.
-        await tx.reviewRun.update({ where: { id: runId }, data: { analysisId: analysis.id, errorCode: null, errorMessage: null } });
-        if (ref.previousId) await tx.analysis.deleteMany({ where: { id: ref.previousId } });
-        return analysis.id;
-      },
-      { timeout: 60_000, maxWait: 10_000 },
-    );
-  } catch (err) {
-    if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") throw new RunGoneError(runId);
-    throw err;
-  }
+      }
+      // An earlier failed attempt's error no longer applies.
+      await tx.reviewRun.update({ where: { id: runId }, data: { analysisId, errorCode: null, errorMessage: null } });
+      if (row.analysisId && row.analysisId !== analysisId) await tx.analysis.deleteMany({ where: { id: row.analysisId } });
+      return metrics;
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
 }

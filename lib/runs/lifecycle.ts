@@ -1,4 +1,5 @@
 import { NonRetriableError } from "inngest";
+import { reviewRunFailed } from "@/inngest/events";
 import { systemDb, Prisma } from "@/lib/db";
 import { RunGoneError } from "@/lib/errors";
 import type { DeliveryChannel } from "@/lib/generated/prisma/client";
@@ -14,7 +15,7 @@ export const repairEventId = (runId: string, repair: number) => `${runId}:repair
 
 export type RunStart =
   | { proceed: true; runId: string; scheduleId: string; ownerId: string; channels: DeliveryChannel[] }
-  | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" | "duplicate_event" };
+  | { proceed: false; runId: string; reason: "gone" | "skipped" | "already_completed" | "already_failed" | "duplicate_event" };
 
 /**
  * First step of a review. Who may move the row to RUNNING:
@@ -24,6 +25,8 @@ export type RunStart =
  *   longer RUNNING. It restarts the SAME row: new startedAt, previous error cleared.
  * Everything else is a duplicate copy (a late original after run-now or the reconciler failed the
  * run, a repair copy, a replay racing the live run) and must not run the review or deliver again.
+ * Inngest may execute this step twice, concurrently: both copies of the owning run proceed, and a
+ * finished row (completed or failed) never reopens for the run that finished it.
  */
 export async function markRunning(args: { runId: string; inngestRunId: string; eventId?: string; attempt: number; now?: Date }): Promise<RunStart> {
   const { runId, inngestRunId, attempt, now = new Date() } = args;
@@ -34,7 +37,9 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
   if (!run) return { proceed: false, runId, reason: "gone" };
   if (run.status === "SKIPPED") return { proceed: false, runId, reason: "skipped" };
   const sameRun = run.inngestRunId === inngestRunId;
+  const proceed: RunStart = { proceed: true, runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, channels: run.scheduledReview.deliveryChannels };
   if (sameRun && run.status === "COMPLETED") return { proceed: false, runId, reason: "already_completed" };
+  if (sameRun && run.status === "FAILED") return { proceed: false, runId, reason: "already_failed" };
   const replay = !!args.eventId && args.eventId === run.inngestEventId && run.status !== "RUNNING";
   if (!sameRun && run.status !== "QUEUED" && !replay) return { proceed: false, runId, reason: "duplicate_event" };
 
@@ -50,8 +55,13 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
       ...(sameRun ? {} : { completedAt: null, durationMs: null, errorCode: null, errorMessage: null }),
     },
   });
-  if (count === 0) return { proceed: false, runId, reason: "duplicate_event" };
-  return { proceed: true, runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, channels: run.scheduledReview.deliveryChannels };
+  if (count === 0) {
+    // Lost the compare-and-set: to a concurrent copy of this very step (then the run is ours and
+    // RUNNING), or to another Inngest run.
+    const current = await systemDb().reviewRun.findUnique({ where: { id: runId }, select: { status: true, inngestRunId: true } });
+    return current?.status === "RUNNING" && current.inngestRunId === inngestRunId ? proceed : { proceed: false, runId, reason: "duplicate_event" };
+  }
+  return proceed;
 }
 
 /** retry_count is the highest attempt any step of the run needed (0 = no retry). */
@@ -65,8 +75,9 @@ export type RunMetrics = { analysisId: string; dealsAnalyzed: number; healthScor
 export async function recordMetrics(args: { runId: string; metrics: RunMetrics; attempt?: number }): Promise<RunMetrics> {
   const { runId, metrics } = args;
   await noteAttempt(runId, args.attempt ?? 0);
+  // A completed row gets the same values again (a duplicate of this step); a failed one stays as it is.
   const { count } = await systemDb().reviewRun.updateMany({
-    where: { id: runId },
+    where: { id: runId, status: { in: ["RUNNING", "COMPLETED"] } },
     data: {
       analysisId: metrics.analysisId,
       dealsAnalyzed: metrics.dealsAnalyzed,
@@ -75,8 +86,14 @@ export async function recordMetrics(args: { runId: string; metrics: RunMetrics; 
       highRiskDeals: metrics.highRiskDeals,
     },
   });
-  if (count === 0) throw new RunGoneError(runId);
+  if (count === 0) throw await finishedOrGone(runId);
   return metrics;
+}
+
+/** Why a conditional write of a running run matched nothing: the row was failed meanwhile, or deleted. */
+async function finishedOrGone(runId: string): Promise<Error> {
+  const exists = await systemDb().reviewRun.count({ where: { id: runId } });
+  return exists ? new NonRetriableError(`Run ${runId} was failed while it ran; it stays failed`) : new RunGoneError(runId);
 }
 
 export type CompletedRun = { runId: string; scheduleId: string; ownerId: string; healthScore: number | null; durationMs: number };
@@ -84,24 +101,40 @@ export type CompletedRun = { runId: string; scheduleId: string; ownerId: string;
 export async function completeRun(args: { runId: string; attempt?: number; now?: Date }): Promise<CompletedRun> {
   const { runId, now = new Date() } = args;
   await noteAttempt(runId, args.attempt ?? 0);
-  const run = await systemDb().reviewRun.findUnique({
-    where: { id: runId },
-    select: { startedAt: true, queuedAt: true, scheduledReviewId: true, ownerId: true, healthScore: true },
-  });
+  const select = { status: true, startedAt: true, queuedAt: true, durationMs: true, scheduledReviewId: true, ownerId: true, healthScore: true } as const;
+  const run = await systemDb().reviewRun.findUnique({ where: { id: runId }, select });
   if (!run) throw new RunGoneError(runId);
+  const result = (durationMs: number) => ({ runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, healthScore: run.healthScore, durationMs });
+  // Done already (a duplicate of this step): the same answer, nothing written twice.
+  if (run.status === "COMPLETED") return result(run.durationMs ?? 0);
   const durationMs = Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime());
-  // Only a run still RUNNING (or this step's own earlier, unrecorded success) completes: a run the
-  // reconciler already failed (timed_out) must not flip back to COMPLETED after its alert went out.
+  // Only a run still RUNNING completes: a run the reconciler already failed (timed_out) must not
+  // flip back to COMPLETED after its alert went out.
   const { count } = await systemDb().reviewRun.updateMany({
-    where: { id: runId, status: { in: ["RUNNING", "COMPLETED"] } },
+    where: { id: runId, status: "RUNNING" },
     data: { status: "COMPLETED", completedAt: now, durationMs, errorCode: null, errorMessage: null },
   });
-  if (count === 0) throw new NonRetriableError(`Run ${runId} was failed while it ran; it stays failed`);
+  if (count === 0) {
+    // A concurrent copy of this step completed it first: answer as it did.
+    const again = await systemDb().reviewRun.findUnique({ where: { id: runId }, select });
+    if (again?.status === "COMPLETED") return result(again.durationMs ?? 0);
+    throw await finishedOrGone(runId);
+  }
   await systemDb().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } });
-  return { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, healthScore: run.healthScore, durationMs };
+  return result(durationMs);
 }
 
-export type FailedRun = { runId: string; scheduleId: string; ownerId: string; errorCode: string; errorMessage: string };
+/** failedAt (ISO) tells one failure of a run from another: a replay that fails again is a new failure. */
+export type FailedRun = { runId: string; scheduleId: string; ownerId: string; errorCode: string; errorMessage: string; failedAt: string };
+
+/**
+ * review/run.failed for one failure. Its id is the failure's own, so every sender of the same failure
+ * (a duplicate onFailure copy, the reconciler) announces it once: Inngest drops a repeated event id.
+ */
+export function runFailedEvent(f: FailedRun) {
+  const { failedAt, ...data } = f;
+  return reviewRunFailed.create(data, { id: `${f.runId}:failed:${Date.parse(failedAt)}` });
+}
 
 /**
  * Fails a run that is still queued or running; null when there is nothing to fail (row gone, or
@@ -132,7 +165,7 @@ export async function failRun(args: {
       durationMs: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()),
     },
   });
-  return count ? { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, errorCode, errorMessage } : null;
+  return count ? { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, errorCode, errorMessage, failedAt: now.toISOString() } : null;
 }
 
 const CODE = /^[a-z][a-z0-9_]{2,63}$/;
@@ -172,5 +205,14 @@ export async function failRunFromError(args: { runId: string; error: unknown; no
     const run = await systemDb().reviewRun.findUnique({ where: { id: args.runId }, select: { errorCode: true } });
     errorCode = run?.errorCode ?? "internal";
   }
-  return failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now });
+  const failed = await failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now });
+  if (failed) return failed;
+  // Already failed (by a concurrent copy of this step, or the reconciler): the same failure again,
+  // so the event that announces it carries the same id and goes out once.
+  const row = await systemDb().reviewRun.findUnique({ where: { id: args.runId } });
+  if (row?.status !== "FAILED" || !row.completedAt) return null;
+  return {
+    runId: row.id, scheduleId: row.scheduledReviewId, ownerId: row.ownerId,
+    errorCode: row.errorCode ?? "internal", errorMessage: row.errorMessage ?? "", failedAt: row.completedAt.toISOString(),
+  };
 }

@@ -6,11 +6,32 @@ import type { TickKind } from "@/lib/generated/prisma/client";
 export type TickCounts = { due: number; dispatched: number; skipped: number; missed: number; failed: number; repaired?: number };
 export const emptyCounts = (): TickCounts => ({ due: 0, dispatched: 0, skipped: 0, missed: 0, failed: 0 });
 
-export type OpenedTick = { tickId: string; startedAt: string };
+/**
+ * Scheduler crons finish within this (Inngest cancels them at SCHEDULER_FINISH_TIMEOUT): a tick still
+ * RUNNING after it belongs to a process that died, and is closed as failed by the next tick.
+ */
+export const STALE_TICK_MS = 3 * 60_000;
+export const SCHEDULER_FINISH_TIMEOUT = "2m";
+export const STALE_TICK_ERROR = "timed_out: the tick never closed (its process stopped or Inngest cancelled it)";
 
+/** recoverSince: the start of the oldest stale tick closed here; work it left half done starts there. */
+export type OpenedTick = { tickId: string; startedAt: string; recoverSince: string | null };
+
+/** Closes this kind's stale ticks as failed (counted like any failure), then opens a new one. */
 export async function openTick(kind: TickKind, now = new Date()): Promise<OpenedTick> {
+  const stale = await systemDb().schedulerTick.findMany({
+    where: { kind, outcome: "RUNNING", startedAt: { lt: new Date(now.getTime() - STALE_TICK_MS) } },
+    select: { id: true, startedAt: true },
+    orderBy: { startedAt: "asc" },
+  });
+  for (const t of stale) {
+    await systemDb().schedulerTick.updateMany({
+      where: { id: t.id, outcome: "RUNNING" },
+      data: { outcome: "FAILURE", finishedAt: now, durationMs: now.getTime() - t.startedAt.getTime(), error: STALE_TICK_ERROR },
+    });
+  }
   const tick = await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
-  return { tickId: tick.id, startedAt: tick.startedAt.toISOString() };
+  return { tickId: tick.id, startedAt: tick.startedAt.toISOString(), recoverSince: stale[0]?.startedAt.toISOString() ?? null };
 }
 
 export type CloseTickInput = {

@@ -88,7 +88,7 @@ describe("run-review", () => {
   test("a single step: analyse returns only ids and counts", async () => {
     const { result } = await reviewEngine().executeStep("analyse");
     expect(result).toEqual(metrics);
-    expect(analyseRun).toHaveBeenCalledWith({ runId: "run_1", attempt: 0 });
+    expect(analyseRun).toHaveBeenCalledWith({ runId: "run_1", inngestRunId: expect.any(String), attempt: 0 });
     expect(lifecycle.recordMetrics).not.toHaveBeenCalled();
   });
 
@@ -115,8 +115,9 @@ describe("run-review", () => {
   });
 
   test("onFailure marks the run failed from the final error and sends review/run.failed", async () => {
-    const failed = { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", errorCode: "crm_auth_expired", errorMessage: "HubSpot token expired" };
-    lifecycle.failRunFromError.mockResolvedValue(failed);
+    const data = { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1", errorCode: "crm_auth_expired", errorMessage: "HubSpot token expired" };
+    const failedAt = "2026-03-09T10:00:00.000Z";
+    lifecycle.failRunFromError.mockResolvedValue({ ...data, failedAt });
     const error = { name: "NonRetriableError", message: "HubSpot token expired", stack: "", code: "crm_auth_expired" };
     const t = new InngestTestEngine({ function: asFailureHandler(runReview), events: [failureEvent(error)], steps: sent("send-failed-event") });
     const { result, error: runError, ctx } = await t.execute();
@@ -127,7 +128,11 @@ describe("run-review", () => {
     expect(args.runId).toBe("run_1");
     expect(args.error).toBeInstanceOf(Error);
     expect(lifecycle.errorCodeOf(args.error)).toBe("crm_auth_expired");
-    expect(ctx.step.sendEvent).toHaveBeenCalledWith("send-failed-event", expect.objectContaining({ name: "review/run.failed", data: failed }));
+    // The failure's own id: a duplicate onFailure (or the reconciler) announcing it again is dropped by Inngest.
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith(
+      "send-failed-event",
+      expect.objectContaining({ name: "review/run.failed", data, id: `run_1:failed:${Date.parse(failedAt)}` }),
+    );
   });
 
   test("onFailure for a run that is gone or already finished sends nothing", async () => {
