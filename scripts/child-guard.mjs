@@ -1,20 +1,18 @@
-// Runs a command as its own process group and ends it when the parent goes away:
+// Runs a command and ends it when the parent goes away:
 //   node scripts/child-guard.mjs <parent pid> <command> [args...]
 // `npm run dev` starts `next dev` through it, so a SIGKILLed app command leaves no server holding
-// the port (a restart then simply works). Signals are passed on; exits with the command's code.
+// the port (a restart then simply works). The command stays in the caller's process group, so
+// Ctrl-C or a kill of the whole group still reaches it. Exits with the command's code.
 import { spawn } from "node:child_process";
 
 const [parentPid, cmd, ...args] = process.argv.slice(2);
-const child = spawn(cmd, args, { stdio: "inherit", detached: true });
-const group = (sig) => {
-  try { process.kill(-child.pid, sig); } catch { /* already gone */ }
-};
+const child = spawn(cmd, args, { stdio: "inherit" });
 let stopping = false;
 const stop = (sig) => {
   if (stopping) return;
   stopping = true;
-  group(sig);
-  setTimeout(() => group("SIGKILL"), 5_000).unref();
+  child.kill(sig);
+  setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
 };
 for (const sig of ["SIGTERM", "SIGINT", "SIGHUP"]) process.on(sig, () => stop(sig === "SIGHUP" ? "SIGTERM" : sig));
 setInterval(() => {

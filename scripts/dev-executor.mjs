@@ -86,6 +86,7 @@ export async function startDevExecutor({ env, appPort, dataDir, children }) {
     "--port", String(port), "--app", serveUrl, "--data-dir", path.join(dataDir, "local-executor"),
     // next dev compiles the serve route on first use and reloads it on edits: wait long, re-sync often.
     "--sync-timeout-ms", "300000", "--resync-ms", "15000", "--parent-pid", String(process.pid),
+    "--backoff-scale", env.LOCAL_EXECUTOR_BACKOFF_SCALE ?? "1",
   ];
   const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "inherit"], env, cwd: root });
   children.push(child);

@@ -64,7 +64,7 @@ export function RunDetail({ initial }: { initial: RunDto }) {
           <span className="text-slate-500">No analysis for this run{isActive(run.status) ? " yet" : ""}.</span>
         )}
         {run.dashboard_url && (
-          <a href={run.dashboard_url} target="_blank" rel="noreferrer" className={link}>View in the Inngest dashboard ↗</a>
+          <a href={run.dashboard_url} target="_blank" rel="noreferrer" className={link}>Open in Inngest ↗</a>
         )}
         {run.missed_slots > 0 && <span className="text-amber-800">Catch-up run for {run.missed_slots} missed slot(s)</span>}
       </div>

@@ -107,7 +107,8 @@ test("Run now: Queued -> Running -> Completed without a reload; run and analysis
   await expect(page.getByTestId("metric-issues")).toHaveText(count(second.issues_found));
   await expect(page.getByTestId("metric-high-risk")).toHaveText(count(second.high_risk_deals));
   await expect(page.getByTestId("metric-retries")).toHaveText(String(second.retry_count));
-  await expect(page.getByRole("link", { name: /Inngest dashboard/ })).toHaveAttribute("href", /runID=/);
+  // The stack runs on the local executor: its inspector is where a run opens.
+  await expect(page.getByRole("link", { name: /Open in Inngest/ })).toHaveAttribute("href", /\/dev\/executor\?run=/);
   await expect(page.getByTestId("deliveries").locator("tbody tr")).toHaveCount(second.deliveries.length);
   await shot(page, "run");
 
