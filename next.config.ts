@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   // database (moment-timezone's ~700 KB of zone data: loaded once per process, never bundled).
   serverExternalPackages: ["pino", "@electric-sql/pglite", "@prisma/schema-engine-wasm", "moment-timezone"],
   poweredByHeader: false,
+  // proxy.ts sees the request URL as sent: normalised, Next has already dropped a `__proto__` query key
+  // (so proxy.ts could not refuse it) before any app code runs.
+  skipProxyUrlNormalize: true,
   // Lets two builds (e.g. two test stacks) live side by side.
   distDir: process.env.NEXT_DIST_DIR ?? ".next",
   typedRoutes: false,

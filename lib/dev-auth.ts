@@ -16,6 +16,8 @@ export type MintOptions = {
   ttlSeconds?: number;
   now?: number;
   privateKey?: string;
+  /** claims to override or add (tests: a foreign iss or azp) */
+  claims?: Record<string, unknown>;
 };
 
 /** A Clerk session token (v2 claims) signed with the development key (or another key, for tests). */
@@ -23,7 +25,7 @@ export function mintSessionToken(o: MintOptions): string {
   if (!devToolsAllowed()) throw new Error("development tokens are refused when NODE_ENV=production");
   const now = o.now ?? Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
-    azp: env().APP_URL,
+    azp: new URL(env().APP_URL).origin,
     exp: now + (o.ttlSeconds ?? 30 * 24 * 3600),
     iat: now - 5,
     nbf: now - 5,
@@ -35,6 +37,7 @@ export function mintSessionToken(o: MintOptions): string {
     plan: o.plan ?? "free",
   };
   if (o.orgId) payload.o = { id: o.orgId, rol: "admin", slg: o.orgId.toLowerCase() };
+  Object.assign(payload, o.claims);
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const data = `${b64({ alg: "RS256", typ: "JWT", kid: "ins_revwatch_dev" })}.${b64(payload)}`;
   const sig = createSign("RSA-SHA256").update(data).sign(o.privateKey ?? privateKeys.jwtPrivateKey, "base64url");

@@ -35,6 +35,8 @@ export type Env = z.infer<typeof envSchema>;
 
 /** Vars that production cannot run without: local defaults for them would be unsafe or fake. */
 const REQUIRED_IN_PRODUCTION = [
+  // the app's public origin: session tokens whose azp is another origin are refused (lib/auth.ts)
+  "APP_URL",
   "DATABASE_URL",
   "ENCRYPTION_KEY",
   "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY",

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   unauthorized: "Missing, expired or invalid Bearer token",
   plan_required: "Needs the Team plan or higher; nothing was written",
   not_found: "No such resource for this tenant (another tenant's id answers the same)",
+  method_not_allowed: "The path exists but not with this HTTP method (the Allow header lists the ones it has)",
   conflict: "The resource changed while it was being updated; read it again and retry",
   run_in_progress: "A run of this schedule is already queued or running (details.run_id)",
   payload_too_large: "The body is larger than the limit",

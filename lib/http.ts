@@ -14,6 +14,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   plan_required: 402,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   run_in_progress: 409,
   payload_too_large: 413,
@@ -45,10 +46,10 @@ export function toErrorResponse(err: unknown, context: Record<string, unknown> =
 }
 
 export const MAX_BODY_BYTES = 64 * 1024;
-const tooLarge = () => new AppError("payload_too_large", `Body exceeds ${MAX_BODY_BYTES} bytes`);
+const tooLarge = (limit = MAX_BODY_BYTES) => new AppError("payload_too_large", `Body exceeds ${limit} bytes`);
 
 /** Reads at most `limit` bytes: a chunked body without Content-Length is cut off, not buffered whole. */
-async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
+export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
   if (!req.body) return new Uint8Array();
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -59,7 +60,7 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
     size += value.byteLength;
     if (size > limit) {
       await reader.cancel();
-      throw tooLarge();
+      throw tooLarge(limit);
     }
     chunks.push(value);
   }
@@ -72,6 +73,48 @@ async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
   return out;
 }
 
+// Keys that would reach Object.prototype if code ever merged the input into an object.
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+// NUL is refused by PostgreSQL in text (a 500 if it got there); other C0 controls and DEL have no
+// place in names, emails, cron or URLs. Tab, newline and carriage return stay allowed (descriptions).
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+type InputProblem = { path: string; message: string; code: string };
+const MAX_DEPTH = 16;
+
+/**
+ * Problems no schema should have to think about, anywhere in a parsed input: prototype keys and control
+ * characters in keys or strings, nesting beyond MAX_DEPTH (no schema here goes deeper; a 64 KiB body of
+ * brackets would otherwise cost a deep walk).
+ */
+export function inputProblems(input: unknown): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const todo: [unknown, string[]][] = [[input, []]];
+  while (todo.length && problems.length < 20) {
+    const [value, path] = todo.pop()!;
+    if (typeof value === "string") {
+      if (CONTROL_CHARS.test(value)) problems.push({ path: path.join("."), message: "Control characters are not allowed", code: "invalid_string" });
+    } else if (typeof value === "object" && value !== null) {
+      if (path.length >= MAX_DEPTH) {
+        problems.push({ path: path.join("."), message: `Nested deeper than ${MAX_DEPTH} levels`, code: "too_big" });
+        continue;
+      }
+      for (const [key, v] of Object.entries(value)) {
+        const at = [...path, key].join(".");
+        if (PROTOTYPE_KEYS.has(key)) problems.push({ path: at, message: `"${key}" is not an allowed key`, code: "unrecognized_keys" });
+        else if (CONTROL_CHARS.test(key)) problems.push({ path: path.join("."), message: "Control characters are not allowed in keys", code: "invalid_string" });
+        else todo.push([v, [...path, key]]);
+      }
+    }
+  }
+  return problems;
+}
+
+function assertCleanInput(value: unknown) {
+  const problems = inputProblems(value);
+  if (problems.length) throw new AppError("validation_error", "The request is invalid", problems);
+}
+
 /** Reads a JSON object body: content type, size and shape are checked before the schema. */
 export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
@@ -81,18 +124,33 @@ export async function readJson<S extends z.ZodType>(req: Request, schema: S): Pr
   const buf = await readLimited(req, MAX_BODY_BYTES);
   let data: unknown;
   try {
-    data = JSON.parse(new TextDecoder().decode(buf));
+    // fatal: bad UTF-8 is refused rather than silently turned into U+FFFD and stored.
+    data = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(buf));
   } catch {
-    throw new AppError("invalid_json", "The body is not valid JSON");
+    throw new AppError("invalid_json", "The body is not valid UTF-8 JSON");
   }
   if (typeof data !== "object" || data === null || Array.isArray(data))
     throw new AppError("invalid_body", "The body must be a JSON object");
+  assertCleanInput(data);
   return schema.parse(data);
 }
 
+/** Query parameters, each at most once (a repeated key is ambiguous, not "the last one wins"). */
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer<S> {
-  return schema.parse(Object.fromEntries(new URL(req.url).searchParams));
+  const query: Record<string, string> = Object.create(null);
+  const repeated: string[] = [];
+  for (const [key, value] of new URL(req.url).searchParams) {
+    if (key in query) repeated.push(key);
+    query[key] = value;
+  }
+  if (repeated.length)
+    throw new AppError("validation_error", "The request is invalid", repeated.map((k) => ({ path: k, message: "Give this parameter at most once", code: "invalid_type" })));
+  assertCleanInput(query);
+  return schema.parse({ ...query });
 }
+
+/** Every id this API hands out (cuid) fits; anything else cannot name a resource and answers 404. */
+export const isResourceId = (id: unknown): id is string => typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id);
 
 type RouteCtx<P> = { params: Promise<P> };
 export type AuthedCtx<P> = { req: Request; tenant: Tenant; params: P };
@@ -103,7 +161,10 @@ export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>)
     try {
       const tenant = await currentTenant();
       if (!tenant) return errorResponse("unauthorized", "Sign in or send a valid Bearer token");
-      return await handler({ req, tenant, params: await route.params });
+      const params = await route.params;
+      // Path params are ids: a malformed one (NUL, too long) is no resource, not a database error.
+      if (params && !Object.values(params).every(isResourceId)) return errorResponse("not_found", "Resource not found");
+      return await handler({ req, tenant, params });
     } catch (err) {
       return toErrorResponse(err, { method: req.method, url: req.url });
     }

@@ -2,6 +2,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { ensureDemoConnection } from "@/lib/crm/connections";
 import { mintSessionToken } from "@/lib/dev-auth";
 import { devToolsAllowed } from "@/lib/env";
 import { PLANS } from "@/lib/plans";
@@ -22,6 +23,8 @@ export async function signInLocally(data: FormData) {
   if (!parsed.success) redirect("/sign-in?error=" + encodeURIComponent("Use letters, digits, _ or - for ids"));
   const { user_id, org_id, plan, redirect_url } = parsed.data;
   const token = mintSessionToken({ userId: user_id, orgId: org_id || undefined, plan });
+  // Local sign-in is also sign-up: a new tenant starts with the Demo CRM (idempotent for returning ones).
+  await ensureDemoConnection(org_id || user_id);
   const iat = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).iat as number;
   const jar = await cookies();
   const opts = { path: "/", httpOnly: false, sameSite: "lax" as const, maxAge: 30 * 24 * 3600 };

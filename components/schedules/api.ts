@@ -3,6 +3,7 @@
 import { z } from "zod";
 import {
   crmConnectionListSchema,
+  crmConnectionSchema,
   previewSchema,
   scheduleSchema,
   type createScheduleSchema,
@@ -77,6 +78,9 @@ const sendJson = (method: string, body: unknown): RequestInit => ({
 
 export const fetchConnections = () =>
   request("/api/crm-connections", {}, crmConnectionListSchema).then((r) => r.data);
+
+/** Adds (or returns) the tenant's Demo CRM connection. */
+export const connectDemoCrm = () => request("/api/crm-connections/demo", { method: "POST" }, crmConnectionSchema);
 
 export function fetchPreview(schedule: string, timezone: string, signal?: AbortSignal) {
   const qs = new URLSearchParams({ schedule, timezone, count: "5" });

@@ -12,6 +12,7 @@ import {
 } from "@/components/schedules/api";
 import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
+import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
   fieldErrors, fieldId, initialValues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
 } from "@/components/schedules/form-model";
@@ -131,6 +132,7 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
             disabled={!connections.data}
           >
             {!connections.data && <option value="">{connections.isError ? "Unavailable" : "Loading connections…"}</option>}
+            {connections.data?.length === 0 && <option value="">No CRM connected yet</option>}
             {connections.data?.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -138,6 +140,7 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
               </option>
             ))}
           </select>
+          {connections.data?.length === 0 && <DemoCrmButton onConnected={(id) => set("crm_connection_id", id)} />}
         </Field>
       </section>
 

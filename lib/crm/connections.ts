@@ -1,26 +1,41 @@
 import { forTenant } from "@/lib/db";
+import type { CrmConnection } from "@/lib/generated/prisma/client";
 import { lower } from "@/lib/format";
 import type { CrmConnectionDto } from "@/lib/schedules/schemas";
 
 export const DEMO_CONNECTION_NAME = "Demo CRM";
 
-/** Every tenant gets a Demo CRM connection on first use, so a schedule can be created at once. */
+/**
+ * The tenant's Demo CRM connection, created if it has none: at sign-up (local sign-in) and on the
+ * explicit "Use the Demo CRM" action, never as a side effect of a read. `created` says which.
+ */
 export async function ensureDemoConnection(ownerId: string) {
+  return (await demoConnection(ownerId)).connection;
+}
+
+async function demoConnection(ownerId: string) {
   const where = { provider: "DEMO" } as const;
   const tenantDb = forTenant(ownerId);
   const existing = await tenantDb.crmConnection.findFirst({ where, orderBy: { createdAt: "asc" } });
-  if (existing) return existing;
+  if (existing) return { connection: existing, created: false };
   // First use often comes as parallel requests (page + API); a per-owner lock keeps it to one row.
   return tenantDb.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`demo-connection:${ownerId}`}))`;
     const raced = await tx.crmConnection.findFirst({ where, orderBy: { createdAt: "asc" } });
-    return (
-      raced ??
-      tx.crmConnection.create({
-        data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
-      })
-    );
+    if (raced) return { connection: raced, created: false };
+    const connection = await tx.crmConnection.create({
+      data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
+    });
+    return { connection, created: true };
   });
+}
+
+const toDto = (c: CrmConnection): CrmConnectionDto => ({ id: c.id, name: c.name, provider: lower(c.provider), status: lower(c.status) });
+
+/** POST /api/crm-connections/demo: the Demo CRM connection, and whether this call created it. */
+export async function connectDemoCrm(ownerId: string): Promise<{ connection: CrmConnectionDto; created: boolean }> {
+  const { connection, created } = await demoConnection(ownerId);
+  return { connection: toDto(connection), created };
 }
 
 /** A connection of this tenant, or null (another tenant's id looks exactly like a missing one). */
@@ -28,14 +43,8 @@ export function findConnection(ownerId: string, id: string) {
   return forTenant(ownerId).crmConnection.findFirst({ where: { id } });
 }
 
-/** The tenant's connections for pickers and the API; creates the Demo CRM one on first use. */
+/** The tenant's connections for pickers and the API (a read: it creates nothing). */
 export async function listConnections(ownerId: string): Promise<CrmConnectionDto[]> {
-  await ensureDemoConnection(ownerId);
   const rows = await forTenant(ownerId).crmConnection.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-  return rows.map((c) => ({
-    id: c.id,
-    name: c.name,
-    provider: lower(c.provider),
-    status: lower(c.status),
-  }));
+  return rows.map(toDto);
 }

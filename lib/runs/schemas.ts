@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/schemas";
+import { queryInt, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/schemas";
 
 // Public contract for runs (snake_case JSON), shared by the API, OpenAPI and the pages.
 
@@ -46,7 +46,7 @@ export type RunDto = z.infer<typeof runSchema>;
 export const runListQuerySchema = z.strictObject({
   status: z.enum(RUN_STATUSES).optional(),
   cursor: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInt(1, 100).default(20),
 });
 
 export const runListSchema = z.object({ data: z.array(runSchema), next_cursor: z.string().nullable() });

@@ -13,6 +13,10 @@ export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skippe
 export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
 export const MAX_RECIPIENTS = 50;
 
+/** An integer query parameter in plain decimal digits: z.coerce.number would also read "0x10", "1e1" or " 5". */
+export const queryInt = (min: number, max: number) =>
+  z.string().regex(/^\d{1,9}$/, "Must be a whole number in decimal digits").transform(Number).pipe(z.number().int().min(min).max(max));
+
 const cronField = z.string().trim().superRefine((v, ctx) => {
   const problem = validateCron(v);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
@@ -147,9 +151,9 @@ export const previewQuerySchema = z
     schedule: cronField.optional(),
     every: frequencySchema.shape.every.optional(),
     time: frequencySchema.shape.time.optional(),
-    day_of_week: z.coerce.number().int().min(0).max(6).optional(),
+    day_of_week: queryInt(0, 6).optional(),
     timezone: timezoneField,
-    count: z.coerce.number().int().min(1).max(20).default(5),
+    count: queryInt(1, 20).default(5),
   })
   .refine((q) => !!q.schedule !== !!q.every, { message: "Give schedule or every/time", path: ["schedule"] })
   .refine((q) => !q.every || q.time !== undefined, { message: "time (HH:MM) is required with every", path: ["time"] });
@@ -164,7 +168,7 @@ export const previewSchema = z.object({
 export type PreviewDto = z.infer<typeof previewSchema>;
 export type PreviewQuery = z.infer<typeof previewQuerySchema>;
 
-/** GET /api/crm-connections: the tenant's CRM connections (a Demo CRM one always exists). */
+/** GET /api/crm-connections: the tenant's CRM connections; POST /api/crm-connections/demo adds the Demo CRM. */
 export const crmConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),

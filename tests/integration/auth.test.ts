@@ -47,3 +47,32 @@ describe("API authentication (Clerk middleware verifying tokens offline)", () =>
     expect((await api("GET", "/api/me", token)).body.plan).toBe("free");
   });
 });
+
+describe("token claims beyond the signature (issue #11, defect 8)", () => {
+  it.each([
+    ["another issuer", { iss: "https://clerk.evil.example" }],
+    ["no issuer", { iss: undefined }],
+    ["another authorized party", { azp: "https://evil.example" }],
+  ])("a token signed by the trusted key but with %s is refused", async (_, claims) => {
+    const res = await api("GET", "/api/me", mintSessionToken({ userId: "user_a", claims }));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthorized");
+  });
+});
+
+describe("browser navigation to /api with an expired session cookie (defect 6)", () => {
+  it("answers 401 JSON, never a redirect to Clerk's handshake carrying the token", async () => {
+    const expired = mintSessionToken({ userId: "user_a", now: Math.floor(Date.now() / 1000) - 7200, ttlSeconds: 60 });
+    const iat = Math.floor(Date.now() / 1000) - 7200;
+    const res = await api("GET", "/api/me", null, undefined, {
+      cookie: `__session=${expired}; __client_uat=${iat}`,
+      "sec-fetch-dest": "document",
+      "sec-fetch-mode": "navigate",
+      accept: "text/html,application/xhtml+xml",
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("location")).toBeNull();
+    expect(res.body.error.code).toBe("unauthorized");
+    expect(JSON.stringify(res.body)).not.toContain(expired);
+  });
+});

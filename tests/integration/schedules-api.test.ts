@@ -18,13 +18,22 @@ beforeAll(async () => {
   connA = await connectionIdFor(A);
 });
 
-describe("GET /api/crm-connections", () => {
-  it("gives every tenant exactly one Demo CRM connection on first use", async () => {
-    const [first, second] = await Promise.all([api("GET", "/api/crm-connections", B), api("GET", "/api/crm-connections", B)]);
-    expect(first.body.data).toEqual([{ id: expect.any(String), name: "Demo CRM", provider: "demo", status: "active" }]);
-    expect(second.body.data).toEqual(first.body.data);
+describe("CRM connections: GET reads, POST /demo connects", () => {
+  it("a read creates nothing: a new tenant's list is empty", async () => {
+    const res = await api("GET", "/api/crm-connections", B);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: [] });
+    expect(await systemDb().crmConnection.count({ where: { ownerId: B.userId } })).toBe(0);
+  });
+
+  it("POST /api/crm-connections/demo creates exactly one Demo CRM connection per tenant, even in parallel", async () => {
+    const [first, second] = await Promise.all([api("POST", "/api/crm-connections/demo", B), api("POST", "/api/crm-connections/demo", B)]);
+    expect([first.status, second.status].sort()).toEqual([200, 201]);
+    expect(first.body).toEqual({ id: expect.any(String), name: "Demo CRM", provider: "demo", status: "active" });
+    expect(second.body).toEqual(first.body);
+    expect((await api("GET", "/api/crm-connections", B)).body.data).toEqual([first.body]);
     expect(await systemDb().crmConnection.count({ where: { ownerId: B.userId } })).toBe(1);
-    expect((await api("GET", "/api/crm-connections", A)).body.data[0].id).not.toBe(first.body.data[0].id);
+    expect((await api("GET", "/api/crm-connections", A)).body.data[0].id).not.toBe(first.body.id);
   });
 });
 
@@ -178,7 +187,7 @@ describe("tenancy", () => {
 
   it("answers 401 JSON without a token on every endpoint", async () => {
     for (const [method, path] of [["GET", base], ["POST", base], ["GET", `${base}/x`], ["PATCH", `${base}/x`], ["DELETE", `${base}/x`],
-      ["GET", `${base}/preview?schedule=0+6+*+*+1&timezone=UTC`], ["GET", "/api/crm-connections"]]) {
+      ["GET", `${base}/preview?schedule=0+6+*+*+1&timezone=UTC`], ["GET", "/api/crm-connections"], ["POST", "/api/crm-connections/demo"]]) {
       const res = await api(method!, path!, null, method === "POST" || method === "PATCH" ? {} : undefined);
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.body.error.code).toBe("unauthorized");

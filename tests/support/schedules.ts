@@ -13,10 +13,11 @@ export const FREE_AS_TEAM = { userId: "user_sched_free", plan: "team" } as const
 export const SLACK_SECRET = "s3cretW3bhookT0ken9876";
 export const SLACK_URL = `https://hooks.slack.com/services/T0SCHED01/B0SCHED02/${SLACK_SECRET}`;
 
+/** The tenant's Demo CRM connection (connected through the API's explicit action, idempotent). */
 export const connectionIdFor = async (who: Who): Promise<string> => {
-  const res = await api("GET", "/api/crm-connections", who);
-  expect(res.status).toBe(200);
-  return res.body.data[0].id;
+  const res = await api("POST", "/api/crm-connections/demo", who);
+  expect([200, 201]).toContain(res.status);
+  return res.body.id;
 };
 
 export const validBody = (crmConnectionId: string, over: Record<string, unknown> = {}) => ({

@@ -4,6 +4,7 @@ import { parseEnv } from "@/lib/env";
 
 const prod = {
   NODE_ENV: "production",
+  APP_URL: "https://revwatch.example.com",
   DATABASE_URL: "postgresql://u@db:5432/revwatch",
   ENCRYPTION_KEY: "a".repeat(64),
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: "pk_live_abc",
@@ -17,7 +18,7 @@ describe("env", () => {
     expect(parseEnv(prod).DATABASE_URL).toBe(prod.DATABASE_URL);
   });
 
-  it.each(["DATABASE_URL", "ENCRYPTION_KEY", "CLERK_SECRET_KEY", "INNGEST_SIGNING_KEY"])("production without %s names it", (name) => {
+  it.each(["APP_URL", "DATABASE_URL", "ENCRYPTION_KEY", "CLERK_SECRET_KEY", "INNGEST_SIGNING_KEY"])("production without %s names it", (name) => {
     const source: Record<string, string | undefined> = { ...prod, [name]: undefined };
     expect(() => parseEnv(source)).toThrow(new RegExp(`${name}: required in production`));
   });

@@ -23,7 +23,8 @@ function routeFiles(dir = API_DIR): { path: string; methods: string[] }[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) return routeFiles(full);
-    if (!/^route\.(ts|tsx|js)$/.test(e.name)) return [];
+    // The catch-all (app/api/[[...unknown]]) only answers 404 for paths no route claims: not an operation.
+    if (!/^route\.(ts|tsx|js)$/.test(e.name) || dir.includes("[...")) return [];
     const src = fs.readFileSync(full, "utf8");
     const methods = METHODS.filter((m) =>
       new RegExp(`export\\s+(const|(async\\s+)?function)\\s+${m}\\b|export\\s+const\\s*\\{[^}]*\\b${m}\\b[^}]*\\}`).test(src),

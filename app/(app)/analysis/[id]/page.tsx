@@ -5,7 +5,7 @@ import { FindingsTable } from "@/components/analysis/findings-table";
 import { formatAmount, formatCount } from "@/components/runs/format";
 import { HealthScore } from "@/components/runs/health-score";
 import { Metric, Metrics } from "@/components/runs/metric";
-import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
+import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
 import { RunTime } from "@/components/runs/time";
 import { Card } from "@/components/ui/card";
 import { getAnalysis } from "@/lib/runs/queries";
@@ -14,7 +14,7 @@ export const metadata = { title: "Analysis · Revwatch" };
 
 export default async function AnalysisPage({ params }: { params: Promise<{ id: string }> }) {
   const [ownerId, { id }] = await Promise.all([pageOwnerId(), params]);
-  const a = await orNotFound(getAnalysis(ownerId, id));
+  const a = await readForPage(getAnalysis, ownerId, id);
   return (
     <div className="space-y-6">
       <nav className="flex flex-wrap gap-x-4 text-sm" aria-label="Related">

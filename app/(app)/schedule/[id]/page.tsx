@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
+import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
 import { getSchedule } from "@/lib/schedules/service";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
@@ -11,7 +11,7 @@ import { ScheduleCharts } from "@/components/runs/schedule-charts";
 export const metadata = { title: "Schedule · Revwatch" };
 
 export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
-  const schedule = await orNotFound(getSchedule(await pageOwnerId(), (await params).id));
+  const schedule = await readForPage(getSchedule, await pageOwnerId(), (await params).id);
   return (
     <div className="space-y-6">
       <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>

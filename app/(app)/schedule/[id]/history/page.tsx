@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { RunStatusFilter } from "@/components/runs/api";
 import { RunHistory } from "@/components/runs/run-history";
 import { ScheduleCharts } from "@/components/runs/schedule-charts";
-import { orNotFound, pageOwnerId } from "@/app/(app)/page-glue";
+import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
 import { healthSeries, listRuns } from "@/lib/runs/queries";
 import { RUN_STATUSES } from "@/lib/schedules/schemas";
 import { getSchedule } from "@/lib/schedules/service";
@@ -15,7 +15,7 @@ export default async function HistoryPage({ params, searchParams }: Props) {
   const [ownerId, { id }, query] = await Promise.all([pageOwnerId(), params, searchParams]);
   // An unknown ?status= shows every run rather than an error page.
   const status: RunStatusFilter = RUN_STATUSES.find((s) => s === query.status) ?? "";
-  const schedule = await orNotFound(getSchedule(ownerId, id));
+  const schedule = await readForPage(getSchedule, ownerId, id);
   const [page, series] = await Promise.all([
     listRuns(ownerId, id, { status: status || undefined, limit: 20 }),
     healthSeries(ownerId, id, 30),
