@@ -23,6 +23,7 @@ export const TENANT_MODELS = [
   "Alert",
   "Monitor",
   "ExecutionLog",
+  "IdempotencyKey",
 ] as const satisfies readonly ModelName[];
 
 /** Child models without ownerId: reachable only through their tenant-owned parent; never created by a tenant client. */
