@@ -87,8 +87,9 @@ export async function createSchedule(tenant: Tenant, input: CreateScheduleInput)
  * moves (or skips) a slot the dispatcher is about to pick up. `rules` replaces the stored settings.
  */
 export async function updateSchedule(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto> {
-  // Optimistic concurrency: the write only lands on the row version we read (updatedAt), so two
-  // concurrent PATCHes (or a PATCH racing the dispatcher) can't merge into an inconsistent schedule.
+  // Field-level optimistic concurrency: the write lands only if the fields this PATCH writes or
+  // checks are still as read, so concurrent PATCHes of different fields merge, and one that raced a
+  // change of its own fields is re-read and re-checked (409 only if that keeps happening).
   for (let attempt = 0; attempt < 3; attempt++) {
     const result = await updateIfUnchanged(tenant, id, input);
     if (result) return result;
@@ -96,8 +97,28 @@ export async function updateSchedule(tenant: Tenant, id: string, input: UpdateSc
   throw new AppError("conflict", "The schedule changed while it was being updated; try again");
 }
 
+type Row = NonNullable<Awaited<ReturnType<ReturnType<typeof forTenant>["scheduledReview"]["findFirst"]>>>;
+
+/** The stored fields a PATCH depends on, per group of input fields it touches. */
+function guardFor(input: UpdateScheduleInput, current: Row): Prisma.ScheduledReviewWhereInput {
+  const timing = cronOf(input) !== undefined || input.timezone !== undefined || input.is_active !== undefined;
+  const channels = input.delivery_channels !== undefined || input.email_recipients !== undefined || input.slack_webhook_url !== undefined;
+  return {
+    ...(input.name !== undefined ? { name: current.name } : {}),
+    ...(input.description !== undefined ? { description: current.description } : {}),
+    ...(input.crm_connection_id !== undefined ? { crmConnectionId: current.crmConnectionId } : {}),
+    ...(timing ? { cron: current.cron, timezone: current.timezone, isActive: current.isActive } : {}),
+    ...(channels
+      ? { deliveryChannels: { equals: current.deliveryChannels }, emailRecipients: { equals: current.emailRecipients }, slackWebhookMasked: current.slackWebhookMasked }
+      : {}),
+    ...(input.catch_up_policy !== undefined ? { catchUpPolicy: current.catchUpPolicy } : {}),
+    ...(input.rules !== undefined ? { ruleSettings: { equals: current.ruleSettings as Prisma.InputJsonValue } } : {}),
+  };
+}
+
 async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto | null> {
-  const current = await forTenant(tenant.ownerId).scheduledReview.findFirst({ where: { id } });
+  const tenantDb = forTenant(tenant.ownerId);
+  const current = await tenantDb.scheduledReview.findFirst({ where: { id } });
   if (!current) throw scheduleNotFound();
 
   const isActive = input.is_active ?? current.isActive;
@@ -114,18 +135,19 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
   const timezone = input.timezone ?? current.timezone;
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
-    const row = await forTenant(tenant.ownerId).scheduledReview.update({
-      where: { id, updatedAt: current.updatedAt },
+    // Only the fields given are written: writing unchanged ones back would undo a concurrent PATCH.
+    const row = await tenantDb.scheduledReview.update({
+      where: { id, AND: [guardFor(input, current)] },
       data: {
         name: input.name,
         description: input.description,
         crmConnectionId: input.crm_connection_id,
-        cron,
-        timezone,
+        cron: cronOf(input),
+        timezone: input.timezone,
         deliveryChannels: input.delivery_channels?.map(upper),
         emailRecipients: input.email_recipients,
         ...(input.slack_webhook_url === undefined ? {} : webhookColumns(input.slack_webhook_url)),
-        isActive,
+        isActive: input.is_active,
         ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null } : {}),
         catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
         ruleSettings: input.rules && toJson(input.rules),
@@ -134,7 +156,7 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
     });
     return serializeSchedule(row);
   } catch (err) {
-    // Changed (read again) or deleted (404 on the next read) between the read and the write.
+    // Its fields changed (read again) or the schedule was deleted (404 on the next read) meanwhile.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
     throw err;
   }

@@ -1,7 +1,7 @@
 // The app's real Inngest functions driven in-process by FakeInngest: the double calls the route
 // module's POST/PUT with a Request, and the app's client sends its events (step.sendEvent) to the
 // double's own port. Call startInProcessInngest() before anything imports "@/inngest/client".
-import type { NextRequest } from "next/server";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll } from "vitest";
 import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -35,7 +35,7 @@ export async function startInProcessInngest(opts: FakeInngestOptions = {}) {
       const route = app.route;
       if (!route) throw new Error("route module not loaded yet");
       const handler = init.method === "PUT" ? route.PUT : init.method === "GET" ? route.GET : route.POST;
-      return handler(new Request(url, init) as NextRequest, undefined);
+      return handler(new NextRequest(url, init as ConstructorParameters<typeof NextRequest>[1]), undefined);
     },
     ...opts,
   });

@@ -1,25 +1,31 @@
-// The run-now token bucket, and the connector factory's rules for Demo faults and unbuilt CRMs.
+// The token bucket math of the rate limits, and the connector factory's rules for Demo faults and unbuilt CRMs.
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { crmClientFor, type ConnectionRef } from "@/lib/crm/client";
 import { CrmError } from "@/lib/crm/types";
 import { resetEnvCache } from "@/lib/env";
-import { resetRateLimits, takeToken } from "@/lib/rate-limit";
+import { spend, type Bucket } from "@/lib/rate-limit";
 
-describe("takeToken", () => {
-  afterEach(resetRateLimits);
+describe("token bucket math (spend)", () => {
   const limit = { limit: 3, windowMs: 60_000 };
+  const take = (b: Bucket | null, at: number) => spend(b, limit, at);
 
   test("allows the limit, then refuses with the wait until one token is back", () => {
     const t0 = 1_000_000;
-    for (let i = 0; i < 3; i++) expect(takeToken("run-now", "org_a", limit, t0).allowed).toBe(true);
-    expect(takeToken("run-now", "org_a", limit, t0)).toEqual({ allowed: false, remaining: 0, retryAfterMs: 20_000 });
-    expect(takeToken("run-now", "org_a", limit, t0 + 20_000).allowed).toBe(true);
+    let bucket: Bucket | null = null;
+    for (let i = 0; i < 3; i++) {
+      const r = take(bucket, t0);
+      expect(r.result.allowed).toBe(true);
+      bucket = r.bucket;
+    }
+    const refused = take(bucket, t0);
+    expect(refused.result).toEqual({ allowed: false, remaining: 0, retryAfterMs: 20_000 });
+    expect(take(refused.bucket, t0 + 20_000).result.allowed).toBe(true);
   });
 
-  test("buckets are per name and per key", () => {
-    for (let i = 0; i < 3; i++) takeToken("run-now", "org_a", limit, 0);
-    expect(takeToken("run-now", "org_b", limit, 0).allowed).toBe(true);
-    expect(takeToken("test-alert", "org_a", limit, 0).allowed).toBe(true);
+  test("a refused take spends nothing, and a bucket never holds more than the limit", () => {
+    const empty = { tokens: 0.5, at: 0 };
+    expect(take(empty, 0).bucket).toEqual(empty);
+    expect(take({ tokens: 0, at: 0 }, 10 * 60_000).result.remaining).toBe(2);
   });
 });
 

@@ -7,7 +7,7 @@ const paramsSchema = z.object({ id: z.string().min(1).max(64) });
 
 // Starts a manual run: 202 { run } while it executes in the background.
 export const POST = withAuth<{ id: string }>(async ({ tenant, params }) => {
-  requireToken("run-now", tenant.ownerId, RUN_NOW_LIMIT);
+  await requireToken("run-now", tenant.ownerId, RUN_NOW_LIMIT);
   const { id } = paramsSchema.parse(params);
   return json({ run: await runNow(tenant.ownerId, id) }, 202);
 });
