@@ -21,7 +21,7 @@ export const envSchema = z.object({
   INNGEST_EVENT_KEY: z.string().optional(),
   INNGEST_SIGNING_KEY: z.string().startsWith("signkey-").optional(),
   INNGEST_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
-  /** set by the app command: "local" when scripts/local-executor serves the app (never in production) */
+  /** set by the app command: "local" when scripts/local-executor serves the app (dev mode only: production without INNGEST_DEV is cloud mode) */
   REVWATCH_EXECUTOR: z.enum(["local", "dev-server"]).optional(),
   RESEND_API_KEY: z.string().startsWith("re_").optional(),
   RESEND_BASE_URL: optionalUrl,
@@ -57,7 +57,6 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     for (const name of REQUIRED_IN_PRODUCTION) if (!source[name]) problems.push(`${name}: required in production`);
     if (res.success && (res.data.ALLOW_LOOPBACK_DELIVERY || res.data.DEMO_CRM_FAULTS))
       problems.push("ALLOW_LOOPBACK_DELIVERY / DEMO_CRM_FAULTS: test-only settings are refused in production");
-    if (source.REVWATCH_EXECUTOR === "local") problems.push("REVWATCH_EXECUTOR: the local executor is a development tool, refused in production");
     // The development identity and key are public (committed): anyone could mint tokens or decrypt.
     const devValues: [string, string | undefined][] = [
       ["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", devIdentity.publishableKey],

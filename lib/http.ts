@@ -17,6 +17,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   run_in_progress: 409,
+  run_not_failed: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

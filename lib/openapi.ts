@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { executorHealthSchema } from "@/lib/executor";
+import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
+import { upcomingQuerySchema, upcomingSchema } from "@/lib/schedules/upcoming-schemas";
 import {
   createScheduleSchema,
   crmConnectionListSchema,
@@ -37,6 +39,8 @@ export type OperationSpec = {
   /** "none" for public endpoints; default: Clerk session token as Bearer */
   auth?: "bearer" | "none";
   query?: z.ZodObject;
+  /** request headers the operation reads (beyond Authorization) */
+  headers?: { name: string; description: string; schema: z.ZodType }[];
   body?: Named;
   responses: Record<number, { description: string; body?: Named }>;
   /** error codes beyond the ones implied by auth, body, query and path parameters */
@@ -92,12 +96,19 @@ export const OPERATIONS: OperationSpec[] = [
   { method: "get", path: "/api/scheduled-reviews", operationId: "listScheduledReviews", tag: "schedules", summary: "The tenant's scheduled reviews",
     responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
   { method: "post", path: "/api/scheduled-reviews", operationId: "createScheduledReview", tag: "schedules", summary: "Create a scheduled review",
-    description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked.",
-    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found"],
+    description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked. "
+      + "Safe to retry with an `Idempotency-Key` header: the same key and body within 24 hours answer the first response again (header `Idempotent-Replayed: true`) and create nothing; "
+      + "the same key with another body is 422 `idempotency_key_reused`. Keys are per tenant; a create that failed stores nothing, so its retry runs again.",
+    headers: [{ name: "Idempotency-Key", description: "Any unique string of 1-255 visible ASCII characters (a UUID, for example), one per intended create", schema: z.string().min(1).max(255) }],
+    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found", "idempotency_key_reused"],
     responses: { 201: { description: "Created", body: schedule } } },
   { method: "get", path: "/api/scheduled-reviews/preview", operationId: "previewSchedule", tag: "schedules", summary: "Next runs of a cron or preset in a time zone",
     description: "Give `schedule`, or `every` + `time` (+ `day_of_week` for weekly). DST shifts are marked per run.",
     query: previewQuerySchema, responses: { 200: { description: "Preview", body: named("SchedulePreview", previewSchema) } } },
+  { method: "get", path: "/api/scheduled-reviews/upcoming", operationId: "listUpcomingRuns", tag: "schedules", summary: "Upcoming runs across all schedules",
+    description: "Every run of the tenant's active schedules from now to `days` ahead (default 7), soonest first, computed with the schedules' cron and time zone on the project's tz database. "
+      + "`dst` marks a run that a DST change moved (a slot in a spring-forward gap, an ambiguous time, or the first run after the offset changed).",
+    query: upcomingQuerySchema, responses: { 200: { description: "Upcoming runs", body: named("UpcomingRuns", upcomingSchema) } } },
   { method: "get", path: idPath, operationId: "getScheduledReview", tag: "schedules", summary: "One scheduled review",
     responses: { 200: { description: "The schedule", body: schedule } } },
   { method: "patch", path: idPath, operationId: "updateScheduledReview", tag: "schedules", summary: "Update a scheduled review (partial)",
@@ -113,6 +124,13 @@ export const OPERATIONS: OperationSpec[] = [
     query: runListQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of runs; pass next_cursor as cursor for the next", body: named("RunList", runListSchema) } } },
   { method: "get", path: "/api/runs/{id}", operationId: "getRun", tag: "runs", summary: "One run with its deliveries",
     responses: { 200: { description: "The run", body: named("Run", runSchema) } } },
+  { method: "post", path: "/api/runs/{id}/replay", operationId: "replayRun", tag: "runs", summary: "Re-run a failed run as itself",
+    description: "The same run (same slot) goes back to queued with trigger replay and runs again. Deliveries an earlier execution already sent are not sent again (recorded as skipped, error_code already_sent).",
+    errors: ["run_not_failed", "rate_limited", "executor_unreachable"], responses: { 202: { description: "Queued again", body: named("ReplayResult", replayResultSchema) } } },
+  { method: "post", path: `${idPath}/replay-failed`, operationId: "replayFailedRuns", tag: "runs", summary: "Re-run the schedule's failed runs in a range of slots",
+    description: `Each failed run whose slot (scheduled_for) is in [from, to) is replayed once, at most ${MAX_BULK_REPLAY} per request (remaining says how many are left).`,
+    body: named("BulkReplayRequest", bulkReplayBodySchema), errors: ["rate_limited", "executor_unreachable"],
+    responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
 ];
@@ -174,6 +192,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
     const required = new Set((query?.required as string[] | undefined) ?? []);
     const parameters = [
       ...pathParams(op.path).map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...(op.headers ?? []).map((h) => ({ name: h.name, in: "header", required: false, description: h.description, schema: toJsonSchema(h.schema, "input") })),
       ...Object.entries((query?.properties as Record<string, JsonSchema> | undefined) ?? {}).map(([name, schema]) => ({
         name, in: "query", required: required.has(name), schema, ...(schema.description ? { description: schema.description } : {}),
       })),

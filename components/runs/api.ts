@@ -1,6 +1,7 @@
 // Client-side access to the runs API; responses are parsed with the API's own zod schemas.
 import { z } from "zod";
 import { request } from "@/components/schedules/api";
+import { bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { runListSchema, runSchema, type RunDto } from "@/lib/runs/schemas";
 
 export type RunStatusFilter = RunDto["status"] | "";
@@ -31,3 +32,13 @@ export const fetchRun = (runId: string) => request(`/api/runs/${enc(runId)}`, { 
 
 export const startRun = (scheduleId: string) =>
   request(`/api/scheduled-reviews/${enc(scheduleId)}/run-now`, { method: "POST" }, z.object({ run: runSchema })).then((r) => r.run);
+
+export const replayRun = (runId: string) =>
+  request(`/api/runs/${enc(runId)}/replay`, { method: "POST" }, replayResultSchema).then((r) => r.run);
+
+export const replayFailedRuns = (scheduleId: string, range: { from: string; to: string }) =>
+  request(
+    `/api/scheduled-reviews/${enc(scheduleId)}/replay-failed`,
+    { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(range) },
+    bulkReplayResultSchema,
+  );

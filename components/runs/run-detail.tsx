@@ -7,6 +7,7 @@ import { DeliveriesTable } from "@/components/runs/deliveries-table";
 import { formatCount, formatDuration, isActive } from "@/components/runs/format";
 import { HealthScore } from "@/components/runs/health-score";
 import { Metric, Metrics } from "@/components/runs/metric";
+import { ReplayButton } from "@/components/runs/replay-button";
 import { RunTimeline } from "@/components/runs/run-timeline";
 import { RunStatusBadge } from "@/components/runs/status-badge";
 import { RunTime } from "@/components/runs/time";
@@ -34,6 +35,7 @@ export function RunDetail({ initial }: { initial: RunDto }) {
         <span className="text-sm text-slate-600">
           {run.trigger} · slot <RunTime iso={run.scheduled_for} />
         </span>
+        {run.status === "failed" && <ReplayButton runId={run.id} scheduleId={run.schedule_id} />}
       </div>
       {query.isError && <p role="alert" className="text-sm text-red-700">Refresh failed: {errorMessage(query.error)}</p>}
 

@@ -6,6 +6,7 @@ import { EmptyState } from "@/components/ui/card";
 import { errorMessage } from "@/components/schedules/api";
 import { fetchRuns, POLL_MS, runKeys, type RunPage, type RunStatusFilter } from "@/components/runs/api";
 import { isActive } from "@/components/runs/format";
+import { ReplayFailedButton } from "@/components/runs/replay-failed-button";
 import { RunNowButton } from "@/components/runs/run-now-button";
 import { RunTable } from "@/components/runs/run-table";
 import { RUN_STATUSES } from "@/lib/schedules/schemas";
@@ -64,6 +65,7 @@ export function RunHistory({ scheduleId, initialStatus, initialPage }: { schedul
               ))}
             </select>
           </label>
+          <ReplayFailedButton scheduleId={scheduleId} />
           <RunNowButton scheduleId={scheduleId} />
         </div>
       </div>

@@ -1,6 +1,8 @@
 // One delivery (email or Slack) of one run, recorded as one Delivery row. Called from a step of the
 // run-review function. Idempotency key = run + channel + Inngest run id: a step retry (same Inngest
-// run) finds the row already SENT and sends nothing; a deliberate replay (new Inngest run) sends again.
+// run) finds the row already SENT and sends nothing. A later execution of the same run (a replay, a
+// repair, a dashboard replay) records the channel as SKIPPED (already_sent) when an earlier execution
+// delivered it: a run's summary goes out once per channel (DESIGN flow 10).
 import { systemDb, Prisma } from "@/lib/db";
 import { decrypt, maskUrl } from "@/lib/crypto";
 import { env, isProduction } from "@/lib/env";
@@ -129,6 +131,17 @@ function asDeliveryError(err: unknown, runId: string): DeliveryError {
   return new DeliveryError("Unexpected error while delivering", { code: "internal_error", retryable: true, cause: err });
 }
 
+/** An earlier execution of this run already delivered this channel: skip, and say when it went out. */
+async function alreadySent(row: Delivery): Promise<Plan | null> {
+  const sent = await systemDb().delivery.findFirst({
+    where: { runId: row.runId, channel: row.channel, status: "SENT", id: { not: row.id } },
+    orderBy: { sentAt: "asc" },
+  });
+  if (!sent) return null;
+  const at = sent.sentAt?.toISOString() ?? "earlier";
+  return { kind: "skip", code: "already_sent", message: `Already delivered by an earlier execution of this run (${at}); not sent again` };
+}
+
 /**
  * Records and performs one channel's delivery for a run. Throws only to ask Inngest to retry the step
  * (a retryable error with attempts left); every other failure is recorded and returned as "failed",
@@ -156,7 +169,7 @@ export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> 
   const settle = (data: Prisma.DeliveryUpdateInput) => record({ ...data, leaseUntil: null });
   const target: Target = { masked: row.target };
   try {
-    const plan = await (args.channel === "EMAIL" ? planEmail(run, row, target) : planSlack(run, row, target));
+    const plan = (await alreadySent(row)) ?? (await (args.channel === "EMAIL" ? planEmail(run, row, target) : planSlack(run, row, target)));
     if (plan.kind === "skip") {
       await settle({ status: "SKIPPED", errorCode: plan.code, errorMessage: plan.message });
       return { status: "skipped", deliveryId: row.id };

@@ -1,9 +1,6 @@
-import { reviewRunRequested } from "@/inngest/events";
 import { forTenant } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
-import { InngestSendError, sendEvents } from "@/lib/inngest-send";
-import { log } from "@/lib/log";
-import { failRun } from "@/lib/runs/lifecycle";
+import { handOverRuns } from "@/lib/runs/hand-over";
 import type { RunDto } from "@/lib/runs/schemas";
 import { serializeRun } from "@/lib/runs/serialize";
 
@@ -32,18 +29,6 @@ export async function runNow(ownerId: string, scheduleId: string, now = new Date
     });
   });
 
-  try {
-    await sendEvents(reviewRunRequested.create({ runId: run.id, scheduleId, ownerId }, { id: run.id }));
-  } catch (err) {
-    const unreachable = err instanceof InngestSendError;
-    await failRun({
-      runId: run.id,
-      errorCode: unreachable ? err.code : "internal",
-      errorMessage: err instanceof Error ? err.message : String(err),
-    });
-    if (!unreachable) throw err;
-    log.warn({ err, runId: run.id }, "run-now: Inngest unreachable, run marked failed");
-    throw new AppError("executor_unreachable", "The background executor (Inngest) could not be reached, so the run was marked failed. Try again shortly.", { run_id: run.id });
-  }
+  await handOverRuns([run], (r) => r.id, "run-now");
   return serializeRun(run);
 }

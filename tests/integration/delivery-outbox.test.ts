@@ -114,15 +114,19 @@ describe("delivery rate", () => {
   it("counts sent / (sent + failed) per owner; skipped and pending count for neither", async () => {
     const since = new Date(Date.now() - 60_000);
     const run = await seed();
+    const second = await seed();
     await deliverChannel(args(run.id)); // email sent
     fakes.slack.revoke(HOOK_PATH);
     await deliverChannel(args(run.id, { channel: "SLACK" })); // slack failed
-    await deliverChannel(args(run.id, { inngestRunId: "inngest-run-2" })); // email sent (replay)
+    await deliverChannel(args(run.id, { inngestRunId: "inngest-run-2" })); // email skipped (replay: already sent)
+    await deliverChannel(args(second.id)); // email sent
     fakes.resend.failNext(1, 500);
-    await expect(deliverChannel(args(run.id, { inngestRunId: "inngest-run-3" }))).rejects.toThrow(); // pending
+    await expect(deliverChannel(args(second.id, { channel: "EMAIL", inngestRunId: "inngest-run-3" }))).resolves.toMatchObject({ status: "skipped" }); // already sent
+    const third = await seed();
+    await expect(deliverChannel(args(third.id))).rejects.toThrow(); // pending
 
     const stats = await deliveryStats(OWNER, since);
-    expect(stats).toMatchObject({ sent: 2, failed: 1, skipped: 0, pending: 1 });
+    expect(stats).toMatchObject({ sent: 2, failed: 1, skipped: 2, pending: 1 });
     expect(stats.rate).toBeCloseTo(2 / 3);
     expect(stats.byChannel.email).toMatchObject({ sent: 2, failed: 0, pending: 1, rate: 1 });
     expect(stats.byChannel.slack).toMatchObject({ sent: 0, failed: 1, rate: 0 });

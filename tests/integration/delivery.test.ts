@@ -57,7 +57,7 @@ describe("email through Resend", () => {
     expect(row.payload).toEqual(email.body);
   });
 
-  it("a step retry (same Inngest run) sends nothing more; a replay (new Inngest run) sends again", async () => {
+  it("a step retry (same Inngest run) sends nothing more; a replay (new Inngest run) does not send again, and says so", async () => {
     const run = await seed();
     const first = await deliverChannel(args(run.id));
     const retry = await deliverChannel(args(run.id, { attempt: 1 }));
@@ -67,13 +67,21 @@ describe("email through Resend", () => {
     expect((await deliveryRow(first.deliveryId)).attempts).toBe(1);
 
     const replay = await deliverChannel(args(run.id, { inngestRunId: "inngest-run-2" }));
-    expect(replay.status).toBe("sent");
+    expect(replay.status).toBe("skipped");
     expect(replay.deliveryId).not.toBe(first.deliveryId);
-    expect(fakes.resend.emails.map((e) => e.idempotencyKey)).toEqual([
-      `${run.id}:EMAIL:inngest-run-1`,
-      `${run.id}:EMAIL:inngest-run-2`,
-    ]);
-    expect(await systemDb().delivery.count({ where: { runId: run.id } })).toBe(2);
+    expect(fakes.resend.emails.map((e) => e.idempotencyKey)).toEqual([`${run.id}:EMAIL:inngest-run-1`]);
+    const skipped = await deliveryRow(replay.deliveryId);
+    expect(skipped).toMatchObject({ status: "SKIPPED", errorCode: "already_sent", providerMessageId: null });
+    expect(skipped.errorMessage).toContain((await deliveryRow(first.deliveryId)).sentAt!.toISOString());
+  });
+
+  it("a replay sends a channel whose earlier delivery failed", async () => {
+    const run = await seed();
+    fakes.resend.failNext(1, 422);
+    expect((await deliverChannel(args(run.id))).status).toBe("failed");
+    const replay = await deliverChannel(args(run.id, { inngestRunId: "inngest-run-2" }));
+    expect(replay.status).toBe("sent");
+    expect(fakes.resend.emails.map((e) => e.idempotencyKey)).toEqual([`${run.id}:EMAIL:inngest-run-2`]);
   });
 
   it("Resend failing once then succeeding: the first try asks for a retry, exactly one email goes out", async () => {
