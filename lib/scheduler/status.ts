@@ -1,18 +1,15 @@
+import "server-only";
 import { forTenant, systemDb } from "@/lib/db";
 import { iso } from "@/lib/format";
-import type { SchedulerTick } from "@/lib/generated/prisma/client";
 import { nextRunAfter } from "@/lib/schedules/time";
+import { downPeriods, readHeartbeat, readTicksSince, shownOutcome, tickHours, tickWindowStart } from "./heartbeat";
+import { missedWhileDown } from "./missed-while-down";
 import { stuckRunFilters } from "./reconcile";
-import { NEXT_RUNS, RUNNING_WITHIN_MS, type SchedulerStatusDto } from "./schemas";
+import { NEXT_RUNS, SCHEDULER_DOWN_REASON, type SchedulerStatusDto } from "./schemas";
 
-// GET /api/scheduler/status: the scheduler's heartbeat (global, from SchedulerTick rows; nothing
-// tenant-specific in it) next to the caller's own schedules, upcoming runs and stuck runs.
-
-function lastTickOf(t: SchedulerTick | null): SchedulerStatusDto["last_tick"] {
-  if (!t) return null;
-  const outcome = t.outcome === "SUCCESS" ? "success" : t.outcome === "FAILURE" ? "failure" : "running";
-  return { outcome, due: t.dueCount, dispatched: t.dispatched, skipped: t.skipped, missed: t.missed, duration_ms: t.durationMs };
-}
+// GET /api/scheduler/status: the dispatcher's heartbeat (platform health: when ticks ran, how long,
+// whether they failed; never what they dispatched, which counts every tenant's work) next to the
+// caller's own schedules, next runs, stuck runs and the runs it was owed while the scheduler was down.
 
 type Upcoming = { id: string; name: string; cron: string; timezone: string; nextRunAt: Date };
 type NextRun = SchedulerStatusDto["next_runs"][number];
@@ -38,14 +35,13 @@ export function mergeNextRuns(schedules: Upcoming[]): NextRun[] {
 }
 
 export async function getSchedulerStatus(ownerId: string, now = new Date()): Promise<SchedulerStatusDto> {
-  const latest = (where: { kind: "DISPATCH" | "RECONCILE"; outcome?: "SUCCESS" }) =>
-    systemDb().schedulerTick.findFirst({ where, orderBy: { startedAt: "desc" } });
   const tenantDb = forTenant(ownerId);
   const stuck = stuckRunFilters(now);
-  const [lastTick, lastSuccess, lastReconcile, activeSchedules, upcoming, stuckRuns] = await Promise.all([
-    latest({ kind: "DISPATCH" }),
-    latest({ kind: "DISPATCH", outcome: "SUCCESS" }),
-    latest({ kind: "RECONCILE" }),
+  const windowFrom = tickWindowStart(now);
+  const [heartbeat, recent, lastReconcile, activeSchedules, upcoming, stuckRuns] = await Promise.all([
+    readHeartbeat(now),
+    readTicksSince(windowFrom),
+    systemDb().schedulerTick.findFirst({ where: { kind: "RECONCILE" }, orderBy: { startedAt: "desc" }, select: { startedAt: true } }),
     tenantDb.scheduledReview.count({ where: { isActive: true } }),
     tenantDb.scheduledReview.findMany({
       where: { isActive: true, nextRunAt: { not: null } },
@@ -55,17 +51,27 @@ export async function getSchedulerStatus(ownerId: string, now = new Date()): Pro
     }),
     tenantDb.reviewRun.count({ where: { OR: [stuck.queued, stuck.running] } }),
   ]);
-  const consecutiveFailures = await systemDb().schedulerTick.count({
-    where: { kind: "DISPATCH", outcome: "FAILURE", ...(lastSuccess ? { startedAt: { gt: lastSuccess.startedAt } } : {}) },
-  });
+  const periods = downPeriods(recent.ticks, windowFrom, now, recent.before);
+  const missed = await missedWhileDown(ownerId, periods, windowFrom, now);
+  const last = heartbeat.lastTick;
   return {
-    running: !!lastTick && now.getTime() - lastTick.startedAt.getTime() <= RUNNING_WITHIN_MS,
-    last_tick_at: iso(lastTick?.startedAt),
-    last_success_at: iso(lastSuccess?.startedAt),
-    consecutive_failures: consecutiveFailures,
-    last_tick: lastTickOf(lastTick),
+    running: heartbeat.running,
+    last_tick_at: iso(last?.startedAt),
+    last_success_at: iso(heartbeat.lastSuccessAt),
+    consecutive_failures: heartbeat.consecutiveFailures,
+    last_tick: last ? { outcome: shownOutcome(last, now), started_at: last.startedAt.toISOString(), duration_ms: last.durationMs } : null,
+    ticks_per_hour: tickHours(recent.ticks, now).map((b) => ({ hour: b.hour.toISOString(), ticks: b.ticks, failures: b.failures, p50_ms: b.p50Ms, max_ms: b.maxMs })),
+    down_periods: periods.map((p) => ({ from: p.from.toISOString(), to: iso(p.to) })),
+    missed_while_down: {
+      reason: SCHEDULER_DOWN_REASON,
+      window_from: windowFrom.toISOString(),
+      window_to: now.toISOString(),
+      count: missed.count,
+      slots: missed.slots.map((m) => ({ schedule_id: m.scheduleId, schedule_name: m.scheduleName, due_at: m.dueAt.toISOString() })),
+    },
     last_reconcile_at: iso(lastReconcile?.startedAt),
     active_schedules: activeSchedules,
+    jobs_count: activeSchedules,
     next_runs: mergeNextRuns(upcoming.flatMap((s) => (s.nextRunAt ? [{ ...s, nextRunAt: s.nextRunAt }] : []))),
     stuck_runs: stuckRuns,
   };

@@ -1,5 +1,6 @@
-// GET /api/scheduler/status over HTTP: the global heartbeat from SchedulerTick rows, and the
-// caller's own schedules, next runs and stuck runs (never another tenant's).
+// GET /api/scheduler/status over HTTP: the global heartbeat from SchedulerTick rows (never their
+// counts, which add up every tenant's work), and the caller's own schedules, next runs and stuck runs
+// (never another tenant's). Instants chosen by hand: tests/integration/scheduler-health.test.ts.
 // The app runs on real time, so rows are seeded relative to the clock now.
 import { beforeEach, describe, expect, test } from "vitest";
 import { systemDb } from "@/lib/db";
@@ -65,7 +66,8 @@ describe("GET /api/scheduler/status", () => {
   });
 
   test("before the first tick: not running, nothing recorded", async () => {
-    expect(await status(A)).toEqual({
+    const s = await status(A);
+    expect(s).toMatchObject({
       running: false,
       last_tick_at: null,
       last_success_at: null,
@@ -73,23 +75,42 @@ describe("GET /api/scheduler/status", () => {
       last_tick: null,
       last_reconcile_at: null,
       active_schedules: 0,
+      jobs_count: 0,
       next_runs: [],
       stuck_runs: 0,
+      missed_while_down: { reason: "not run: scheduler down", count: 0, slots: [] },
     });
+    expect(s.ticks_per_hour).toHaveLength(24);
+    expect(s.ticks_per_hour.every((h) => h.ticks === 0 && h.p50_ms === null)).toBe(true);
   });
 
-  test("a dispatcher tick 30 seconds ago: running, with the last tick's counts", async () => {
+  test("a dispatcher tick 30 seconds ago: running; the tick's timing is shown, never the platform's counts", async () => {
     await tick(3, "SUCCESS");
-    const latest = await tick(0.5, "SUCCESS", "DISPATCH", { due: 4, dispatched: 3, skipped: 1, missed: 2 });
+    // Counts of every tenant's work (B's included): none of them reaches A.
+    const latest = await tick(0.5, "SUCCESS", "DISPATCH", { due: 4_321, dispatched: 3_987, skipped: 1_234, missed: 2_468 });
     const reconcile = await tick(2, "SUCCESS", "RECONCILE");
-    expect(await status(A)).toMatchObject({
+    await createSchedule({ ownerId: B.userId });
+    await createSchedule({ ownerId: B.userId });
+    await createSchedule({ ownerId: A.userId });
+    const res = await api("GET", "/api/scheduler/status", A);
+    expect(res.status).toBe(200);
+    const s = schedulerStatusSchema.parse(res.body);
+    expect(s).toMatchObject({
       running: true,
       last_tick_at: latest.startedAt.toISOString(),
       last_success_at: latest.startedAt.toISOString(),
       consecutive_failures: 0,
-      last_tick: { outcome: "success", due: 4, dispatched: 3, skipped: 1, missed: 2, duration_ms: 1_500 },
+      last_tick: { outcome: "success", started_at: latest.startedAt.toISOString(), duration_ms: 1_500 },
       last_reconcile_at: reconcile.startedAt.toISOString(),
+      active_schedules: 1,
+      jobs_count: 1,
     });
+    expect(Object.keys(s.last_tick!).sort()).toEqual(["duration_ms", "outcome", "started_at"]);
+    const raw = JSON.stringify(res.body);
+    for (const leaked of ["4321", "3987", "1234", "2468", "dispatched", "\"due\""]) expect(raw).not.toContain(leaked);
+    // Both ticks fall in the last one or two UTC hours (the clock may have just turned).
+    expect(s.ticks_per_hour.reduce((n, h) => n + h.ticks, 0)).toBe(2);
+    expect(s.ticks_per_hour.at(-1)).toMatchObject({ failures: 0, max_ms: 1_500 });
   });
 
   test("the last dispatcher tick 5 minutes ago: not running (a recent reconcile tick does not count)", async () => {
