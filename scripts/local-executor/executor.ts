@@ -11,49 +11,23 @@ import { AppClient } from "./app-client";
 import { Limiter } from "./concurrency";
 import { CronScheduler, cronEventId } from "./cron";
 import { driveRun, type Outcome, type RunHost } from "./drive";
-import { listenApi, type ExtraRoute } from "./http";
+import { listenApi } from "./http";
 import { backoffMs, concurrencyKeys, unsupportedSettings } from "./policy";
 import {
-  FUNCTION_FAILED, FUNCTION_INVOKED, SCHEDULED_TIMER, UnsupportedExpression, durationMs, evalExpression,
-  isRecord, nameMatches, ulid, userError,
-  type EventInput, type Fetcher, type FnConfig, type InngestEvent, type Json, type Op, type RunRecord,
+  FUNCTION_FAILED, FUNCTION_INVOKED, SCHEDULED_TIMER, isRecord, ulid, userError,
+  type EventInput, type FnConfig, type InngestEvent, type Op, type RunRecord,
 } from "./protocol";
 import { Store, prune, type Journal } from "./store";
+import { EventWaits } from "./waits";
+import type { LocalExecutorOptions } from "./options";
+
+export type { LocalExecutorOptions } from "./options";
 
 export * from "./protocol";
 export type { ExtraRoute, HttpReply } from "./http";
 
 /** What GET / answers with, so the app (and the dev command) can tell this executor from a Dev Server. */
 export const LOCAL_EXECUTOR_NAME = "revwatch-local-executor";
-
-export interface LocalExecutorOptions {
-  /** Cloud mode: sign requests like Inngest Cloud, verify answers and the SDK's API bearer token. */
-  signingKey?: string;
-  /** Events matching a function's trigger start a run in the background. */
-  autoRun?: boolean;
-  /** Fire cron triggers on their schedule (the app command); tests trigger them by hand. */
-  crons?: boolean;
-  /** Journal folder (e.g. .data/local-executor); none keeps everything in memory. */
-  dataDir?: string;
-  /** How to reach the app (default: global fetch), e.g. `(u, i) => POST(new Request(u, i))`. */
-  fetcher?: Fetcher;
-  /** If set, /e/:key answers 401 for any other key. */
-  eventKeys?: string[];
-  /** Send ctx.fn_id so the SDK checkpoints steps to POST /v1/checkpoint/:runId/async (Inngest Cloud's default). */
-  checkpointing?: boolean;
-  maxRequestsPerRun?: number; // default 200
-  requestTimeoutMs?: number; // per call to the app, default 30s
-  maxWaitForEventMs?: number; // cap on step.waitForEvent, default 5s
-  maxSleepMs?: number; // cap on step.sleep, default none
-  maxRuns?: number; // guards against event loops, default 1000
-  /** Multiplies Inngest's retry backoff (15 s, 30 s, 1 min, ... + jitter); 0 retries at once. Default 1. */
-  backoffScale?: number;
-  /** Extra HTTP routes on listen()'s server (the CLI's /__admin). */
-  extraRoutes?: ExtraRoute;
-  logger?: (line: string) => void;
-}
-
-interface Waiter { name: string; expr?: string; original: InngestEvent; done: (e: InngestEvent | null) => void }
 
 export class LocalExecutor {
   readonly warnings: string[] = [];
@@ -66,7 +40,7 @@ export class LocalExecutor {
   private readonly limiter = new Limiter();
   private readonly crons: CronScheduler;
   private readonly app: AppClient;
-  private waiters: Waiter[] = [];
+  private readonly waits = new EventWaits((m) => this.warn(m));
   private server?: Server;
   private closed = false;
   private registrations = 0;
@@ -86,7 +60,7 @@ export class LocalExecutor {
       maxSleepMs: opts.maxSleepMs ?? Infinity,
       backoff: (attempt) => backoffMs(attempt, scale),
       call: (fn, run, url, body, version) => this.limiter.run(concurrencyKeys(fn, run.event), () => this.app.call(url, body, version)),
-      waitForEvent: (op, run) => this.waitForEvent(op, run),
+      waitForEvent: (op, run) => this.waits.wait(op, run, opts.maxWaitForEventMs ?? 5_000),
       invoke: (op, run) => this.invoke(op, run),
       onCheckpoint: (runId, sink) => (sink ? this.sinks.set(runId, sink) : this.sinks.delete(runId)),
       sleep: (ms) => this.sleep(ms),
@@ -135,7 +109,7 @@ export class LocalExecutor {
   async close(): Promise<void> {
     this.closed = true;
     this.crons.stop();
-    for (const w of [...this.waiters]) w.done(null);
+    this.waits.endAll();
     for (const wake of [...this.sleepers]) wake();
     await this.waitForIdle(5_000).catch(() => undefined);
     this.save();
@@ -186,9 +160,7 @@ export class LocalExecutor {
       const event = this.normalize({ ...raw, id: raw.id ?? ulid(Date.now(), key) });
       if (key) this.j.seen[key] = [event.id, Date.now()];
       this.events.push(event);
-      for (const w of [...this.waiters]) {
-        if (nameMatches(w.name, event.name) && this.exprOk(w.expr, { event: w.original, async: event }, "waitForEvent")) w.done(event);
-      }
+      this.waits.offer(event);
       if (this.opts.autoRun && !this.closed) {
         for (const fn of this.matching(event)) {
           try { this.start(fn.id, event); } catch (err) { this.warn(String(err)); }
@@ -323,18 +295,7 @@ export class LocalExecutor {
   }
 
   private matching(event: InngestEvent): FnConfig[] {
-    return this.functions.filter((fn) => fn.triggers.some((t) => "event" in t && nameMatches(t.event, event.name) && this.exprOk(t.expression, { event }, fn.id)));
-  }
-
-  private exprOk(expr: string | undefined, vars: Record<string, Json>, where: string): boolean {
-    if (!expr) return true;
-    try {
-      return evalExpression(expr, vars);
-    } catch (err) {
-      if (!(err instanceof UnsupportedExpression)) throw err;
-      this.warn(`${where}: ${err.message}; treated as no match`);
-      return false;
-    }
+    return this.waits.matching(this.functions, event);
   }
 
   private normalize(e: EventInput): InngestEvent {
@@ -356,19 +317,6 @@ export class LocalExecutor {
       const wake = () => { clearTimeout(timer); this.sleepers.delete(wake); resolve(); };
       const timer = setTimeout(wake, ms);
       this.sleepers.add(wake);
-    });
-  }
-
-  private waitForEvent(op: Op, run: RunRecord): Promise<InngestEvent | null> {
-    const cap = this.opts.maxWaitForEventMs ?? 5_000;
-    const ms = Math.min(durationMs(String(op.opts?.timeout ?? "0s")), cap);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => waiter.done(null), ms);
-      const waiter: Waiter = {
-        name: op.name ?? "", expr: typeof op.opts?.if === "string" ? op.opts.if : undefined, original: run.event,
-        done: (e) => { clearTimeout(timer); this.waiters = this.waiters.filter((w) => w !== waiter); resolve(e); },
-      };
-      this.waiters.push(waiter);
     });
   }
 

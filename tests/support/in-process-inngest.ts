@@ -1,4 +1,4 @@
-// The app's real Inngest functions driven in-process by FakeInngest: the double calls the route
+// The app's real Inngest functions driven in-process by the local executor (scripts/local-executor): it calls the route
 // module's POST/PUT with a Request, and the app's client sends its events (step.sendEvent) to the
 // double's own port. Call startInProcessInngest() before anything imports "@/inngest/client".
 import { NextRequest } from "next/server";
@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "vitest";
 import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { CatchUpPolicy, DeliveryChannel } from "@/lib/generated/prisma/client";
-import { FakeInngest, type FakeInngestOptions } from "./fake-inngest";
+import { LocalExecutor, type LocalExecutorOptions } from "@/scripts/local-executor/executor";
 
 export const SERVE_URL = "http://app.test/api/inngest";
 export const FN = {
@@ -16,8 +16,8 @@ export const FN = {
 } as const;
 
 /** One double per test file: started before its tests, closed after them. */
-export function inProcessInngestForFile(opts: FakeInngestOptions = {}): { readonly fake: FakeInngest } {
-  const ctx = {} as { fake: FakeInngest };
+export function inProcessInngestForFile(opts: LocalExecutorOptions = {}): { readonly fake: LocalExecutor } {
+  const ctx = {} as { fake: LocalExecutor };
   beforeAll(async () => {
     ctx.fake = await startInProcessInngest(opts);
   });
@@ -27,10 +27,12 @@ export function inProcessInngestForFile(opts: FakeInngestOptions = {}): { readon
   return ctx;
 }
 
-export async function startInProcessInngest(opts: FakeInngestOptions = {}) {
+export async function startInProcessInngest(opts: LocalExecutorOptions = {}) {
   const app: { route?: typeof import("@/app/api/inngest/route") } = {};
-  const fake = new FakeInngest({
+  const fake = new LocalExecutor({
     autoRun: true,
+    // Retries at once, not after Inngest's 15 s+ backoff: tests never wait on it.
+    backoffScale: 0,
     fetcher: (url, init) => {
       const route = app.route;
       if (!route) throw new Error("route module not loaded yet");

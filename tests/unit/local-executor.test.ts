@@ -9,7 +9,15 @@ import { Inngest } from "inngest";
 import { serve } from "inngest/next";
 import type { NextRequest } from "next/server";
 import { afterEach, describe, expect, test, vi } from "vitest";
-import { FakeInngest, UnsupportedExpression, evalExpression, sign, type FakeInngestOptions, type Fetcher, type RunRecord } from "@/tests/support/fake-inngest";
+import { LocalExecutor, UnsupportedExpression, evalExpression, sign, type Fetcher, type LocalExecutorOptions, type RunRecord } from "@/scripts/local-executor/executor";
+
+/** Retries at once and sleeps capped to nothing, so no test waits on Inngest's real delays. */
+class FakeInngest extends LocalExecutor {
+  constructor(opts: LocalExecutorOptions = {}) {
+    super({ backoffScale: 0, maxSleepMs: 0, ...opts });
+  }
+}
+type FakeInngestOptions = LocalExecutorOptions;
 
 const APP_URL = "http://app.test/api/inngest";
 const KEY = "signkey-test-8a1d0c9e2b7f4a6d8c3e5f7091b2d4c6e8f0a1b3c5d7e9f1a3b5c7d9e1f3a5b7";
