@@ -26,7 +26,7 @@ test("create from a preset, edit, pause and resume, delete", async ({ page }) =>
 
   // Create from a preset; the preview shows the next 5 runs before anything is saved.
   await page.getByLabel("Name", { exact: true }).fill("Monday pipeline");
-  await expect(page.getByLabel("CRM connection")).toHaveValue(/.+/); // the Demo CRM, created on first use
+  await expect(page.getByLabel("CRM connection")).toHaveValue(/.+/); // the Demo CRM, seeded at sign-up (local sign-in)
   await page.getByRole("button", { name: /Every Monday 06:00/ }).click();
   await expect(page.getByRole("button", { name: /Every Monday 06:00/ })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByLabel("Cron expression")).toHaveValue("0 6 * * 1");

@@ -9,7 +9,9 @@ export type Who = { userId: string; orgId?: string; plan?: Plan } | string | nul
 export function tokenFor(who: Who): string | null {
   if (who === null) return null;
   if (typeof who === "string") return who; // a raw token
-  return mintSessionToken({ plan: "team", ...who });
+  // azp is the app under test's origin, whatever APP_URL a test sets in its own process (tokens for any
+  // other origin are refused).
+  return mintSessionToken({ plan: "team", ...who, claims: { azp: new URL(APP_URL).origin } });
 }
 
 export async function api(method: string, path: string, who: Who, body?: unknown, headers: Record<string, string> = {}) {

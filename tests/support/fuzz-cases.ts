@@ -1,3 +1,5 @@
+import { mulberry32 } from "@/lib/crm/demo-data";
+
 // Malformed requests for every operation of the OpenAPI document (tests/reliability/fuzz.test.ts).
 // Deterministic: the same document and ids give the same cases in the same order; the few random
 // bytes come from a seeded generator.
@@ -24,18 +26,6 @@ export type FuzzContext = {
   /** a valid body per path template + method (so one bad field is the only problem) */
   validBody: (template: string, method: string) => Record<string, unknown>;
 };
-
-/** mulberry32: small, seeded, good enough to pick bytes. */
-export function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The operations of an OpenAPI document, with each request body's component schema resolved. */
 export function operationsOf(doc: { paths: Record<string, Record<string, Record<string, unknown>>>; components: { schemas: Record<string, Record<string, unknown>> } }): Operation[] {
@@ -114,7 +104,7 @@ const fill = (template: string, id: string) => template.replace(/\{\w+\}/g, id);
 
 /** Every malformed request for every operation (the Inngest serve endpoint is fuzzed separately). */
 export function fuzzCases(ops: Operation[], ctx: FuzzContext, seed = 11): FuzzCase[] {
-  const random = seeded(seed);
+  const random = mulberry32(seed);
   const cases: FuzzCase[] = [];
   const add = (c: FuzzCase) => cases.push(c);
   const json = { "content-type": "application/json" };

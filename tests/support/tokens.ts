@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mintSessionToken } from "@/lib/dev-auth";
+import { mintSessionToken, type MintOptions } from "@/lib/dev-auth";
+import { APP_URL } from "./api";
 
 // Session tokens that must not authenticate: each is refused by clerkMiddleware (401 on /api, sign-in
 // redirect on pages). A valid one for the same user is the control.
@@ -7,9 +8,12 @@ import { mintSessionToken } from "@/lib/dev-auth";
 const foreignKey = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
+/** Valid in every claim but the ones `o` changes (azp: the app under test's origin). */
+const mint = (o: MintOptions) => mintSessionToken({ plan: "team", ...o, claims: { azp: new URL(APP_URL).origin, ...o.claims } });
+
 /** RS256 header swapped for alg "none", signature dropped, claims valid. */
 function algNone(userId: string): string {
-  const [, payload] = mintSessionToken({ userId, plan: "team" }).split(".");
+  const [, payload] = mint({ userId }).split(".");
   return `${b64({ alg: "none", typ: "JWT" })}.${payload}.`;
 }
 
@@ -17,14 +21,14 @@ export function badTokens(userId: string): Record<string, string | null> {
   const now = Math.floor(Date.now() / 1000);
   return {
     "no token": null,
-    expired: mintSessionToken({ userId, plan: "team", now: now - 7200, ttlSeconds: 600 }),
-    "not yet valid": mintSessionToken({ userId, plan: "team", now: now + 3600 }),
-    "foreign key": mintSessionToken({ userId, plan: "team", privateKey: foreignKey }),
+    expired: mint({ userId, now: now - 7200, ttlSeconds: 600 }),
+    "not yet valid": mint({ userId, now: now + 3600 }),
+    "foreign key": mint({ userId, privateKey: foreignKey }),
     "alg none": algNone(userId),
-    "wrong iss": mintSessionToken({ userId, plan: "team", claims: { iss: "https://clerk.evil.example" } }),
-    "no iss": mintSessionToken({ userId, plan: "team", claims: { iss: undefined } }),
-    "wrong azp": mintSessionToken({ userId, plan: "team", claims: { azp: "https://evil.example" } }),
-    "no azp": mintSessionToken({ userId, plan: "team", claims: { azp: undefined } }),
+    "wrong iss": mint({ userId, claims: { iss: "https://clerk.evil.example" } }),
+    "no iss": mint({ userId, claims: { iss: undefined } }),
+    "wrong azp": mint({ userId, claims: { azp: "https://evil.example" } }),
+    "no azp": mint({ userId, claims: { azp: undefined } }),
     garbage: "not.a.jwt",
   };
 }
