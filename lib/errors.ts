@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   conflict: "The resource changed while it was being updated; read it again and retry",
   run_in_progress: "A run of this schedule is already queued or running (details.run_id)",
   run_not_failed: "Only a failed run can be replayed (details.status is the run's status)",
+  idempotency_key_reused: "The Idempotency-Key was already used with a different request in the last 24 hours; send a new key",
   payload_too_large: "The body is larger than the limit",
   unsupported_media_type: "The body is not application/json",
   rate_limited: "Too many requests; retry after details.retry_after_seconds",

@@ -87,7 +87,17 @@ export function fetchPreview(schedule: string, timezone: string, signal?: AbortS
   return request(`/api/scheduled-reviews/preview?${qs}`, { signal }, previewSchema);
 }
 
-export const createSchedule = (body: CreateBody) => request("/api/scheduled-reviews", sendJson("POST", body), scheduleSchema);
+/** `idempotencyKey`: one per intended create, so a retried or doubled request cannot add a second schedule. */
+export const createSchedule = (body: CreateBody, idempotencyKey?: string) => {
+  const init = sendJson("POST", body);
+  if (idempotencyKey) init.headers = { ...init.headers, "Idempotency-Key": idempotencyKey };
+  return request("/api/scheduled-reviews", init, scheduleSchema);
+};
+
+/** A random key; crypto.randomUUID needs a secure context (http on a LAN address is not one), getRandomValues does not. */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 export const updateSchedule = (id: string, body: PatchBody) =>
   request(`/api/scheduled-reviews/${encodeURIComponent(id)}`, sendJson("PATCH", body), scheduleSchema);

@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { CheckboxField, describedBy, Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import {
-  ApiRequestError, createSchedule, errorMessage, fetchConnections, scheduleKeys, updateSchedule,
+  ApiRequestError, createSchedule, errorMessage, fetchConnections, newIdempotencyKey, scheduleKeys, updateSchedule,
 } from "@/components/schedules/api";
 import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
@@ -35,6 +35,10 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
   const [serverErrors, setServerErrors] = useState<Errors>({});
   const [summary, setSummary] = useState<Summary | null>(null);
   const summaryRef = useRef<HTMLDivElement>(null);
+  // One key per intended create: a retry (or a second submit that slips through) replays the first response.
+  const idempotencyKey = useRef<string | null>(null);
+  // Set synchronously on submit: a second submit in the same tick must not wait for React to re-render.
+  const saving = useRef(false);
 
   const connections = useQuery({ queryKey: scheduleKeys.connections, queryFn: fetchConnections });
   const resolved: FormValues = {
@@ -53,8 +57,13 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
   }
 
   const mutation = useMutation({
-    mutationFn: (v: FormValues) => (schedule ? updateSchedule(schedule.id, toPatchBody(v, base)) : createSchedule(toCreateBody(v))),
+    mutationFn: (v: FormValues) =>
+      schedule ? updateSchedule(schedule.id, toPatchBody(v, base)) : createSchedule(toCreateBody(v), (idempotencyKey.current ??= newIdempotencyKey())),
+    onSettled: () => {
+      saving.current = false;
+    },
     onSuccess: (saved) => {
+      idempotencyKey.current = null;
       queryClient.setQueryData(scheduleKeys.one(saved.id), saved);
       void queryClient.invalidateQueries({ queryKey: scheduleKeys.all });
       setServerErrors({});
@@ -80,12 +89,14 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
       toast("Nothing to save: no field has changed");
       return;
     }
+    if (saving.current) return;
+    saving.current = true;
     mutation.mutate(resolved);
   }
 
   const connectionHint = connections.isError ? `Couldn't load connections: ${errorMessage(connections.error)}` : undefined;
   return (
-    <form onSubmit={submit} noValidate className="space-y-6" aria-describedby={summary ? "schedule-error-summary" : undefined}>
+    <form onSubmit={submit} noValidate className="space-y-6" aria-busy={mutation.isPending} aria-describedby={summary ? "schedule-error-summary" : undefined}>
       {summary && (
         <div
           ref={summaryRef}
@@ -104,6 +115,8 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
         </div>
       )}
 
+      {/* Every field and button is disabled while the request is in flight: no edit or second submit can race it. */}
+      <fieldset disabled={mutation.isPending} className="min-w-0 space-y-6">
       <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
         <Field id={fieldId("name")} label="Name" error={errors.name}>
           <input
@@ -182,6 +195,7 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
           <Link href="/schedule" className="px-3 py-2 text-center text-sm text-slate-700 underline">Cancel</Link>
         )}
       </div>
+      </fieldset>
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { planAtLeast, type Tenant } from "@/lib/auth";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
-import { forTenant, Prisma } from "@/lib/db";
+import { forTenant, Prisma, type TenantDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { upper } from "@/lib/format";
 import {
@@ -55,12 +55,17 @@ export async function getSchedule(ownerId: string, id: string): Promise<Schedule
   return serializeSchedule(row);
 }
 
-export async function createSchedule(tenant: Tenant, input: CreateScheduleInput): Promise<ScheduleDto> {
+/** `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts). */
+export async function createSchedule(
+  tenant: Tenant,
+  input: CreateScheduleInput,
+  db: Pick<TenantDb, "scheduledReview"> = forTenant(tenant.ownerId),
+): Promise<ScheduleDto> {
   requirePlan(tenant, "Creating a scheduled review");
   await requireConnection(tenant.ownerId, input.crm_connection_id);
   const cron = cronOf(input);
   if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
-  const row = await forTenant(tenant.ownerId).scheduledReview.create({
+  const row = await db.scheduledReview.create({
     data: {
       ownerId: tenant.ownerId,
       name: input.name,

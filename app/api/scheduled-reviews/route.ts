@@ -1,9 +1,20 @@
 import { json, readJson, withAuth } from "@/lib/http";
+import { idempotencyKeyOf, runIdempotent } from "@/lib/schedules/idempotency";
 import { createScheduleSchema } from "@/lib/schedules/schemas";
 import { createSchedule, listSchedules } from "@/lib/schedules/service";
 
 export const GET = withAuth(async ({ tenant }) => json({ data: await listSchedules(tenant.ownerId) }));
 
-export const POST = withAuth(async ({ req, tenant }) =>
-  json(await createSchedule(tenant, await readJson(req, createScheduleSchema)), 201),
-);
+// With an Idempotency-Key, a retried create answers the first response (Idempotent-Replayed: true) instead of adding a row.
+export const POST = withAuth(async ({ req, tenant }) => {
+  const key = idempotencyKeyOf(req);
+  const input = await readJson(req, createScheduleSchema);
+  if (!key) return json(await createSchedule(tenant, input), 201);
+  const result = await runIdempotent(tenant.ownerId, key, "POST /api/scheduled-reviews", input, async (db) => ({
+    status: 201,
+    body: await createSchedule(tenant, input, db),
+  }));
+  const res = json(result.body, result.status);
+  if (result.replayed) res.headers.set("Idempotent-Replayed", "true");
+  return res;
+});
