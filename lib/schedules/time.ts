@@ -116,13 +116,19 @@ function dstNote(slot: Slot, prev: number, rules: ZoneRules): RunPreview["dst"] 
 }
 
 export function nextRuns(cron: string, tz: string, from: Date, count = 5): RunPreview[] {
+  return runsBetween(cron, tz, from, null, count);
+}
+
+/** The runs after `from` up to `until` (inclusive; null: no end), at most `limit`, DST moves marked as in the preview. */
+export function runsBetween(cron: string, tz: string, from: Date, until: Date | null, limit: number): RunPreview[] {
   assertDate(from, "from");
+  if (until) assertDate(until, "until");
   const job = jobFor(cron, tz);
   const runs: RunPreview[] = [];
   let prev = from.getTime();
-  while (runs.length < count) {
+  while (runs.length < limit) {
     const slot = next(job, prev);
-    if (!slot) break;
+    if (!slot || (until && slot.at > until.getTime())) break;
     const at = new Date(slot.at);
     runs.push({ at: formatInZone(at, tz), utc: at.toISOString(), local: formatLocal(at, tz), dst: dstNote(slot, prev, job.rules) });
     prev = slot.at;

@@ -3,11 +3,18 @@ import { listSchedules } from "@/lib/schedules/service";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { ScheduleTable } from "@/components/schedules/schedule-table";
+import { UpcomingRuns } from "@/components/schedules/upcoming-runs";
+import { upcomingRuns } from "@/lib/schedules/upcoming";
+import { UPCOMING_DAYS, UPCOMING_LIMIT } from "@/lib/schedules/upcoming-schemas";
 
 export const metadata = { title: "Scheduled reviews · Revwatch" };
 
 export default async function SchedulePage() {
-  const schedules = await listSchedules(await pageOwnerId());
+  const ownerId = await pageOwnerId();
+  const [schedules, upcoming] = await Promise.all([
+    listSchedules(ownerId),
+    upcomingRuns(ownerId, { days: UPCOMING_DAYS, limit: UPCOMING_LIMIT }),
+  ]);
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -22,7 +29,10 @@ export default async function SchedulePage() {
           </p>
         </EmptyState>
       ) : (
-        <ScheduleTable schedules={schedules} />
+        <>
+          <ScheduleTable schedules={schedules} />
+          <UpcomingRuns upcoming={upcoming} days={UPCOMING_DAYS} />
+        </>
       )}
     </div>
   );
