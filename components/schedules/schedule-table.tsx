@@ -1,11 +1,12 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
+import { RunNowButton } from "@/components/runs/run-now-button";
 import { ActiveToggle } from "@/components/schedules/active-toggle";
 import { NextRun } from "@/components/schedules/next-run";
 import { LastRun } from "@/components/schedules/run-status-badge";
 
-const HEADERS = ["Name", "Schedule", "Time zone", "Next run", "Last run", "Active"];
+const HEADERS = ["Name", "Schedule", "Time zone", "Next run", "Last run", "Active", "Run"];
 
 /** A cell; below md the table reflows into one card per schedule, so each cell carries its label. */
 function Cell({ label, children, className = "" }: { label: string; children: ReactNode; className?: string }) {
@@ -44,6 +45,8 @@ export function ScheduleTable({ schedules }: { schedules: ScheduleDto[] }) {
               <Cell label="Next run"><NextRun schedule={s} /></Cell>
               <Cell label="Last run"><LastRun schedule={s} /></Cell>
               <Cell label="Active"><ActiveToggle id={s.id} name={s.name} isActive={s.is_active} /></Cell>
+              {/* The guide's first step: find the schedule, click Run Now (paused schedules can run by hand too). */}
+              <Cell label="Run" className="md:whitespace-nowrap"><RunNowButton scheduleId={s.id} scheduleName={s.name} /></Cell>
             </tr>
           ))}
         </tbody>

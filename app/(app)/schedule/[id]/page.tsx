@@ -1,6 +1,12 @@
 import Link from "next/link";
 import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
 import { getSchedule } from "@/lib/schedules/service";
+import { devToolsAllowed } from "@/lib/env";
+import { executorStatus } from "@/lib/executor";
+import { listRuns } from "@/lib/runs/queries";
+import { successChecklist } from "@/lib/schedules/checklist";
+import { RunNowButton } from "@/components/runs/run-now-button";
+import { SuccessChecklist } from "@/components/schedules/success-checklist";
 import { Badge } from "@/components/ui/badge";
 import { ButtonLink } from "@/components/ui/button";
 import { DeleteScheduleButton } from "@/components/schedules/delete-button";
@@ -8,10 +14,19 @@ import { ScheduleForm } from "@/components/schedules/schedule-form";
 import { ScheduleSummary } from "@/components/schedules/schedule-summary";
 import { ScheduleCharts } from "@/components/runs/schedule-charts";
 
-export const metadata = { title: "Schedule · Revwatch" };
+type Props = { params: Promise<{ id: string }> };
 
-export default async function SchedulePage({ params }: { params: Promise<{ id: string }> }) {
+// Same cached read as the page (readForPage): the title costs no extra query.
+export async function generateMetadata({ params }: Props) {
   const schedule = await readForPage(getSchedule, await pageOwnerId(), (await params).id);
+  return { title: `${schedule.name} · Revwatch` };
+}
+
+export default async function SchedulePage({ params }: Props) {
+  const ownerId = await pageOwnerId();
+  const schedule = await readForPage(getSchedule, ownerId, (await params).id);
+  const [latest, executor] = await Promise.all([listRuns(ownerId, schedule.id, { limit: 1 }).then((p) => p.data[0] ?? null), executorStatus()]);
+  const checklist = successChecklist(schedule, latest, executor, { outbox: devToolsAllowed() });
   return (
     <div className="space-y-6">
       <Link href="/schedule" className="text-sm text-indigo-700 hover:underline">← Scheduled reviews</Link>
@@ -21,12 +36,15 @@ export default async function SchedulePage({ params }: { params: Promise<{ id: s
           {schedule.is_active ? <Badge tone="green">Active</Badge> : <Badge>Paused</Badge>}
         </div>
         <div className="flex flex-wrap gap-2">
+          <RunNowButton scheduleId={schedule.id} />
           <ButtonLink href={`/schedule/${schedule.id}/history`} variant="secondary">Run history</ButtonLink>
           <DeleteScheduleButton id={schedule.id} name={schedule.name} />
         </div>
       </div>
 
       <ScheduleSummary schedule={schedule} />
+
+      <SuccessChecklist items={checklist} runInProgress={latest?.status === "queued" || latest?.status === "running"} />
 
       {/* Run health: health score and duration over the last 30 completed runs. */}
       <ScheduleCharts scheduleId={schedule.id} />
