@@ -3,6 +3,8 @@ import { clerkMode, devToolsAllowed } from "@/lib/env";
 import { LocalSignInForm } from "./local-sign-in-form";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
+export const metadata = { title: "Sign in · Revwatch" };
+
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ redirect_url?: string; error?: string }> }) {
   const { redirect_url, error } = await searchParams;
   if (clerkMode() === "clerk")

@@ -5,6 +5,8 @@ import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 
 const PROVIDER_LABEL = { demo: "Demo CRM", hubspot: "HubSpot", salesforce: "Salesforce" } as const;
 
+export const metadata = { title: "CRM connections · Revwatch" };
+
 export default async function CrmPage() {
   const connections = await listConnections(await pageOwnerId());
   return (

@@ -10,9 +10,14 @@ import { RunTime } from "@/components/runs/time";
 import { Card } from "@/components/ui/card";
 import { getAnalysis } from "@/lib/runs/queries";
 
-export const metadata = { title: "Analysis · Revwatch" };
+type Props = { params: Promise<{ id: string }> };
 
-export default async function AnalysisPage({ params }: { params: Promise<{ id: string }> }) {
+export async function generateMetadata({ params }: Props) {
+  const analysis = await readForPage(getAnalysis, await pageOwnerId(), (await params).id);
+  return { title: `Analysis · ${analysis.schedule_name} · Revwatch` };
+}
+
+export default async function AnalysisPage({ params }: Props) {
   const [ownerId, { id }] = await Promise.all([pageOwnerId(), params]);
   const a = await readForPage(getAnalysis, ownerId, id);
   return (

@@ -7,9 +7,12 @@ import { healthSeries, listRuns } from "@/lib/runs/queries";
 import { RUN_STATUSES } from "@/lib/schedules/schemas";
 import { getSchedule } from "@/lib/schedules/service";
 
-export const metadata = { title: "Run history · Revwatch" };
-
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export async function generateMetadata({ params }: Pick<Props, "params">) {
+  const schedule = await readForPage(getSchedule, await pageOwnerId(), (await params).id);
+  return { title: `Run history · ${schedule.name} · Revwatch` };
+}
 
 export default async function HistoryPage({ params, searchParams }: Props) {
   const [ownerId, { id }, query] = await Promise.all([pageOwnerId(), params, searchParams]);
