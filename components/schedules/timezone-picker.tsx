@@ -16,7 +16,8 @@ export function TimezonePicker({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   // Nothing to choose once the text is a stored name; keeps the list from covering the form.
-  const options = open && canonicalZone(value) !== value ? searchZones(value, 50) : [];
+  const unsettled = canonicalZone(value) !== value;
+  const options = open && unsettled ? searchZones(value, 50) : [];
   const expanded = options.length > 0;
   const activeIndex = Math.min(active, options.length - 1);
 
@@ -31,9 +32,14 @@ export function TimezonePicker({
       if (!expanded) return setOpen(true);
       const step = e.key === "ArrowDown" ? 1 : -1;
       setActive((activeIndex + step + options.length) % options.length);
-    } else if (e.key === "Enter" && expanded) {
-      e.preventDefault(); // pick the zone, don't submit the form
-      choose(options[activeIndex]!.name);
+    } else if (e.key === "Enter") {
+      // Enter in this field picks a zone and never submits the form: the list may be closed (after
+      // Escape or a refocus) or empty (a typo), and a half-typed zone must not be sent.
+      e.preventDefault();
+      if (e.nativeEvent.isComposing) return;
+      const pick = expanded ? options[activeIndex] : unsettled ? searchZones(value, 1)[0] : undefined;
+      if (pick) choose(pick.name);
+      else setOpen(false);
     } else if (e.key === "Escape" && expanded) {
       e.preventDefault();
       setOpen(false);
@@ -66,12 +72,16 @@ export function TimezonePicker({
           aria-activedescendant={expanded ? `${optionPrefix}-${activeIndex}` : undefined}
           value={value}
           onChange={(e) => {
-            onChange(e.target.value.trim());
+            // Not trimmed while typing: "New York" needs its space (trimmed on blur and on pick).
+            onChange(e.target.value);
             setOpen(true);
             setActive(0);
           }}
           onKeyDown={onKeyDown}
-          onBlur={() => setOpen(false)}
+          onBlur={() => {
+            setOpen(false);
+            if (value !== value.trim()) onChange(value.trim());
+          }}
           autoComplete="off"
           spellCheck={false}
           placeholder={browserZone ?? "UTC"}
