@@ -1,4 +1,5 @@
 import "server-only";
+import type { InngestFunction } from "inngest";
 import { NextRequest } from "next/server";
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
@@ -35,6 +36,17 @@ const executorEnvelope = z.looseObject({
 });
 
 type Handler = (req: NextRequest, res: unknown) => Promise<Response>;
+
+/** The SDK's InngestFunction.failureSuffix (a static the package does not export at run time; pinned with the SDK). */
+const FAILURE_SUFFIX = "-failure";
+
+/** Every fnId the SDK serves: each function's, and its onFailure handler's (a function of its own, "<id>-failure"). */
+export function servedFunctionIds(functions: readonly InngestFunction.Any[], appId: string): string[] {
+  return functions.flatMap((f) => {
+    const id = f.id(appId);
+    return f.opts.onFailure ? [id, `${id}${FAILURE_SUFFIX}`] : [id];
+  });
+}
 
 async function readJsonBytes(req: Request): Promise<{ bytes: Uint8Array; data: unknown }> {
   const bytes = await readLimited(req, MAX_EXECUTOR_BODY);
