@@ -80,7 +80,8 @@ export async function startDevExecutor({ env, appPort, dataDir, children }) {
     return { kind: "dev-server", url: DEV_SERVER_URL, started: false };
   }
 
-  const port = Number(env.LOCAL_EXECUTOR_PORT ?? 8289);
+  // Not 8288/8289: the Dev Server and its Connect gateway use those, so one can start later without a clash.
+  const port = Number(env.LOCAL_EXECUTOR_PORT ?? 8290);
   const args = [
     path.join(root, "scripts/local-executor/cli.ts"),
     "--port", String(port), "--app", serveUrl, "--data-dir", path.join(dataDir, "local-executor"),

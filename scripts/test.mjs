@@ -3,6 +3,7 @@
 //   2. migrations applied + drift check (schema.prisma vs prisma/migrations)
 //   3. vitest: unit + integration (the integration files talk to the app stack over HTTP) + reliability
 //   4. Playwright against the same stack, in Chromium (CHROMIUM_PATH, else /usr/bin/chromium)
+//   5. Playwright against the app command itself (`npm run dev`, fresh data folder: playwright.dev.config.ts)
 // Prints one closing line "tests: N passed, N failed". Without a Chromium the browser suite is
 // reported as NOT RUN (exit 1 when E2E_REQUIRED=1, as in CI).
 import fs from "node:fs";
@@ -11,7 +12,7 @@ import { provisionTestDatabase } from "./test-db.mjs";
 import { startStack } from "./e2e-serve.mjs";
 import { bin } from "./run.mjs";
 
-// npm test [-- unit|integration|reliability|e2e [files...]]: one part, optionally only some of its files.
+// npm test [-- unit|integration|reliability|e2e|dev [files...]]: one part, optionally only some of its files.
 const only = process.argv[2];
 const files = process.argv.slice(3);
 const pick = (dir) => (files.length ? files : [dir]);
@@ -71,21 +72,23 @@ try {
     await sh(bin("vitest"), ["run", ...pick("tests/reliability"), "--reporter=default", "--reporter=json", "--outputFile.json=artifacts/vitest-reliability.json"], stack.env);
     addVitest("artifacts/vitest-reliability.json");
   }
-  if (want("e2e")) {
+  if (want("e2e") || want("dev")) {
     const chromium = findChromium();
+    // Specs import lib modules marked "server-only" (a test is server code).
+    const playwright = (args, env, json) =>
+      sh(bin("playwright"), ["test", ...args, "--reporter=list,json"], {
+        ...env,
+        CHROMIUM_PATH: chromium,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: json,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=react-server`.trim(),
+      }).then(() => addPlaywright(json));
     if (!chromium) {
       console.log("\n[test] BROWSER SUITE NOT RUN: no Chromium found. Install one (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.");
       if (process.env.E2E_REQUIRED === "1") counts.failed += 1;
     } else {
-      await sh(bin("playwright"), ["test", ...files, "--reporter=list,json"], {
-        ...stack.env,
-        CHROMIUM_PATH: chromium,
-        E2E_EXTERNAL_SERVER: "1",
-        PLAYWRIGHT_JSON_OUTPUT_NAME: "artifacts/playwright.json",
-        // Specs import lib modules marked "server-only" (a test is server code).
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --conditions=react-server`.trim(),
-      });
-      addPlaywright("artifacts/playwright.json");
+      if (want("e2e")) await playwright(files, { ...stack.env, E2E_EXTERNAL_SERVER: "1" }, "artifacts/playwright.json");
+      // The app command itself: `npm run dev` on its own ports and a fresh data folder (playwright.dev.config.ts).
+      if (want("dev")) await playwright(["-c", "playwright.dev.config.ts", ...(only === "dev" ? files : [])], process.env, "artifacts/playwright-dev.json");
     }
   }
 } catch (e) {

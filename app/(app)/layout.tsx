@@ -24,6 +24,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
           {devToolsAllowed() && (
             <Link href="/dev/outbox" className="text-sm text-slate-700 hover:text-indigo-700">Outbox</Link>
           )}
+          {devToolsAllowed() && executor.kind === "local-executor" && (
+            <Link href="/dev/executor" className="text-sm text-slate-700 hover:text-indigo-700">Executor</Link>
+          )}
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
             <span data-testid="tenant">{tenant.orgId ? `org ${tenant.orgId}` : tenant.userId} · {tenant.plan}</span>
             {clerkMode() === "clerk" ? <UserButton /> : <a href="/sign-out" className="underline">Sign out</a>}
@@ -33,7 +36,9 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
       {!executor.reachable && (
         <div role="alert" className="bg-amber-100 px-4 py-2 text-center text-sm text-amber-900">
           No Inngest executor is reachable at {executor.url}: scheduled and manual reviews will not run.
-          Start the Inngest Dev Server (<code>npx inngest-cli@latest dev</code>) or set INNGEST_DEV=0 with Inngest Cloud keys.
+          {executor.kind === "local-executor"
+            ? <> The local executor stopped: restart <code>npm run dev</code>.</>
+            : <> Start the Inngest Dev Server (<code>npx inngest-cli@latest dev</code>), run <code>npm run dev</code> (it starts a local executor when no Dev Server is found), or set INNGEST_DEV=0 with Inngest Cloud keys.</>}
         </div>
       )}
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>

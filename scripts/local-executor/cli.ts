@@ -1,6 +1,6 @@
 // Runs the local executor as a process (the app command starts it when no Inngest Dev Server is
 // available; the test stack starts it too):
-//   node --import tsx scripts/local-executor/cli.ts --port 8289 --app http://127.0.0.1:3000/api/inngest --data-dir .data/local-executor
+//   node --import tsx scripts/local-executor/cli.ts --port 8290 --app http://127.0.0.1:3000/api/inngest --data-dir .data/local-executor
 // Options: --host (127.0.0.1), --app (repeatable), --data-dir (journal; none = in memory),
 // --no-crons (tests trigger crons by hand), --backoff-scale (1 = Inngest's retry delays),
 // --max-sleep-ms (cap on step.sleep; default none),
@@ -16,7 +16,7 @@ import { LocalExecutor } from "./executor";
 
 const { values: args } = parseArgs({
   options: {
-    port: { type: "string", default: "8289" },
+    port: { type: "string", default: "8290" },
     host: { type: "string", default: "127.0.0.1" },
     app: { type: "string", multiple: true, default: [] },
     "data-dir": { type: "string" },
