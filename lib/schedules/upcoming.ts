@@ -11,12 +11,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * active schedules from now to `days` ahead, soonest first, on the same slot engine as the dispatcher.
  */
 export async function upcomingRuns(ownerId: string, query: UpcomingQuery, now = new Date()): Promise<UpcomingDto> {
-  const until = new Date(now.getTime() + query.days * DAY_MS);
   const schedules = await forTenant(ownerId).scheduledReview.findMany({
     where: { isActive: true },
     select: { id: true, name: true, cron: true, timezone: true },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
+  return upcomingOf(schedules, query, now);
+}
+
+type ScheduleTiming = { id: string; name: string; cron: string; timezone: string };
+
+/** The merge itself (pure): each schedule's runs in the window, soonest first, at most `limit` in all. */
+export function upcomingOf(schedules: ScheduleTiming[], query: UpcomingQuery, now: Date): UpcomingDto {
+  const until = new Date(now.getTime() + query.days * DAY_MS);
   const runs: UpcomingRunDto[] = [];
   let truncated = false;
   for (const s of schedules) {
