@@ -1,7 +1,8 @@
 import type { InngestFunction } from "inngest";
+import { coveragePostcheck } from "./functions/coverage-postcheck";
 import { dispatchDueReviews } from "./functions/dispatch-due-reviews";
 import { reconcileStuckRuns } from "./functions/reconcile-stuck-runs";
 import { runReview } from "./functions/run-review";
 
 // Every function the serve endpoint registers. One function per file in ./functions.
-export const functions: InngestFunction.Any[] = [dispatchDueReviews, runReview, reconcileStuckRuns];
+export const functions: InngestFunction.Any[] = [dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck];

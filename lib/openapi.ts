@@ -3,6 +3,7 @@ import { executorHealthSchema } from "@/lib/executor";
 import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
+import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -85,7 +86,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "Inngest protocol response" } },
   })),
   { method: "get", path: "/api/scheduler/status", operationId: "getSchedulerStatus", tag: "system", summary: "Scheduler health and the tenant's upcoming runs",
-    description: "The heartbeat fields (running, ticks, failures) describe the shared scheduler; active_schedules, next_runs and stuck_runs are the caller's own.",
+    description: "The heartbeat (running, ticks, durations, failures, down periods) describes the shared scheduler, never what it dispatched for other tenants; active_schedules, next_runs, stuck_runs and missed_while_down are the caller's own.",
     responses: { 200: { description: "Scheduler status", body: named("SchedulerStatus", schedulerStatusSchema) } } },
   { method: "get", path: "/api/crm-connections", operationId: "listCrmConnections", tag: "crm", summary: "The tenant's CRM connections",
     description: "A read: it creates nothing. A new tenant's list is empty until it signs up (local sign-in) or POSTs /api/crm-connections/demo.",
@@ -133,6 +134,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  ...MONITORING_OPERATIONS,
 ];
 
 type JsonSchema = Record<string, unknown>;
@@ -227,7 +229,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
     },
     servers: [{ url: "/" }],
     security: [{ bearerAuth: [] }],
-    tags: ["schedules", "runs", "crm", "system", "internal"].map((name) => ({ name })),
+    tags: ["schedules", "runs", "monitoring", "crm", "system", "internal"].map((name) => ({ name })),
     paths,
     components: {
       securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "Clerk session token" } },

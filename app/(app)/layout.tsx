@@ -7,6 +7,7 @@ import { executorStatus } from "@/lib/executor";
 
 const NAV = [
   ["/schedule", "Schedules"],
+  ["/monitoring", "Monitoring"],
   ["/crm", "CRM"],
 ] as const;
 

@@ -1,0 +1,16 @@
+import type { OperationSpec } from "@/lib/openapi";
+import { coverageRangeFields, coverageSchema, monitoringQuerySchema, monitoringSchema, repairResultSchema } from "@/lib/monitoring/schemas";
+
+// The monitoring routes' entries in the OpenAPI document (lib/openapi.ts adds them to OPERATIONS).
+export const MONITORING_OPERATIONS: OperationSpec[] = [
+  { method: "get", path: "/api/monitoring", operationId: "getMonitoring", tag: "monitoring", summary: "Success rate, durations, deliveries, error groups, backlog and trend over a window",
+    description: "For the caller's workspace, or one schedule (schedule_id). Runs count in the window by when they were queued; the backlog is now.",
+    query: monitoringQuerySchema, responses: { 200: { description: "The report", body: { name: "MonitoringReport", schema: monitoringSchema } } } },
+  { method: "get", path: "/api/monitoring/coverage", operationId: "getCoverage", tag: "monitoring", summary: "Expected slots against completed runs (coverage postcheck)",
+    description: "Every slot each active schedule should have run in [from, to] (up to 5 minutes ago), against the runs that completed. HEALTHY at >= 95 %. At most 31 days.",
+    query: coverageRangeFields, responses: { 200: { description: "Coverage", body: { name: "Coverage", schema: coverageSchema } } } },
+  { method: "post", path: "/api/monitoring/coverage/repair", operationId: "repairCoverage", tag: "monitoring", summary: "Queue one repair run per missing slot",
+    description: "Slots with no run at all, of schedules whose catch-up policy is run_once; idempotent on the slot (two concurrent repairs queue each slot once); at most 100 per call.",
+    body: { name: "CoverageRange", schema: coverageRangeFields }, errors: ["rate_limited", "executor_unreachable"],
+    responses: { 202: { description: "Queued", body: { name: "CoverageRepair", schema: repairResultSchema } } } },
+];

@@ -1,0 +1,47 @@
+import { reviewRunRequested } from "@/inngest/events";
+import { systemDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { InngestSendError, sendEvents } from "@/lib/inngest-send";
+import { computeCoverage } from "@/lib/monitoring/coverage";
+import type { CoverageRange, RepairResultDto } from "@/lib/monitoring/schemas";
+import { failRun } from "@/lib/runs/lifecycle";
+
+// Coverage repair: one run (trigger repair) per slot that has no run at all, for schedules whose
+// catch-up policy allows running late. Idempotent on the slot: the unique (schedule, slot) index
+// admits one run however many repairs race, and only the runs a call inserted are sent.
+
+export const MAX_REPAIR_PER_CALL = 100;
+
+export async function repairCoverage(ownerId: string, range: CoverageRange, now = new Date()): Promise<RepairResultDto> {
+  const { missing } = await computeCoverage(ownerId, range, now);
+  // A failed or skipped slot has its run already: replaying it is the run page's Replay.
+  const absent = missing.filter((m) => m.reason === "not_run" || m.reason === "scheduler_down");
+  const allowed = absent.filter((m) => m.catchUpPolicy !== "SKIP");
+  const batch = allowed.slice(0, MAX_REPAIR_PER_CALL);
+  const inserted = batch.length
+    ? await systemDb().reviewRun.createManyAndReturn({
+        data: batch.map((m) => ({ scheduledReviewId: m.scheduleId, ownerId: m.ownerId, trigger: "REPAIR" as const, scheduledFor: m.slot, queuedAt: now })),
+        skipDuplicates: true,
+        select: { id: true, scheduledReviewId: true, ownerId: true },
+      })
+    : [];
+  if (inserted.length) {
+    try {
+      await sendEvents(inserted.map((r) => reviewRunRequested.create({ runId: r.id, scheduleId: r.scheduledReviewId, ownerId: r.ownerId }, { id: r.id })));
+    } catch (err) {
+      if (!(err instanceof InngestSendError)) throw err;
+      // Never left queued without an event: the same answer as run-now when the executor is away.
+      await Promise.all(inserted.map((r) => failRun({ runId: r.id, errorCode: err.code, errorMessage: err.message, now })));
+      throw new AppError("executor_unreachable", "The background executor (Inngest) could not be reached; the repair runs were marked failed.", {
+        run_ids: inserted.map((r) => r.id),
+      });
+    }
+  }
+  return {
+    enqueued: inserted.length,
+    already_present: batch.length - inserted.length,
+    skipped_by_policy: absent.length - allowed.length,
+    remaining: allowed.length - batch.length,
+    run_ids: inserted.map((r) => r.id),
+  };
+}
