@@ -11,7 +11,6 @@ import { executorStatus, runDashboardUrl } from "@/lib/executor";
 import { resetEnvCache } from "@/lib/env";
 import { LOCAL_EXECUTOR_NAME as SCRIPT_NAME } from "@/scripts/local-executor/executor";
 import { LOCAL_EXECUTOR_NAME } from "@/lib/executor";
-// @ts-expect-error -- plain ESM script without types
 import { devServerAnswers, installedDevServerBinary } from "@/scripts/dev-executor.mjs";
 
 const servers: Server[] = [];
