@@ -268,7 +268,12 @@ export class LocalExecutor {
     if (final.status === "completed") run.output = final.output;
     else run.error = userError(final.error);
     run.endedAt = new Date().toISOString();
+    // A finished run needs no resumable state: the journal keeps its steps and outcome, not the memo.
     delete run.wakeAt;
+    delete run.current;
+    run.memo = {};
+    run.stack = [];
+    run.queue = [];
     this.opts.logger?.(`run ${run.runId} ${run.fnId} ${run.status}`);
     const children = final.status === "failed" && run.event.name !== FUNCTION_FAILED ? this.emitFailed(run) : [];
     prune(this.j);
