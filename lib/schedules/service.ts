@@ -55,14 +55,18 @@ export async function getSchedule(ownerId: string, id: string): Promise<Schedule
   return serializeSchedule(row);
 }
 
-/** `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts). */
+/**
+ * `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts).
+ * Every query goes through `db`: a query on another connection while the transaction is open would wait
+ * for it forever on the embedded database (one session, held by the transaction).
+ */
 export async function createSchedule(
   tenant: Tenant,
   input: CreateScheduleInput,
-  db: Pick<TenantDb, "scheduledReview"> = forTenant(tenant.ownerId),
+  db: Pick<TenantDb, "scheduledReview" | "crmConnection"> = forTenant(tenant.ownerId),
 ): Promise<ScheduleDto> {
   requirePlan(tenant, "Creating a scheduled review");
-  await requireConnection(tenant.ownerId, input.crm_connection_id);
+  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
   const cron = cronOf(input);
   if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
   const row = await db.scheduledReview.create({
