@@ -28,7 +28,7 @@ function executorItem(ex: ExecutorFacts): CheckItem {
 }
 
 function lastRunItem(s: ScheduleDto, run: RunDto | null): CheckItem {
-  const history = { href: `/schedule/${s.id}/history`, label: "Run history" };
+  const history = { href: `/schedule/${s.id}/history`, label: "All runs" };
   const label = "Last run completed";
   if (!run) return { key: "last_run", label, state: "pending", detail: "No run yet: click Run now or wait for the next slot", link: history };
   const open = { href: `/runs/${run.id}`, label: "Open the run" };
@@ -68,7 +68,7 @@ function metricsItem(s: ScheduleDto, run: RunDto | null): CheckItem {
     const link = run.analysis_id ? { href: `/analysis/${run.analysis_id}`, label: "Open the analysis" } : { href: `/runs/${run.id}`, label: "Open the run" };
     return { key: "metrics", label, state: "ok", detail: `${run.deals_analyzed} deals analysed, health score ${run.health_score}`, link };
   }
-  const link = run ? { href: `/runs/${run.id}`, label: "Open the run" } : { href: `/schedule/${s.id}/history`, label: "Run history" };
+  const link = run ? { href: `/runs/${run.id}`, label: "Open the run" } : { href: `/schedule/${s.id}/history`, label: "All runs" };
   if (run?.status === "failed") return { key: "metrics", label, state: "problem", detail: "The latest run recorded no metrics", link };
   return { key: "metrics", label, state: "pending", detail: "Recorded when a run completes", link };
 }
