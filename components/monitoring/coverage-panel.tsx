@@ -42,7 +42,7 @@ export function CoveragePanel({ coverage }: { coverage: CoverageDto }) {
     >
       <p className="text-sm">
         <Badge tone={coverage.status === "HEALTHY" ? "green" : "red"}>{coverage.status === "HEALTHY" ? "✓ HEALTHY" : "✗ NEEDS_ATTENTION"}</Badge>{" "}
-        {coverage.coverage_pct === null ? "nothing was due" : `${coverage.coverage_pct} %`} — {coverage.completed} of {coverage.expected} expected slots completed
+        {coverage.coverage_pct !== null ? `${coverage.coverage_pct} %` : coverage.expected ? "every due slot is still running" : "nothing was due"} — {coverage.completed} of {coverage.expected} expected slots completed
         {coverage.pending ? `, ${coverage.pending} in progress` : ""}. Healthy at 95 % or more.
       </p>
       {coverage.missing_count === 0 ? (
