@@ -69,8 +69,14 @@ describe("successChecklist", () => {
     const items = successChecklist(schedule(), run(), local, { outbox: true, now });
     expect(states(items)).toEqual({ executor: "ok", last_run: "ok", email: "ok", metrics: "ok", next_run: "ok" });
     expect(items.map((i) => i.link.href)).toEqual(["/dev/executor", "/runs/r1", "/dev/outbox", "/analysis/a1", "/schedule"]);
+    expect(items.find((i) => i.key === "executor")!.detail).toBe("The local executor is reachable");
     expect(items.find((i) => i.key === "metrics")!.detail).toBe("120 deals analysed, health score 71");
     expect(items.find((i) => i.key === "next_run")!.detail).toBe("Next run Mon 9 Mar 2026, 06:00 UTC");
+  });
+
+  it("in cloud mode the executor is not probed, and the item says so", () => {
+    const cloud = successChecklist(schedule(), run(), { reachable: true, kind: "inngest-cloud", dashboardUrl: "https://app.inngest.com", url: null }, { outbox: false, now })[0]!;
+    expect(cloud).toMatchObject({ state: "ok", detail: "Inngest Cloud (not probed from here; a completed run confirms it)", link: { href: "https://app.inngest.com" } });
   });
 
   it("names each problem and links to its fix", () => {
