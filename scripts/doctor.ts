@@ -1,42 +1,47 @@
-// npm run doctor — what this install runs on: the time zone database (version and source) and
-// whether the database is reachable. Exits 1 when a check fails.
-import pg from "pg";
-import shipped from "../lib/tz/zone-names.json" with { type: "json" };
-import { compareTzdbVersions } from "../lib/tz/names";
-import { TZDB } from "../lib/tz/zones";
+// npm run doctor [-- --json]: the monitoring guide's diagnostics for this install: tz database,
+// environment per feature (secrets masked), database and migrations, the executor and the app's
+// functions on it, backlog, the dispatcher's heartbeat, coverage of the last 24 h (every tenant).
+// Exits 1 when something needs attention; each failed check says what to do.
+// The checks live in lib/monitoring (GET /api/health?detail=1 runs the same ones for a workspace).
+// Outside production, Inngest dev mode is assumed as npm run dev does (INNGEST_DEV=1).
 
 const EMBEDDED_URL = "postgresql://postgres:postgres@127.0.0.1:54329/postgres?sslmode=disable";
-let failed = false;
-const line = (ok: boolean | "warn", label: string, text: string) => {
-  if (ok === false) failed = true;
-  console.log(`${ok === true ? "ok  " : ok === "warn" ? "warn" : "FAIL"}  ${label.padEnd(13)} ${text}`);
-};
+const asJson = process.argv.includes("--json");
 
-function checkTimeZones() {
-  const vsShipped = compareTzdbVersions(TZDB.version, shipped.version);
-  line(vsShipped >= 0, "tz database", `IANA ${TZDB.version} from ${TZDB.source}${vsShipped < 0 ? ` — older than the ${shipped.version} this project ships: run npm install` : ""}`);
-  if (vsShipped > 0) line(false, "tz names", `lib/tz/zone-names.json is ${shipped.version}: run npm run tz:names`);
-  const icu = process.versions.tz;
-  if (icu) console.log(`      ${"".padEnd(13)} (Node's bundled ICU has ${icu}; schedules do not use it)`);
-}
+if (process.env.NODE_ENV !== "production") process.env.INNGEST_DEV ??= "1";
+const embeddedDb = !process.env.DATABASE_URL;
+const shellEnv = { ...process.env }; // what the checklist reports: without the embedded default below
+process.env.DATABASE_URL ??= EMBEDDED_URL;
 
-async function checkDatabase() {
-  const url = process.env.DATABASE_URL;
-  const client = new pg.Client({ connectionString: url ?? EMBEDDED_URL, connectionTimeoutMillis: 3000 });
-  const where = url ? new URL(url).host : "embedded 127.0.0.1:54329";
+/** npm run dev tells only the app where its executor is: ask the app when the shell does not say. */
+async function executorFromApp() {
+  if (process.env.INNGEST_BASE_URL || process.env.NODE_ENV === "production") return;
   try {
-    await client.connect();
-    const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-    line(true, "database", `reachable at ${where} (PostgreSQL ${rows[0]?.v ?? "?"})`);
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    // Without DATABASE_URL the embedded database only runs while `npm run dev` does.
-    line(url ? false : "warn", "database", `unreachable at ${where}: ${reason}${url ? "" : " (npm run dev starts it; or set DATABASE_URL)"}`);
-  } finally {
-    await client.end().catch(() => {});
+    const res = await fetch(new URL("/api/health", process.env.APP_URL ?? "http://localhost:3000"), { signal: AbortSignal.timeout(2_000) });
+    const url = ((await res.json()) as { executor?: { url?: unknown } }).executor?.url;
+    if (typeof url === "string") process.env.INNGEST_BASE_URL = url;
+  } catch {
+    // the app is not running: the default Dev Server address is probed
   }
 }
 
-checkTimeZones();
-await checkDatabase();
-process.exit(failed ? 1 : 0);
+await executorFromApp();
+// Imported after the environment is settled: lib/env.ts reads it once.
+const { functions } = await import("../inngest/index");
+const { inngest } = await import("../inngest/client");
+const { formatReport } = await import("../lib/monitoring/doctor");
+const { doctorReport } = await import("../lib/monitoring/doctor-probes");
+const { disconnectDb } = await import("../lib/db");
+
+const report = await doctorReport({
+  ownerId: null,
+  embeddedDb,
+  source: shellEnv,
+  expectedFunctions: functions.map((f) => f.id(inngest.id)),
+  coverage: async () => null, // the coverage postcheck (lib/monitoring/coverage.ts) is not in this build yet
+});
+console.log(asJson ? JSON.stringify(report, null, 2) : formatReport(report));
+await disconnectDb().catch(() => {});
+process.exit(report.status === "healthy" ? 0 : 1);
+
+export {}; // a module: top-level await

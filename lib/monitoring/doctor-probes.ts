@@ -7,7 +7,7 @@ import { devServerUrl, isDevMode, LOCAL_EXECUTOR_NAME } from "@/lib/executor";
 import { readHeartbeat } from "@/lib/scheduler/heartbeat";
 import shipped from "@/lib/tz/zone-names.json";
 import { TZDB } from "@/lib/tz/zones";
-import type { DoctorDeps } from "./doctor";
+import { errorText, runDoctor, type DoctorDeps } from "./doctor";
 import type { ExecutorFacts } from "./doctor-checks";
 
 // The doctor's real probes: the database (bounded by a timeout: an unreachable host must not hang
@@ -95,8 +95,13 @@ export function liveDoctorDeps(opts: {
     shippedTzNames: shipped.version,
     expectedFunctions: opts.expectedFunctions,
     database: async () => {
-      const rows = await withTimeout(systemDb().$queryRaw<{ v: string }[]>`SELECT current_setting('server_version') AS v`, "database");
-      return { where: dbWhere(env().DATABASE_URL), version: rows[0]?.v };
+      const where = dbWhere(process.env.DATABASE_URL); // the one the client uses (the script may default it)
+      try {
+        const rows = await withTimeout(systemDb().$queryRaw<{ v: string }[]>`SELECT current_setting('server_version') AS v`, "database");
+        return { where, version: rows[0]?.v };
+      } catch (err) {
+        return { where, error: errorText(err) };
+      }
     },
     migrations: async () => {
       const rows = await withTimeout(
@@ -113,3 +118,6 @@ export function liveDoctorDeps(opts: {
     coverage: () => withTimeout(opts.coverage(), "coverage"),
   };
 }
+
+/** The doctor with the real probes: the script (ownerId null) and GET /api/health?detail=1 (a workspace). */
+export const doctorReport = (opts: Parameters<typeof liveDoctorDeps>[0]) => runDoctor(liveDoctorDeps(opts));

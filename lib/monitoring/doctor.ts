@@ -31,20 +31,25 @@ export type DoctorDeps = {
   coverage(): Promise<CoverageFacts | null>;
 };
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 300);
+/** The useful line of an error: Prisma puts "Invalid `prisma.x()` invocation:" first and the cause last. */
+export function errorText(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const last = text.split("\n").map((l) => l.trim()).filter(Boolean).at(-1) ?? (err as { code?: string })?.code ?? "unknown error";
+  return last.replace(/^Raw query failed\. Code: `[^`]*`\. Message: `(.*)`$/, "$1").slice(0, 300);
+}
 
 async function attempt(id: string, label: string, run: () => Promise<Check>): Promise<Check> {
   try {
     return await run();
   } catch (err) {
-    return { id, label, status: "fail", summary: `could not check: ${message(err)}` };
+    return { id, label, status: "fail", summary: `could not check: ${errorText(err)}` };
   }
 }
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReportDto> {
   const { now, scope } = deps;
   const checks: Check[] = [checkTimeZones(deps.tz, deps.shippedTzNames), checkEnv(envChecklist(deps.env))];
-  const db = await deps.database().catch((err): DatabaseFacts => ({ where: "?", error: message(err) }));
+  const db = await deps.database().catch((err): DatabaseFacts => ({ where: "?", error: errorText(err) }));
   checks.push(checkDatabase(db, deps.embeddedDb));
   const dbUp = db.error === undefined;
   const needsDb = (id: string, label: string, run: () => Promise<Check>) =>
