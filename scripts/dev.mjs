@@ -32,7 +32,7 @@ if (!env.DATABASE_URL) {
 
 await run(bin("prisma"), ["migrate", "deploy"], { env, quiet: true });
 console.log("[dev] migrations applied");
-await run(bin("tsx"), ["prisma/seed.ts"], { env });
+await run(bin("tsx"), ["--conditions=react-server", "prisma/seed.ts"], { env });
 
 const executor = await startDevExecutor({ env, appPort: PORT, dataDir: DATA_DIR, children });
 const inspector = `${env.APP_URL}/dev/executor`;
