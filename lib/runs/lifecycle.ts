@@ -2,6 +2,7 @@ import { NonRetriableError } from "inngest";
 import { reviewRunFailed } from "@/inngest/events";
 import { systemDb, Prisma } from "@/lib/db";
 import { RunGoneError } from "@/lib/errors";
+import { logEvent } from "@/lib/log";
 import type { DeliveryChannel } from "@/lib/generated/prisma/client";
 
 // State changes of one ReviewRun as the run-review function moves it along:
@@ -61,6 +62,7 @@ export async function markRunning(args: { runId: string; inngestRunId: string; e
     const current = await systemDb().reviewRun.findUnique({ where: { id: runId }, select: { status: true, inngestRunId: true } });
     return current?.status === "RUNNING" && current.inngestRunId === inngestRunId ? proceed : { proceed: false, runId, reason: "duplicate_event" };
   }
+  if (run.status !== "RUNNING") logEvent("run.running", { run_id: runId, schedule_id: run.scheduledReviewId, owner_id: run.ownerId, attempt, inngest_run_id: inngestRunId, from: run.status });
   return proceed;
 }
 
@@ -121,6 +123,7 @@ export async function completeRun(args: { runId: string; attempt?: number; now?:
     throw await finishedOrGone(runId);
   }
   await systemDb().scheduledReview.updateMany({ where: { id: run.scheduledReviewId }, data: { lastRunAt: now } });
+  logEvent("run.completed", { run_id: runId, schedule_id: run.scheduledReviewId, owner_id: run.ownerId, duration_ms: durationMs, health_score: run.healthScore });
   return result(durationMs);
 }
 
@@ -165,6 +168,7 @@ export async function failRun(args: {
       durationMs: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()),
     },
   });
+  if (count) logEvent("run.failed", { run_id: runId, schedule_id: run.scheduledReviewId, owner_id: run.ownerId, error_code: errorCode, duration_ms: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()) }, "warn");
   return count ? { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, errorCode, errorMessage, failedAt: now.toISOString() } : null;
 }
 

@@ -1,5 +1,6 @@
 import { forTenant } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
+import { logEvent } from "@/lib/log";
 import { handOverRuns } from "@/lib/runs/hand-over";
 import type { RunDto } from "@/lib/runs/schemas";
 import { serializeRun } from "@/lib/runs/serialize";
@@ -29,6 +30,7 @@ export async function runNow(ownerId: string, scheduleId: string, now = new Date
     });
   });
 
+  logEvent("run.queued", { run_id: run.id, schedule_id: scheduleId, owner_id: ownerId, trigger: "manual", scheduled_for: now.toISOString() });
   await handOverRuns([run], (r) => r.id, "run-now");
   return serializeRun(run);
 }

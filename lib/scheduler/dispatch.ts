@@ -1,4 +1,5 @@
 import { systemDb } from "@/lib/db";
+import { logEvent } from "@/lib/log";
 import type { CatchUpPolicy } from "@/lib/generated/prisma/client";
 import { nextRunAfter, slotsBetween } from "@/lib/schedules/time";
 import { settleEach } from "./parallel";
@@ -99,6 +100,7 @@ async function dispatchSchedule(s: DueSchedule, now: Date): Promise<Outcome> {
   await advance(s, now);
   if (inserted) {
     if (inserted.status === "SKIPPED") return { kind: "overlap", missed: collapsed };
+    logEvent("run.queued", { run_id: inserted.id, schedule_id: s.id, owner_id: s.ownerId, trigger: "scheduled", scheduled_for: latest.toISOString(), missed_slots: collapsed });
     return { kind: "queued", run: { runId: inserted.id, scheduleId: s.id, ownerId: s.ownerId }, missed: collapsed };
   }
   // The slot already has a run (a repeated or concurrent dispatch). Still queued: its event may

@@ -1,4 +1,5 @@
 import { systemDb, Prisma } from "@/lib/db";
+import { logEvent } from "@/lib/log";
 import type { TickKind } from "@/lib/generated/prisma/client";
 
 // SchedulerTick rows: the heartbeat and audit log of the scheduler's own cron functions.
@@ -31,6 +32,7 @@ export async function openTick(kind: TickKind, now = new Date()): Promise<Opened
     });
   }
   const tick = await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
+  logEvent("tick.start", { kind, tick_id: tick.id, closed_stale: stale.length });
   return { tickId: tick.id, startedAt: tick.startedAt.toISOString(), recoverSince: stale[0]?.startedAt.toISOString() ?? null };
 }
 
@@ -62,5 +64,6 @@ export async function closeTick({ tickId, counts, details, error, now = new Date
       ...(details ? { details } : {}),
     },
   });
+  logEvent("tick.end", { tick_id: tickId, outcome: error === undefined ? "SUCCESS" : "FAILURE", duration_ms: durationMs, ...counts, ...(error ? { error: error.slice(0, 300) } : {}) }, error === undefined ? "info" : "warn");
   return { tickId, durationMs, outcome: error === undefined ? "SUCCESS" : "FAILURE" };
 }
