@@ -38,7 +38,6 @@ const report = await doctorReport({
   embeddedDb,
   source: shellEnv,
   expectedFunctions: functions.map((f) => f.id(inngest.id)),
-  coverage: async () => null, // the coverage postcheck (lib/monitoring/coverage.ts) is not in this build yet
 });
 console.log(asJson ? JSON.stringify(report, null, 2) : formatReport(report));
 await disconnectDb().catch(() => {});

@@ -5,6 +5,7 @@ import { forTenant, systemDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { devServerUrl, isDevMode, LOCAL_EXECUTOR_NAME } from "@/lib/executor";
 import { readHeartbeat } from "@/lib/scheduler/heartbeat";
+import { computeCoverage } from "./coverage";
 import shipped from "@/lib/tz/zone-names.json";
 import { TZDB } from "@/lib/tz/zones";
 import { errorText, runDoctor, type DoctorDeps } from "./doctor";
@@ -14,6 +15,7 @@ import type { ExecutorFacts } from "./doctor-checks";
 // the doctor), prisma/migrations on disk, the executor over HTTP, the queue and the heartbeat.
 
 const TIMEOUT_MS = 5_000;
+const DAY_MS = 24 * 3_600_000;
 
 function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -78,7 +80,6 @@ const dbWhere = (url: string | undefined) => {
 export function liveDoctorDeps(opts: {
   ownerId: string | null;
   expectedFunctions: string[];
-  coverage: DoctorDeps["coverage"];
   source?: Record<string, string | undefined>;
   embeddedDb?: boolean;
   now?: Date;
@@ -115,7 +116,10 @@ export function liveDoctorDeps(opts: {
     executor: () => probeExecutor(source),
     backlog: () => withTimeout(backlog(opts.ownerId), "backlog"),
     heartbeat: () => withTimeout(readHeartbeat(now), "scheduler"),
-    coverage: () => withTimeout(opts.coverage(), "coverage"),
+    coverage: async () => {
+      const { dto } = await withTimeout(computeCoverage(opts.ownerId, { from: new Date(now.getTime() - DAY_MS), to: now }, now), "coverage");
+      return { coverage_pct: dto.coverage_pct, status: dto.status, expected: dto.expected, completed: dto.completed, missing_count: dto.missing_count };
+    },
   };
 }
 

@@ -30,7 +30,6 @@ const detail = withAuth(async ({ req, tenant }) => {
   const report = await doctorReport({
     ownerId: tenant.ownerId,
     expectedFunctions: functions.map((f) => f.id(inngest.id)),
-    coverage: async () => null, // the coverage postcheck (lib/monitoring/coverage.ts) is not in this build yet
   });
   return json(report);
 });
