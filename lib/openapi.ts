@@ -3,6 +3,7 @@ import { executorHealthSchema } from "@/lib/executor";
 import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
+import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
@@ -73,8 +74,10 @@ const schedule = named("ScheduledReview", scheduleSchema);
 const idPath = "/api/scheduled-reviews/{id}";
 
 export const OPERATIONS: OperationSpec[] = [
-  { method: "get", path: "/api/health", operationId: "getHealth", tag: "system", summary: "Liveness and database check", auth: "none",
-    responses: { 200: { description: "Healthy", body: named("Health", healthSchema) }, 503: { description: "Database unreachable", body: named("Health", healthSchema) } } },
+  { method: "get", path: "/api/health", operationId: "getHealth", tag: "system", summary: "Liveness and database check; with detail=1 the doctor's report", auth: "none",
+    description: "Public liveness check. With detail=1 it needs a session and answers npm run doctor's checks (tz database, environment per feature with secrets masked, database and migrations, executor and synced functions, the scheduler's heartbeat) with the caller's own backlog and coverage; 200 either way, `status` says whether something needs attention.",
+    query: healthQuerySchema, errors: ["unauthorized"],
+    responses: { 200: { description: "Healthy, or the doctor's report (detail=1)", body: named("HealthOrDoctorReport", z.union([healthSchema, doctorReportSchema])) }, 503: { description: "Database unreachable", body: named("Health", healthSchema) } } },
   { method: "get", path: "/api/me", operationId: "getMe", tag: "system", summary: "The tenant the token resolves to",
     responses: { 200: { description: "The caller", body: named("Me", meSchema) } } },
   { method: "get", path: "/api/openapi.json", operationId: "getOpenApi", tag: "system", summary: "This document", auth: "none",
