@@ -24,8 +24,10 @@ type Work = (ctx: TickContext) => Promise<object | void>;
  * counts, or "close-tick-failed" with the error, rethrown so Inngest retries. The work reports its
  * summary as soon as it has one, so a failure in a later step (sending events) still records what was done.
  */
-async function withTick(step: Step, kind: TickKind, attempt: number, work: Work) {
-  const tick = await step.run("open-tick", () => openTick(kind));
+async function withTick(step: Step, kind: TickKind, ctx: { attempt: number; runId: string }, work: Work) {
+  const { attempt } = ctx;
+  // The tick's id is the Inngest run's: a duplicate of this step opens the same tick.
+  const tick = await step.run("open-tick", () => openTick(kind, new Date(), `tick_${ctx.runId}`));
   let summary: TickSummary = { counts: emptyCounts(), details: {} };
   let extra: object | void;
   try {
@@ -57,6 +59,6 @@ export function schedulerCron(opts: { id: string; name: string; cron: string; ki
       retries: 2,
       timeouts: { finish: SCHEDULER_FINISH_TIMEOUT },
     },
-    ({ step, attempt }) => withTick(step, opts.kind, attempt, work),
+    ({ step, attempt, runId }) => withTick(step, opts.kind, { attempt, runId }, work),
   );
 }

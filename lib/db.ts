@@ -110,4 +110,10 @@ export function forTenant(ownerId: string) {
 
 export type TenantDb = ReturnType<typeof forTenant>;
 
+/**
+ * Options for short interactive transactions (a few statements): a burst of requests waits its turn
+ * for a pooled connection instead of failing after Prisma's 2 s default wait (a 500 under load).
+ */
+export const SHORT_TX = { maxWait: 10_000, timeout: 15_000 } as const;
+
 export { Prisma };

@@ -1,4 +1,4 @@
-import { systemDb } from "@/lib/db";
+import { SHORT_TX, systemDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
 // Token buckets per (limit name, key), kept in Postgres so every app instance spends from the same
@@ -27,10 +27,12 @@ export async function takeToken(name: string, key: string, limit: RateLimit, now
     await tx.$executeRaw`INSERT INTO "RateLimitBucket" (key, tokens, "refilledAt") VALUES (${id}, ${limit.limit}, ${now}) ON CONFLICT (key) DO NOTHING`;
     const [row] = await tx.$queryRaw<{ tokens: number; refilledAt: Date }[]>`
       SELECT tokens, "refilledAt" FROM "RateLimitBucket" WHERE key = ${id} FOR UPDATE`;
-    const { bucket, result } = spend(row ? { tokens: row.tokens, at: row.refilledAt.getTime() } : null, limit, now.getTime());
+    // Instances' clocks differ, and this one was read before the lock: never move the bucket back in time.
+    const at = Math.max(now.getTime(), row?.refilledAt.getTime() ?? 0);
+    const { bucket, result } = spend(row ? { tokens: row.tokens, at: row.refilledAt.getTime() } : null, limit, at);
     await tx.$executeRaw`UPDATE "RateLimitBucket" SET tokens = ${bucket.tokens}, "refilledAt" = ${new Date(bucket.at)} WHERE key = ${id}`;
     return result;
-  });
+  }, SHORT_TX);
 }
 
 /** Takes a token or throws rate_limited (lib/http.ts adds the Retry-After header). */

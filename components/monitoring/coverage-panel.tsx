@@ -7,7 +7,13 @@ import { Card } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
 import type { CoverageDto, RepairResultDto } from "@/lib/monitoring/schemas";
 
-const REASON = { not_run: "not run", scheduler_down: "not run: scheduler down", failed: "run failed", skipped: "skipped (overlap)" } as const;
+const REASON = {
+  not_run: "not run",
+  scheduler_down: "not run: scheduler down",
+  failed: "run failed",
+  skipped: "skipped (overlap)",
+  collapsed: "missed in downtime (caught up once)",
+} as const;
 const when = (iso: string) => new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
 
 async function repair(from: string, to: string): Promise<RepairResultDto> {

@@ -20,7 +20,7 @@ export const runReview = inngest.createFunction(
     timeouts: { finish: "25m" },
     onFailure: async ({ event, error, step }) => {
       const { runId } = event.data.event.data;
-      const failed = await step.run("mark-failed", () => failRunFromError({ runId, error }));
+      const failed = await step.run("mark-failed", () => failRunFromError({ runId, error, inngestRunId: event.data.run_id }));
       if (failed) await step.sendEvent("send-failed-event", runFailedEvent(failed));
       return { runId, failed: failed !== null };
     },
@@ -44,7 +44,8 @@ export const runReview = inngest.createFunction(
     const done = await step.run("complete", () => completeRun({ runId, attempt }));
     await step.sendEvent(
       "send-completed-event",
-      reviewRunCompleted.create({ runId, scheduleId: done.scheduleId, ownerId: done.ownerId, healthScore: done.healthScore }),
+      // The completion's own id: a retried request that sent it already is dropped by Inngest.
+      reviewRunCompleted.create({ runId, scheduleId: done.scheduleId, ownerId: done.ownerId, healthScore: done.healthScore }, { id: `${runId}:completed:${inngestRunId}` }),
     );
     return { runId, status: "completed" as const, healthScore: done.healthScore, durationMs: done.durationMs, deliveries };
   },

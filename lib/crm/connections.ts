@@ -1,4 +1,4 @@
-import { forTenant } from "@/lib/db";
+import { forTenant, SHORT_TX } from "@/lib/db";
 import type { CrmConnection } from "@/lib/generated/prisma/client";
 import { lower } from "@/lib/format";
 import type { CrmConnectionDto } from "@/lib/schedules/schemas";
@@ -27,7 +27,7 @@ async function demoConnection(ownerId: string) {
       data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
     });
     return { connection, created: true };
-  });
+  }, SHORT_TX);
 }
 
 const toDto = (c: CrmConnection): CrmConnectionDto => ({ id: c.id, name: c.name, provider: lower(c.provider), status: lower(c.status) });

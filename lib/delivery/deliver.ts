@@ -13,7 +13,7 @@ import { buildSummary } from "@/lib/delivery/build-summary";
 import { renderReviewEmail } from "@/lib/delivery/email-template";
 import { postJson } from "@/lib/delivery/http-post";
 import { emailPayloadSchema, maskRecipients, slackPayloadSchema } from "@/lib/delivery/payload";
-import { claimDelivery } from "@/lib/delivery/lease";
+import { claimDelivery, DeliveryInProgressError } from "@/lib/delivery/lease";
 import { sendEmailViaResend } from "@/lib/delivery/resend-client";
 import { slackMessageFor } from "@/lib/delivery/slack-blocks";
 import { DeliveryError, isLoopbackAddress, validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
@@ -161,12 +161,22 @@ export async function deliverChannel(args: DeliverArgs): Promise<DeliverResult> 
   const done = finalResult(existing);
   if (done) return done;
 
-  const claim = await claimDelivery(existing.id);
+  let claim;
+  try {
+    claim = await claimDelivery(existing.id);
+  } catch (err) {
+    // Another copy still holds it and this step has no attempt left: never fail the review for it.
+    if (err instanceof DeliveryInProgressError && args.attempt + 1 >= args.maxAttempts) return { status: "failed", deliveryId: existing.id };
+    throw err;
+  }
   if ("finished" in claim) return finalResult(claim.finished)!;
   const row = claim.claimed;
-  const record = (data: Prisma.DeliveryUpdateInput) => systemDb().delivery.update({ where: { id: row.id }, data });
+  // Writes only while this copy still holds the lease: a holder whose lease expired cannot overwrite
+  // the outcome of the copy that took over.
+  const mine = { id: row.id, leaseUntil: row.leaseUntil };
+  const record = (data: Prisma.DeliveryUpdateManyMutationInput) => systemDb().delivery.updateMany({ where: mine, data });
   // A final status (or a retry) gives the lease back.
-  const settle = (data: Prisma.DeliveryUpdateInput) => record({ ...data, leaseUntil: null });
+  const settle = (data: Prisma.DeliveryUpdateManyMutationInput) => record({ ...data, leaseUntil: null });
   const target: Target = { masked: row.target };
   try {
     const plan = (await alreadySent(row)) ?? (await (args.channel === "EMAIL" ? planEmail(run, row, target) : planSlack(run, row, target)));

@@ -14,13 +14,17 @@ const MAX_LISTED = 500;
 /** A dispatcher tick this soon after a slot means the scheduler was alive for it. */
 const TICK_NEAR_MS = 5 * 60_000;
 
-type ScheduleRow = { id: string; name: string; ownerId: string; cron: string; timezone: string; createdAt: Date; catchUpPolicy: string };
+type ScheduleRow = { id: string; name: string; ownerId: string; cron: string; timezone: string; timingChangedAt: Date; catchUpPolicy: string };
 export type MissingSlot = { scheduleId: string; ownerId: string; slot: Date; reason: CoverageDto["missing"][number]["reason"]; catchUpPolicy: string };
 export type Coverage = { dto: CoverageDto; missing: MissingSlot[] };
 
-/** Expected slots of one schedule in [from, until]: not before it existed, not still within the dispatch grace. */
-export function expectedSlots(s: Pick<ScheduleRow, "cron" | "timezone" | "createdAt">, from: Date, until: Date): Date[] {
-  const start = new Date(Math.max(from.getTime(), s.createdAt.getTime()) - 1); // afterExclusive: a slot at `from` counts
+/**
+ * Expected slots of one schedule in [from, until]: only since its timing last changed (created,
+ * activated, resumed, or its cron or zone edited: the dispatcher owed nothing before), and not still
+ * within the dispatch grace.
+ */
+export function expectedSlots(s: Pick<ScheduleRow, "cron" | "timezone" | "timingChangedAt">, from: Date, until: Date): Date[] {
+  const start = new Date(Math.max(from.getTime(), s.timingChangedAt.getTime()) - 1); // afterExclusive: a slot at `from` counts
   if (start >= until) return [];
   try {
     return slotsBetween(s.cron, s.timezone, start, until, MAX_SLOTS_PER_SCHEDULE);
@@ -44,13 +48,13 @@ function tickedNear(ticks: number[], slot: number): boolean {
 /** Coverage of one tenant's active schedules (ownerId), or of every tenant's (null: the system postcheck). */
 export async function computeCoverage(ownerId: string | null, range: CoverageRange, now = new Date()): Promise<Coverage> {
   const until = new Date(Math.min(range.to.getTime(), now.getTime() - CATCH_UP_GRACE_MS));
-  const select = { id: true, name: true, ownerId: true, cron: true, timezone: true, createdAt: true, catchUpPolicy: true } as const;
+  const select = { id: true, name: true, ownerId: true, cron: true, timezone: true, timingChangedAt: true, catchUpPolicy: true } as const;
   const schedules: ScheduleRow[] = ownerId
     ? await forTenant(ownerId).scheduledReview.findMany({ where: { isActive: true }, select, orderBy: { createdAt: "asc" } })
     : await systemDb().scheduledReview.findMany({ where: { isActive: true }, select, orderBy: { createdAt: "asc" } });
   const runs = await systemDb().reviewRun.findMany({
     where: { scheduledReviewId: { in: schedules.map((s) => s.id) }, scheduledFor: { gte: range.from, lte: until } },
-    select: { scheduledReviewId: true, scheduledFor: true, status: true },
+    select: { scheduledReviewId: true, scheduledFor: true, status: true, missedSlots: true },
   });
   const ticks = (
     await systemDb().schedulerTick.findMany({
@@ -70,13 +74,20 @@ export async function computeCoverage(ownerId: string | null, range: CoverageRan
     let sExpected = 0;
     let sCompleted = 0;
     let sPending = 0;
-    for (const slot of expectedSlots(s, range.from, until)) {
+    const slots = expectedSlots(s, range.from, until);
+    const collapsed = collapsedSlots(slots, runs.filter((r) => r.scheduledReviewId === s.id && r.missedSlots > 0));
+    for (const slot of slots) {
       sExpected++;
       const status = runBySlot.get(`${s.id}@${slot.getTime()}`);
       if (status === "COMPLETED") sCompleted++;
       else if (status === "QUEUED" || status === "RUNNING") sPending++;
       else {
-        const reason = status === "FAILED" ? "failed" : status === "SKIPPED" ? "skipped" : tickedNear(ticks, slot.getTime()) ? "not_run" : "scheduler_down";
+        const reason =
+          status === "FAILED" ? "failed"
+          : status === "SKIPPED" ? "skipped"
+          : collapsed.has(slot.getTime()) ? "collapsed"
+          : tickedNear(ticks, slot.getTime()) ? "not_run"
+          : "scheduler_down";
         missing.push({ scheduleId: s.id, ownerId: s.ownerId, slot, reason, catchUpPolicy: s.catchUpPolicy });
       }
     }
@@ -109,6 +120,17 @@ export async function computeCoverage(ownerId: string | null, range: CoverageRan
       schedules: perSchedule,
     },
   };
+}
+
+/** The slots a catch-up run stood in for: the `missedSlots` expected slots right before its own. */
+function collapsedSlots(slots: Date[], catchUps: { scheduledFor: Date; missedSlots: number }[]): Set<number> {
+  const out = new Set<number>();
+  for (const run of catchUps) {
+    const at = slots.findIndex((s) => s.getTime() === run.scheduledFor.getTime());
+    const end = at < 0 ? slots.filter((s) => s < run.scheduledFor).length : at;
+    for (let i = Math.max(0, end - run.missedSlots); i < end; i++) out.add(slots[i]!.getTime());
+  }
+  return out;
 }
 
 function pct(done: number, due: number): number | null {

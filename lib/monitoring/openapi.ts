@@ -5,7 +5,7 @@ import { coverageRangeFields, coverageSchema, monitoringQuerySchema, monitoringS
 export const MONITORING_OPERATIONS: OperationSpec[] = [
   { method: "get", path: "/api/monitoring", operationId: "getMonitoring", tag: "monitoring", summary: "Success rate, durations, deliveries, error groups, backlog and trend over a window",
     description: "For the caller's workspace, or one schedule (schedule_id). Runs count in the window by when they were queued; the backlog is now.",
-    query: monitoringQuerySchema, responses: { 200: { description: "The report", body: { name: "MonitoringReport", schema: monitoringSchema } } } },
+    query: monitoringQuerySchema, errors: ["not_found"], responses: { 200: { description: "The report", body: { name: "MonitoringReport", schema: monitoringSchema } } } },
   { method: "get", path: "/api/monitoring/coverage", operationId: "getCoverage", tag: "monitoring", summary: "Expected slots against completed runs (coverage postcheck)",
     description: "Every slot each active schedule should have run in [from, to] (up to 5 minutes ago), against the runs that completed. HEALTHY at >= 95 %. At most 31 days.",
     query: coverageRangeFields, responses: { 200: { description: "Coverage", body: { name: "Coverage", schema: coverageSchema } } } },

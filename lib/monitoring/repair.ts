@@ -1,10 +1,7 @@
-import { reviewRunRequested } from "@/inngest/events";
 import { systemDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { InngestSendError, sendEvents } from "@/lib/inngest-send";
 import { computeCoverage } from "@/lib/monitoring/coverage";
 import type { CoverageRange, RepairResultDto } from "@/lib/monitoring/schemas";
-import { failRun } from "@/lib/runs/lifecycle";
+import { handOverRuns } from "@/lib/runs/hand-over";
 
 // Coverage repair: one run (trigger repair) per slot that has no run at all, for schedules whose
 // catch-up policy allows running late. Idempotent on the slot: the unique (schedule, slot) index
@@ -25,18 +22,8 @@ export async function repairCoverage(ownerId: string, range: CoverageRange, now 
         select: { id: true, scheduledReviewId: true, ownerId: true },
       })
     : [];
-  if (inserted.length) {
-    try {
-      await sendEvents(inserted.map((r) => reviewRunRequested.create({ runId: r.id, scheduleId: r.scheduledReviewId, ownerId: r.ownerId }, { id: r.id })));
-    } catch (err) {
-      if (!(err instanceof InngestSendError)) throw err;
-      // Never left queued without an event: the same answer as run-now when the executor is away.
-      await Promise.all(inserted.map((r) => failRun({ runId: r.id, errorCode: err.code, errorMessage: err.message, now })));
-      throw new AppError("executor_unreachable", "The background executor (Inngest) could not be reached; the repair runs were marked failed.", {
-        run_ids: inserted.map((r) => r.id),
-      });
-    }
-  }
+  // Never left queued without an event: failed at once (executor_unreachable) like run-now.
+  await handOverRuns(inserted, (r) => r.id, "coverage repair");
   return {
     enqueued: inserted.length,
     already_present: batch.length - inserted.length,

@@ -64,7 +64,11 @@ export const monitoringSchema = z.object({
 export type MonitoringDto = z.infer<typeof monitoringSchema>;
 
 const MAX_COVERAGE_DAYS = 31;
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+// Postgres has no year 0 and nothing here is older than the product: a plausible range only.
+const instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getUTCFullYear() >= 2000 && d.getUTCFullYear() <= 9999, { message: "must be between the years 2000 and 9999" });
 
 /** The window's fields as clients send them (also what the OpenAPI documents). */
 export const coverageRangeFields = z.strictObject({
@@ -89,8 +93,9 @@ const missingSlot = z.object({
   schedule_name: z.string(),
   owner_id: z.string(),
   slot: z.string(),
-  reason: z.enum(["not_run", "scheduler_down", "failed", "skipped"]).describe(
-    "not_run: no run for the slot; scheduler_down: no dispatcher tick ran near the slot; failed: its run failed; skipped: overlap",
+  reason: z.enum(["not_run", "scheduler_down", "failed", "skipped", "collapsed"]).describe(
+    "not_run: no run for the slot; scheduler_down: no dispatcher tick ran near the slot; failed: its run failed; skipped: overlap; " +
+      "collapsed: missed during downtime and folded into the one catch-up run after it (the catch-up policy), so never repaired",
   ),
 });
 

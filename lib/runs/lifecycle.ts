@@ -203,13 +203,16 @@ export async function recordStepError(runId: string, err: unknown): Promise<void
 }
 
 /** onFailure: fail the run with the error's code, else the code its last failed attempt recorded. */
-export async function failRunFromError(args: { runId: string; error: unknown; now?: Date }): Promise<FailedRun | null> {
+export async function failRunFromError(args: { runId: string; error: unknown; inngestRunId?: string; now?: Date }): Promise<FailedRun | null> {
   let errorCode = errorCodeOf(args.error);
   if (errorCode === "internal") {
     const run = await systemDb().reviewRun.findUnique({ where: { id: args.runId }, select: { errorCode: true } });
     errorCode = run?.errorCode ?? "internal";
   }
-  const failed = await failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now });
+  // Only the Inngest run that owns the row (or a row nobody started) is failed by this failure: a
+  // copy that lost the row to another run (a repair copy) must not fail the run still executing.
+  const expect = args.inngestRunId ? { OR: [{ status: "QUEUED" as const }, { inngestRunId: args.inngestRunId }] } : undefined;
+  const failed = await failRun({ runId: args.runId, errorCode, errorMessage: messageOf(args.error), now: args.now, expect });
   if (failed) return failed;
   // Already failed (by a concurrent copy of this step, or the reconciler): the same failure again,
   // so the event that announces it carries the same id and goes out once.

@@ -1,4 +1,4 @@
-import { forTenant } from "@/lib/db";
+import { forTenant, SHORT_TX } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { logEvent } from "@/lib/log";
 import { handOverRuns } from "@/lib/runs/hand-over";
@@ -28,7 +28,7 @@ export async function runNow(ownerId: string, scheduleId: string, now = new Date
       data: { scheduledReviewId: scheduleId, ownerId, trigger: "MANUAL", status: "QUEUED", scheduledFor: now, queuedAt: now },
       include: { scheduledReview: { select: { name: true } } },
     });
-  });
+  }, SHORT_TX);
 
   logEvent("run.queued", { run_id: run.id, schedule_id: scheduleId, owner_id: ownerId, trigger: "manual", scheduled_for: now.toISOString() });
   await handOverRuns([run], (r) => r.id, "run-now");

@@ -18,8 +18,11 @@ export const STALE_TICK_ERROR = "timed_out: the tick never closed (its process s
 /** recoverSince: the start of the oldest stale tick closed here; work it left half done starts there. */
 export type OpenedTick = { tickId: string; startedAt: string; recoverSince: string | null };
 
-/** Closes this kind's stale ticks as failed (counted like any failure), then opens a new one. */
-export async function openTick(kind: TickKind, now = new Date()): Promise<OpenedTick> {
+/**
+ * Closes this kind's stale ticks as failed (counted like any failure), then opens a new one. With
+ * `tickId` (derived from the Inngest run) two copies of the step open the same tick, not two.
+ */
+export async function openTick(kind: TickKind, now = new Date(), tickId?: string): Promise<OpenedTick> {
   const stale = await systemDb().schedulerTick.findMany({
     where: { kind, outcome: "RUNNING", startedAt: { lt: new Date(now.getTime() - STALE_TICK_MS) } },
     select: { id: true, startedAt: true },
@@ -31,7 +34,11 @@ export async function openTick(kind: TickKind, now = new Date()): Promise<Opened
       data: { outcome: "FAILURE", finishedAt: now, durationMs: now.getTime() - t.startedAt.getTime(), error: STALE_TICK_ERROR },
     });
   }
-  const tick = await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
+  const tick = tickId
+    ? await systemDb()
+        .schedulerTick.createMany({ data: [{ id: tickId, kind, startedAt: now, outcome: "RUNNING" }], skipDuplicates: true })
+        .then(() => systemDb().schedulerTick.findUniqueOrThrow({ where: { id: tickId } }))
+    : await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
   logEvent("tick.start", { kind, tick_id: tick.id, closed_stale: stale.length });
   return { tickId: tick.id, startedAt: tick.startedAt.toISOString(), recoverSince: stale[0]?.startedAt.toISOString() ?? null };
 }

@@ -1,7 +1,7 @@
 import { planAtLeast, type Tenant } from "@/lib/auth";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
-import { forTenant, Prisma, type TenantDb } from "@/lib/db";
+import { forTenant, Prisma, SHORT_TX, type TenantDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { upper } from "@/lib/format";
 import {
@@ -157,7 +157,7 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
         emailRecipients: input.email_recipients,
         ...(input.slack_webhook_url === undefined ? {} : webhookColumns(input.slack_webhook_url)),
         isActive: input.is_active,
-        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null } : {}),
+        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null, timingChangedAt: new Date() } : {}),
         catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
         ruleSettings: input.rules && toJson(input.rules),
       },
@@ -181,9 +181,11 @@ export async function deleteSchedule(ownerId: string, id: string): Promise<void>
   await forTenant(ownerId).$transaction(async (tx) => {
     const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true } });
     if (!found) throw scheduleNotFound();
-    await tx.analysis.deleteMany({ where: { scheduledReviewId: id } });
+    // Schedule first (cascading to its runs, after any analysis being stored holds the run row), then
+    // the analyses: the same lock order as storeAnalysis, and this statement sees one it just committed.
     await tx.scheduledReview.delete({ where: { id } });
-  });
+    await tx.analysis.deleteMany({ where: { scheduledReviewId: id } });
+  }, SHORT_TX);
 }
 
 /** The form's live preview: the next runs of a cron (or a preset) in a zone, from now. */

@@ -105,7 +105,7 @@ const week = (fromIso: string, toIso: string) => ({ from: new Date(fromIso), to:
 describe("coverage postcheck", () => {
   test("a DST week in America/New_York: one slot a day, the gap day's moved to 03:00 EDT", async () => {
     const s = await createSchedule({ ownerId: OWNER, cron: "30 2 * * *", timezone: "America/New_York" });
-    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date("2026-03-01T00:00:00Z") } });
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date("2026-03-01T00:00:00Z"), timingChangedAt: new Date("2026-03-01T00:00:00Z") } });
     const range = week("2026-03-06T00:00:00Z", "2026-03-12T23:59:59Z");
     const slots = ["2026-03-06T07:30Z", "2026-03-07T07:30Z", "2026-03-08T07:00Z", "2026-03-09T06:30Z", "2026-03-10T06:30Z", "2026-03-11T06:30Z", "2026-03-12T06:30Z"];
     for (const [i, slot] of slots.slice(0, 5).entries())
@@ -125,19 +125,26 @@ describe("coverage postcheck", () => {
 
   test("Australia/Lord_Howe's 30-minute spring-forward: an hourly schedule expects 23 slots that day", async () => {
     const s = await createSchedule({ ownerId: OWNER, cron: "0 * * * *", timezone: "Australia/Lord_Howe" });
-    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date("2026-01-01T00:00:00Z") } });
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date("2026-01-01T00:00:00Z"), timingChangedAt: new Date("2026-01-01T00:00:00Z") } });
     // 2026-10-04 local midnight (+10:30) to the next local midnight (+11:00).
     const { dto } = await computeCoverage(OWNER, week("2026-10-03T13:30:00Z", "2026-10-04T12:59:59Z"), new Date("2026-10-10T00:00:00Z"));
     expect(dto.expected).toBe(23);
-    // The autumn change (2026-04-05, 01:30-02:00 repeated) keeps 24.
-    const autumn = await computeCoverage(OWNER, week("2026-04-04T13:00:00Z", "2026-04-05T13:29:59Z"), new Date("2026-10-10T00:00:00Z"));
-    expect(autumn.dto.expected).toBe(24);
+    // The autumn change (2026-04-05, 01:30-02:00 lived twice): a half-hourly schedule follows real time,
+    // 49 slots that day against 48 on an ordinary one; a daily 01:30 runs once (first occurrence).
+    const at = new Date("2026-10-10T00:00:00Z");
+    const halfHourly = await createSchedule({ ownerId: "org_lh", cron: "*/30 * * * *", timezone: "Australia/Lord_Howe" });
+    const daily = await createSchedule({ ownerId: "org_lh2", cron: "30 1 * * *", timezone: "Australia/Lord_Howe" });
+    await systemDb().scheduledReview.updateMany({ where: { id: { in: [halfHourly.id, daily.id] } }, data: { createdAt: new Date("2026-01-01T00:00:00Z"), timingChangedAt: new Date("2026-01-01T00:00:00Z") } });
+    const autumnDay = week("2026-04-04T13:00:00Z", "2026-04-05T13:29:59Z");
+    expect((await computeCoverage("org_lh", autumnDay, at)).dto.expected).toBe(49);
+    expect((await computeCoverage("org_lh", week("2026-04-11T13:30:00Z", "2026-04-12T13:29:59Z"), at)).dto.expected).toBe(48);
+    expect((await computeCoverage("org_lh2", autumnDay, at)).dto.missing.map((m) => m.slot)).toEqual(["2026-04-04T14:30:00.000Z"]);
   });
 
   test("slots before the schedule existed or still within the dispatch grace are not expected; the postcheck records a tick", async () => {
     const now = new Date();
     const s = await createSchedule({ ownerId: OWNER, cron: "*/10 * * * *", timezone: "UTC" });
-    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date(now.getTime() - 61 * 60_000) } });
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date(now.getTime() - 61 * 60_000), timingChangedAt: new Date(now.getTime() - 61 * 60_000) } });
     const { dto } = await computeCoverage(OWNER, { from: new Date(now.getTime() - 24 * 3_600_000), to: now }, now);
     expect(dto.expected).toBeGreaterThanOrEqual(5);
     expect(dto.expected).toBeLessThanOrEqual(6);
@@ -146,12 +153,44 @@ describe("coverage postcheck", () => {
     expect(post.details).toMatchObject({ status: "NEEDS_ATTENTION", missing_by_owner: [{ owner_id: OWNER, missing: dto.expected }] });
   });
 
+  test("slots folded into a catch-up run are 'collapsed', and repair leaves them alone", async () => {
+    const now = new Date();
+    const s = await createSchedule({ ownerId: OWNER, cron: "0 * * * *", timezone: "UTC" });
+    const sixHoursAgo = new Date(now.getTime() - 6 * 3_600_000);
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: sixHoursAgo, timingChangedAt: sixHoursAgo } });
+    const range = { from: new Date(now.getTime() - 24 * 3_600_000), to: now };
+    const slots = (await computeCoverage(OWNER, range, now)).missing.map((m) => m.slot);
+    // After downtime the dispatcher ran the latest slot once, standing in for the two before it.
+    const latest = slots.at(-1)!;
+    await systemDb().reviewRun.create({ data: { scheduledReviewId: s.id, ownerId: OWNER, trigger: "SCHEDULED", scheduledFor: latest, status: "COMPLETED", missedSlots: 2 } });
+    const { dto } = await computeCoverage(OWNER, range, now);
+    expect(dto.missing.filter((m) => m.reason === "collapsed").map((m) => m.slot)).toEqual(slots.slice(-3, -1).map((d) => d.toISOString()));
+    const repaired = await repairCoverage(OWNER, range, now);
+    expect(repaired.enqueued).toBe(slots.length - 3);
+    await inngest.fake.waitForIdle(60_000);
+  });
+
+  test("slots while a schedule was paused are not expected: coverage starts when it was resumed", async () => {
+    const now = new Date();
+    const s = await createSchedule({ ownerId: OWNER, cron: "0 * * * *", timezone: "UTC" });
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date(now.getTime() - 10 * 3_600_000), timingChangedAt: new Date(now.getTime() - 10 * 3_600_000) } });
+    const range = { from: new Date(now.getTime() - 24 * 3_600_000), to: now };
+    const before = (await computeCoverage(OWNER, range, now)).dto.expected;
+    const { updateSchedule } = await import("@/lib/schedules/service");
+    const tenant = { ownerId: OWNER, userId: "user_mon", orgId: OWNER, plan: "team" as const };
+    await updateSchedule(tenant, s.id, { is_active: false });
+    await updateSchedule(tenant, s.id, { is_active: true });
+    expect(before).toBeGreaterThanOrEqual(9);
+    expect((await computeCoverage(OWNER, range, new Date())).dto.expected).toBe(0);
+  });
+
   test("repair twice at the same time queues each missing slot once, and the runs complete", async () => {
     const now = new Date();
     const s = await createSchedule({ ownerId: OWNER, cron: "0 * * * *", timezone: "UTC" });
-    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: new Date(now.getTime() - 5 * 3_600_000) } });
+    const fiveHoursAgo = new Date(now.getTime() - 5 * 3_600_000);
+    await systemDb().scheduledReview.update({ where: { id: s.id }, data: { createdAt: fiveHoursAgo, timingChangedAt: fiveHoursAgo } });
     const skipper = await createSchedule({ ownerId: OWNER, cron: "0 * * * *", timezone: "UTC" });
-    await systemDb().scheduledReview.update({ where: { id: skipper.id }, data: { createdAt: new Date(now.getTime() - 5 * 3_600_000), catchUpPolicy: "SKIP" } });
+    await systemDb().scheduledReview.update({ where: { id: skipper.id }, data: { createdAt: fiveHoursAgo, timingChangedAt: fiveHoursAgo, catchUpPolicy: "SKIP" } });
     const range = { from: new Date(now.getTime() - 24 * 3_600_000), to: now };
     const before = (await computeCoverage(OWNER, range, now)).dto;
     const missingOfS = before.missing.filter((m) => m.schedule_id === s.id).length;
@@ -169,8 +208,8 @@ describe("coverage postcheck", () => {
 
     await inngest.fake.waitForIdle(60_000);
     expect(await systemDb().reviewRun.count({ where: { scheduledReviewId: s.id, status: "COMPLETED" } })).toBe(missingOfS);
-    const after = (await computeCoverage(OWNER, range, new Date())).dto;
+    const after = (await computeCoverage(OWNER, range, now)).dto;
     expect(after.schedules.find((x) => x.id === s.id)?.coverage_pct).toBe(100);
-    expect((await repairCoverage(OWNER, range, new Date())).enqueued).toBe(0);
+    expect((await repairCoverage(OWNER, range, now)).enqueued).toBe(0);
   });
 });

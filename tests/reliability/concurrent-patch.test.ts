@@ -39,7 +39,7 @@ describe("concurrent PATCH of one schedule", () => {
     expect(body.slack_webhook_url).toMatch(/^https:\/\/hooks\.slack\.com\//); // untouched by any of them
   });
 
-  test("PATCHes of the same field race: each answers 200 with a consistent schedule, one value wins", async () => {
+  test("PATCHes of the same field race: each is re-read and retried (409 only if it keeps losing), one value wins", async () => {
     const schedule = await createScheduleAs(A, await connectionIdFor(A));
     const names = Array.from({ length: 6 }, (_, i) => `Name ${i}`);
     const answers = await Promise.all(names.map((name) => api("PATCH", `/api/scheduled-reviews/${schedule.id}`, A, { name })));

@@ -6,6 +6,7 @@ import { systemDb } from "@/lib/db";
 import { deliverChannel } from "@/lib/delivery/deliver";
 import { analyseRun } from "@/lib/runs/analyse";
 import { completeRun, failRun, failRunFromError, markRunning, recordMetrics, runFailedEvent } from "@/lib/runs/lifecycle";
+import { openTick } from "@/lib/scheduler/ticks";
 import { deliverArgs, seedRun, setupDeliveryFakes } from "../support/delivery-fixtures";
 
 const fakes = setupDeliveryFakes();
@@ -60,6 +61,7 @@ describe("every run-review step executed twice at the same time", () => {
     await recordMetrics({ runId: run.id, metrics });
     const email = await deliverChannel(deliverArgs(run.id, { inngestRunId: IR }));
     const done = await completeRun({ runId: run.id });
+    const completedAt = (await runRow(run.id)).completedAt;
 
     // Late copies of every step, in order.
     expect(await markRunning({ runId: run.id, inngestRunId: IR, eventId: run.id, attempt: 1 })).toMatchObject({ proceed: false, reason: "already_completed" });
@@ -67,7 +69,7 @@ describe("every run-review step executed twice at the same time", () => {
     await recordMetrics({ runId: run.id, metrics });
     expect(await deliverChannel(deliverArgs(run.id, { inngestRunId: IR }))).toEqual(email);
     expect(await completeRun({ runId: run.id })).toEqual(done);
-    expect(await runRow(run.id)).toMatchObject({ status: "COMPLETED", analysisId: metrics.analysisId, completedAt: (await runRow(run.id)).completedAt });
+    expect(await runRow(run.id)).toMatchObject({ status: "COMPLETED", analysisId: metrics.analysisId, completedAt });
     expect(fakes.resend.requests).toHaveLength(1);
     expect(await orphanAnalyses()).toBe(0);
   });
@@ -110,5 +112,13 @@ describe("terminal states never reopen", () => {
     expect(f2).toEqual(f1);
     expect(runFailedEvent(f1!).id).toBe(runFailedEvent(f2!).id);
     expect(await runRow(run.id)).toMatchObject({ status: "FAILED", errorCode: "crm_auth_expired" });
+  });
+});
+
+describe("the scheduler's open-tick step twice at the same time", () => {
+  it("opens one tick, not a second one left RUNNING to be closed as failed later", async () => {
+    const [a, b] = await twice(() => openTick("DISPATCH", new Date(), "tick_inngest-run-twin"));
+    expect(b).toEqual(a);
+    expect(await systemDb().schedulerTick.count({ where: { kind: "DISPATCH" } })).toBe(1);
   });
 });

@@ -166,7 +166,7 @@ describe("dispatch-due-reviews", () => {
     });
 
   beforeEach(() => {
-    ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt });
+    ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt, recoverSince: null });
     dispatchDue.mockResolvedValue({ ...counts, runs: [run(1), run(2)], details });
     ticks.closeTick.mockResolvedValue({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS" });
   });

@@ -4,6 +4,7 @@ import { Card } from "@/components/ui/card";
 import { LazyMonitoringCharts } from "@/components/monitoring/charts-lazy";
 import { CoveragePanel } from "@/components/monitoring/coverage-panel";
 import { ErrorGroupsPanel, OverviewPanel, SchedulerPanel, SchedulesPanel, TrendPanel } from "@/components/monitoring/panels";
+import { isNotFound } from "@/lib/errors";
 import { computeCoverage } from "@/lib/monitoring/coverage";
 import { getMonitoring } from "@/lib/monitoring/metrics";
 import { WINDOWS, monitoringQuerySchema, type WindowName } from "@/lib/monitoring/schemas";
@@ -21,7 +22,10 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
   const query = parsed.success ? parsed.data : { window: "24h" as const };
   const now = new Date();
   const [m, coverage, scheduler, schedules] = await Promise.all([
-    getMonitoring(ownerId, query, now).catch(() => getMonitoring(ownerId, { window: query.window }, now)), // a foreign or deleted schedule: the workspace
+    getMonitoring(ownerId, query, now).catch((err) => {
+      if (!isNotFound(err)) throw err;
+      return getMonitoring(ownerId, { window: query.window }, now); // a foreign or deleted schedule: the workspace
+    }),
     computeCoverage(ownerId, { from: new Date(now.getTime() - 24 * 3_600_000), to: now }, now),
     getSchedulerStatus(ownerId, now),
     listSchedules(ownerId),
