@@ -25,8 +25,8 @@ describe("lifecycle log lines", () => {
     const now = new Date();
     const schedule = await createSchedule({ ownerId: OWNER, cron: "* * * * *", nextRunAt: new Date(now.getTime() - 30_000) });
     const tick = await openTick("DISPATCH", now);
-    const { runs, details: _details, ...counts } = await dispatchDue({ now });
-    await closeTick({ tickId: tick.tickId, counts, now: new Date(now.getTime() + 1_234) });
+    const { runs, due, dispatched, skipped, missed, failed } = await dispatchDue({ now });
+    await closeTick({ tickId: tick.tickId, counts: { due, dispatched, skipped, missed, failed }, now: new Date(now.getTime() + 1_234) });
 
     expect(events("tick.start")).toEqual([expect.objectContaining({ msg: "tick.start", level: 30, app: "revwatch", kind: "DISPATCH", tick_id: tick.tickId, closed_stale: 0 })]);
     expect(events("run.queued")).toEqual([
