@@ -22,8 +22,9 @@ export function SuccessChecklist({ items, runInProgress }: { items: CheckItem[];
         {items.map((item) => {
           const state = STATE[item.state];
           return (
-            <li key={item.key} data-testid={`check-${item.key}`} data-state={item.state} className="flex flex-wrap items-start gap-x-3 gap-y-1 py-2 text-sm">
-              <Badge tone={state.tone} className="w-36 shrink-0 justify-start">
+            // Phones: badge, text and link stacked; wider screens: one row per indicator.
+            <li key={item.key} data-testid={`check-${item.key}`} data-state={item.state} className="flex flex-col gap-1 py-2 text-sm sm:flex-row sm:items-start sm:gap-3">
+              <Badge tone={state.tone} className="w-fit shrink-0 justify-start sm:w-36">
                 <span aria-hidden className="mr-1">{state.icon}</span>
                 {state.text}
               </Badge>
@@ -33,9 +34,9 @@ export function SuccessChecklist({ items, runInProgress }: { items: CheckItem[];
               </div>
               {/* External (Inngest) links open as plain anchors; in-app ones through the router. */}
               {item.link.href.startsWith("http") ? (
-                <a href={item.link.href} className="text-indigo-700 underline">{item.link.label}</a>
+                <a href={item.link.href} className="shrink-0 text-indigo-700 underline">{item.link.label}</a>
               ) : (
-                <Link href={item.link.href} className="text-indigo-700 underline">{item.link.label}</Link>
+                <Link href={item.link.href} className="shrink-0 text-indigo-700 underline">{item.link.label}</Link>
               )}
             </li>
           );

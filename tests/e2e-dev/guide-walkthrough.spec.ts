@@ -24,6 +24,7 @@ async function getJson<T>(page: Page, path: string): Promise<T> {
 
 /** Each page at desktop and phone width (artifacts/screens, not committed). */
 async function screens(page: Page, name: string) {
+  await page.waitForLoadState("networkidle"); // client queries (charts, connections) have answered
   for (const [width, height] of WIDTHS) {
     await page.setViewportSize({ width, height });
     await page.waitForTimeout(300); // layout settles (charts resize)
