@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { localEnv } from "./local-env.mjs";
 import { bin, onShutdown, run } from "./run.mjs";
-import { provisionTestDatabase } from "../tests/support/test-db.mjs";
+import { provisionTestDatabase } from "./test-db.mjs";
 
 // Overridable so several checkouts (or engineers) can run stacks side by side.
 const port = (name, def) => Number(process.env[name] ?? def);
