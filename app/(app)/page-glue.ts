@@ -34,12 +34,17 @@ export const readForPage = cache(<T>(read: (ownerId: string, id: string) => Prom
   isResourceId(id) ? orNotFound(read(ownerId, id)) : notFound(),
 );
 
+/** The [id] route's resource for this tenant (cached per request: metadata, layout and page share one read). */
+export async function readRoute<T>(read: (ownerId: string, id: string) => Promise<T>, params: Promise<{ id: string }>): Promise<T> {
+  const [ownerId, { id }] = await Promise.all([pageOwnerId(), params]);
+  return readForPage(read, ownerId, id);
+}
+
 /**
  * For an [id] segment's layout: the resource must exist for this tenant before the segment's loading
  * boundary streams, or the not-found page would go out with status 200 (notFound() after streaming
  * starts cannot change the status).
  */
 export async function requireFound<T>(read: (ownerId: string, id: string) => Promise<T>, params: Promise<{ id: string }>): Promise<void> {
-  const [ownerId, { id }] = await Promise.all([pageOwnerId(), params]);
-  await readForPage(read, ownerId, id);
+  await readRoute(read, params);
 }

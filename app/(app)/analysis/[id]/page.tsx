@@ -5,7 +5,7 @@ import { FindingsTable } from "@/components/analysis/findings-table";
 import { formatAmount, formatCount } from "@/components/runs/format";
 import { HealthScore } from "@/components/runs/health-score";
 import { Metric, Metrics } from "@/components/runs/metric";
-import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
+import { readRoute } from "@/app/(app)/page-glue";
 import { RunTime } from "@/components/runs/time";
 import { Card } from "@/components/ui/card";
 import { getAnalysis } from "@/lib/runs/queries";
@@ -13,13 +13,11 @@ import { getAnalysis } from "@/lib/runs/queries";
 type Props = { params: Promise<{ id: string }> };
 
 export async function generateMetadata({ params }: Props) {
-  const analysis = await readForPage(getAnalysis, await pageOwnerId(), (await params).id);
-  return { title: `Analysis · ${analysis.schedule_name} · Revwatch` };
+  return { title: `Analysis · ${(await readRoute(getAnalysis, params)).schedule_name} · Revwatch` };
 }
 
 export default async function AnalysisPage({ params }: Props) {
-  const [ownerId, { id }] = await Promise.all([pageOwnerId(), params]);
-  const a = await readForPage(getAnalysis, ownerId, id);
+  const a = await readRoute(getAnalysis, params);
   return (
     <div className="space-y-6">
       <nav className="flex flex-wrap gap-x-4 text-sm" aria-label="Related">

@@ -1,4 +1,5 @@
 import { formatDuration } from "@/components/runs/format";
+import { HeaderRow } from "@/components/ui/header-row";
 import { stepDurationMs, type ExecutorRun, type ExecutorStep } from "@/lib/executor-inspector";
 
 const STATUS_STYLE: Record<ExecutorRun["status"] | ExecutorStep["status"], string> = {
@@ -45,13 +46,7 @@ export function StepsTable({ steps }: { steps: ExecutorStep[] }) {
   return (
     <table className="w-full text-left text-sm">
       <thead className="text-xs uppercase text-slate-500">
-        <tr>
-          <th className="py-1 pr-3">Step</th>
-          <th className="py-1 pr-3">Status</th>
-          <th className="py-1 pr-3">Attempts</th>
-          <th className="py-1 pr-3">Duration</th>
-          <th className="py-1">Output or error</th>
-        </tr>
+        <HeaderRow columns={["Step", "Status", "Attempts", "Duration", "Output or error"]} cellClassName="py-1 pr-3" />
       </thead>
       <tbody>
         {steps.map((s) => (

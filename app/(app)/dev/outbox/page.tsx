@@ -4,6 +4,7 @@ import { EmptyState } from "@/components/ui/card";
 import { pageOwnerId } from "@/app/(app)/page-glue";
 import { devToolsAllowed } from "@/lib/env";
 import { listOutbox, type OutboxItem } from "@/lib/delivery/outbox";
+import { HeaderRow } from "@/components/ui/header-row";
 import { DeliveryStatusBadge, ViaLabel } from "./parts";
 
 export const metadata = { title: "Dev outbox · Revwatch" };
@@ -32,13 +33,7 @@ export default async function OutboxPage() {
         <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
           <table className="w-full text-left text-sm">
             <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase text-slate-500">
-              <tr>
-                <th className="px-3 py-2">Message</th>
-                <th className="px-3 py-2">Channel</th>
-                <th className="px-3 py-2">To</th>
-                <th className="px-3 py-2">Status</th>
-                <th className="px-3 py-2">When</th>
-              </tr>
+              <HeaderRow columns={["Message", "Channel", "To", "Status", "When"]} cellClassName="px-3 py-2" />
             </thead>
             <tbody>
               {items.map((item) => (
