@@ -6,3 +6,8 @@ export const LazyMonitoringCharts = dynamic(() => import("./charts"), {
   ssr: false,
   loading: () => <p className="text-sm text-slate-500">Loading charts…</p>,
 });
+
+export const LazyTicksChart = dynamic(() => import("./ticks-chart"), {
+  ssr: false,
+  loading: () => <p className="text-sm text-slate-500">Loading chart…</p>,
+});

@@ -3,6 +3,8 @@ import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { formatCount, formatDuration } from "@/components/runs/format";
 import type { MonitoringDto } from "@/lib/monitoring/schemas";
+import type { SchedulerStatusDto } from "@/lib/scheduler/schemas";
+import { LazyTicksChart } from "./charts-lazy";
 
 // The read-only panels of /monitoring (server-rendered from GET /api/monitoring's data).
 
@@ -108,16 +110,20 @@ export function SchedulesPanel({ m }: { m: MonitoringDto }) {
   );
 }
 
-export type SchedulerHealth = { running: boolean; last_tick_at: string | null; last_success_at: string | null; consecutive_failures: number };
-
-export function SchedulerPanel({ s }: { s: SchedulerHealth }) {
+export function SchedulerPanel({ s }: { s: SchedulerStatusDto }) {
+  const missed = s.missed_while_down;
   return (
     <Card title="Scheduler">
       <p className="text-sm">
         <Badge tone={s.running ? "green" : "red"}>{s.running ? "✓ running" : "✗ not running"}</Badge>{" "}
-        last tick {when(s.last_tick_at)}, last success {when(s.last_success_at)}, {s.consecutive_failures} consecutive failures
+        last tick {when(s.last_tick_at)}, last success {when(s.last_success_at)}, {s.consecutive_failures} consecutive failures;{" "}
+        {s.jobs_count} active schedule{s.jobs_count === 1 ? "" : "s"}, next run {when(s.next_runs[0]?.next_run_at ?? null)}
       </p>
-      <p className="mt-2 text-xs text-slate-500">Running means a dispatcher tick within the last 2 minutes. While it is not, due runs are listed in coverage as “scheduler down”, not as your schedules’ failures.</p>
+      <p className="mt-1 text-sm" data-testid="missed-while-down">
+        {missed.count === 0 ? "No slot of yours was due while the scheduler was silent." : `${missed.count} of your slots were due while the scheduler was silent: ${missed.reason}.`}
+      </p>
+      <p className="mt-2 text-xs text-slate-500">Running means a dispatcher tick within the last 2 minutes. While it is not, due runs are reported as “scheduler down”, not as your schedules’ failures.</p>
+      <div className="mt-3"><LazyTicksChart hours={s.ticks_per_hour} /></div>
     </Card>
   );
 }

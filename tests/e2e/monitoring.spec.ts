@@ -19,6 +19,8 @@ test("a new workspace: every panel renders its empty state", async ({ page }) =>
   await expect(panel(page, "Runs over time")).toContainText("No runs in this window yet");
   await expect(panel(page, "Failure trend")).toContainText("stable");
   await expect(panel(page, "Scheduler")).toContainText("consecutive failures");
+  await expect(panel(page, "Scheduler").getByTestId("missed-while-down")).toContainText("No slot of yours was due");
+  await expect(page.getByRole("figure", { name: "Dispatcher ticks per hour" })).toBeVisible();
   await expect(panel(page, "Coverage (last 24 h)")).toContainText("nothing was due");
   await expect(panel(page, "Coverage (last 24 h)").getByRole("button", { name: "Repair" })).toBeDisabled();
   await expect(panel(page, "Error groups")).toContainText("No failed runs in this window.");
