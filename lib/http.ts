@@ -3,6 +3,7 @@ import { NextResponse } from "next/server";
 import { z, ZodError } from "zod";
 import { currentTenant, type Tenant } from "@/lib/auth";
 import { AppError, type ErrorCode } from "@/lib/errors";
+import { RESOURCE_ID } from "@/lib/format";
 import { log } from "@/lib/log";
 
 /** The one place an error code becomes an HTTP status (the OpenAPI document reads it too). */
@@ -152,7 +153,7 @@ export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.infer
 }
 
 /** Every id this API hands out (cuid) fits; anything else cannot name a resource and answers 404. */
-export const isResourceId = (id: unknown): id is string => typeof id === "string" && /^[A-Za-z0-9_-]{1,64}$/.test(id);
+export const isResourceId = (id: unknown): id is string => typeof id === "string" && RESOURCE_ID.test(id);
 
 type RouteCtx<P> = { params: Promise<P> };
 export type AuthedCtx<P> = { req: Request; tenant: Tenant; params: P };

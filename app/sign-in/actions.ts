@@ -2,13 +2,14 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { RESOURCE_ID } from "@/lib/format";
 import { ensureDemoConnection } from "@/lib/crm/connections";
 import { mintSessionToken } from "@/lib/dev-auth";
 import { devToolsAllowed } from "@/lib/env";
 import { PLANS } from "@/lib/plans";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+const id = z.string().regex(RESOURCE_ID);
 const form = z.object({
   user_id: id,
   org_id: z.union([id, z.literal("")]).optional(),

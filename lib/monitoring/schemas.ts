@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { RESOURCE_ID } from "@/lib/format";
 
 // The contract of the monitoring API (/api/monitoring, /api/monitoring/coverage): zod schemas that the
 // routes parse with and the OpenAPI document is generated from. Durations are milliseconds.
@@ -6,7 +7,7 @@ import { z } from "zod";
 export const WINDOWS = { "24h": 24, "7d": 7 * 24, "30d": 30 * 24 } as const satisfies Record<string, number>;
 export type WindowName = keyof typeof WINDOWS;
 const windowSchema = z.enum(Object.keys(WINDOWS) as [WindowName, ...WindowName[]]);
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "not an id");
+const id = z.string().regex(RESOURCE_ID, "not an id");
 
 export const monitoringQuerySchema = z.strictObject({
   window: windowSchema.default("24h").describe("24h, 7d or 30d, ending now"),
