@@ -2,7 +2,7 @@ import { systemDb } from "@/lib/db";
 import { logEvent } from "@/lib/log";
 import type { CatchUpPolicy } from "@/lib/generated/prisma/client";
 import { nextRunAfter, slotsBetween } from "@/lib/schedules/time";
-import { settleEach } from "./parallel";
+import { MAX_ERRORS_KEPT, settleEach } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
 
 // The dispatcher's database work: find due schedules, record one run per (schedule, slot), advance
@@ -14,7 +14,6 @@ export const DISPATCH_BATCH_SIZE = 100;
 export const CATCH_UP_GRACE_MS = 5 * 60_000;
 const SLOT_CHUNK = 10_000;
 const MAX_SLOTS_COUNTED = 1_000_000; // ~2 years of a per-minute schedule; beyond that the count is a floor
-const MAX_ERRORS_KEPT = 20;
 
 export type DispatchedRun = { runId: string; scheduleId: string; ownerId: string };
 export type DispatchResult = TickCounts & {

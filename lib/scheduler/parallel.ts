@@ -3,7 +3,7 @@
 
 /** In flight at once: stays under the connection pool. */
 export const PARALLEL = 8;
-const MAX_ERRORS_KEPT = 20;
+export const MAX_ERRORS_KEPT = 20;
 
 export type PassError = { id: string; message: string };
 
