@@ -12,6 +12,7 @@ import {
   type ScheduleDto,
   type UpdateScheduleInput,
 } from "@/lib/schedules/schemas";
+import { lastRuns } from "@/lib/schedules/last-run";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
 
@@ -46,13 +47,15 @@ export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   const now = new Date();
-  return rows.map((row) => serializeSchedule(row, now));
+  const last = await lastRuns(forTenant(ownerId), ownerId, rows.map((r) => r.id));
+  return rows.map((row) => serializeSchedule(row, last.get(row.id) ?? null, now));
 }
 
 export async function getSchedule(ownerId: string, id: string): Promise<ScheduleDto> {
   const row = await forTenant(ownerId).scheduledReview.findFirst({ where: { id }, include: scheduleInclude });
   if (!row) throw scheduleNotFound();
-  return serializeSchedule(row);
+  const last = await lastRuns(forTenant(ownerId), ownerId, [id]);
+  return serializeSchedule(row, last.get(id) ?? null);
 }
 
 /**
@@ -87,7 +90,7 @@ export async function createSchedule(
     },
     include: scheduleInclude,
   });
-  return serializeSchedule(row);
+  return serializeSchedule(row, null); // a new schedule has no runs
 }
 
 /**
@@ -163,7 +166,8 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
       },
       include: scheduleInclude,
     });
-    return serializeSchedule(row);
+    const last = await lastRuns(tenantDb, tenant.ownerId, [id]);
+    return serializeSchedule(row, last.get(id) ?? null);
   } catch (err) {
     // Its fields changed (read again) or the schedule was deleted (404 on the next read) meanwhile.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
