@@ -18,6 +18,11 @@ export interface Deal {
   stageEnteredAt: string | null;
   /** How many times the close date has been moved later. */
   closeDatePushes: number;
+  /** Signals only some connectors have (undefined: the CRM does not say; rules that need them skip the deal). */
+  /** The next scheduled activity (HubSpot notes_next_activity_date; Salesforce: now when HasOpenActivity). */
+  nextActivityAt?: string | null;
+  /** Contacts associated with the deal (HubSpot num_associated_contacts). */
+  contactCount?: number | null;
 }
 
 export const RULE_IDS = [
