@@ -28,6 +28,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   crm_oauth_failed: 400,
   connection_in_use: 409,
   internal_error: 500,
+  crm_unreachable: 502,
   executor_unreachable: 503,
 };
 

@@ -5,6 +5,7 @@ import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
+import { CRM_OPERATIONS } from "@/lib/crm/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -137,6 +138,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  ...CRM_OPERATIONS,
   ...MONITORING_OPERATIONS,
 ];
 

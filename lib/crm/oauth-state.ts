@@ -20,6 +20,7 @@ const payloadSchema = z.object({
   v: z.string().optional(), // PKCE code_verifier
   l: z.string().optional(), // Salesforce login host
   c: z.string().optional(), // connection being reconnected
+  m: z.string().optional(), // name for the new connection
 });
 export type StatePayload = z.infer<typeof payloadSchema>;
 

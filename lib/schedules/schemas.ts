@@ -173,7 +173,13 @@ export const crmConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),
   provider: z.enum(["demo", "hubspot", "salesforce"]),
-  status: z.enum(["active", "expired", "error"]),
+  status: z.enum(["active", "expired", "error"]).describe("expired: the CRM no longer accepts the authorization; reconnect"),
+  /** Salesforce: the org's API host; never a token (tokens are never returned) */
+  instance_url: z.string().nullable().optional(),
+  account_id: z.string().nullable().optional().describe("HubSpot hub id or Salesforce organization id"),
+  last_tested_at: z.string().nullable().optional(),
+  last_test_ok: z.boolean().nullable().optional(),
+  last_test_message: z.string().nullable().optional(),
 });
 export type CrmConnectionDto = z.infer<typeof crmConnectionSchema>;
 export const crmConnectionListSchema = z.object({ data: z.array(crmConnectionSchema) });

@@ -1,0 +1,3 @@
+import { callbackRoute } from "@/lib/crm/route-handlers";
+
+export const GET = callbackRoute("salesforce");
