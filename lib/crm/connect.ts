@@ -39,7 +39,8 @@ export async function startConnect(ownerId: string, provider: OAuthProvider, bod
   } else if (body.login !== undefined || body.my_domain_url !== undefined) {
     throw new AppError("validation_error", "The request is invalid", [{ path: "login", message: "Only Salesforce has login hosts", code: "unrecognized_keys" }]);
   }
-  const state = sealState({ o: ownerId, p: provider, v: pkce?.verifier, l: loginUrl, c: body.connection_id, m: body.name }, now);
+  const kind = provider === "salesforce" ? (body.login ?? "production") : undefined;
+  const state = sealState({ o: ownerId, p: provider, v: pkce?.verifier, l: loginUrl, k: kind, c: body.connection_id, m: body.name }, now);
   return {
     authorize_url: authorizeUrl(provider, state, { codeChallenge: pkce?.challenge, loginUrl }),
     expires_at: new Date(now + STATE_TTL_MS).toISOString(),
@@ -77,7 +78,7 @@ export async function finishConnect(ownerId: string, provider: OAuthProvider, q:
     log.info({ event: "crm.reconnected", owner_id: ownerId, connection_id: target.id, provider }, "crm.reconnected");
     return { ok: true, connectionId: target.id };
   }
-  const sandbox = state.l && /test\.salesforce\.com|sandbox/.test(state.l) ? " (sandbox)" : "";
+  const sandbox = state.k === "sandbox" ? " (sandbox)" : "";
   const created = await db.crmConnection.create({
     data: { ownerId, provider: DB_PROVIDER[provider], name: state.m ?? `${PROVIDER_LABEL[provider]}${sandbox}`, ...data },
     select: { id: true },

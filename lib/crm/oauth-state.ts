@@ -19,6 +19,7 @@ const payloadSchema = z.object({
   e: z.number(), // expires at (epoch ms)
   v: z.string().optional(), // PKCE code_verifier
   l: z.string().optional(), // Salesforce login host
+  k: z.enum(["production", "sandbox", "my_domain"]).optional(), // which one the user picked
   c: z.string().optional(), // connection being reconnected
   m: z.string().optional(), // name for the new connection
 });
