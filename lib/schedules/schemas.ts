@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scanScopeSchema } from "@/lib/crm/scope";
 import { ruleSettingsSchema } from "@/lib/reviews/types";
 import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
@@ -52,6 +53,7 @@ const scheduleFields = {
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
   rules: ruleSettingsSchema,
+  scan_scope: scanScopeSchema,
 };
 
 type ChannelFields = {
@@ -86,6 +88,7 @@ export const createScheduleSchema = z
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
     rules: scheduleFields.rules.default({}),
+    scan_scope: scheduleFields.scan_scope.default({}),
   })
   .superRefine((v, ctx) => {
     if (!!v.schedule === !!v.frequency)
@@ -132,6 +135,8 @@ export const scheduleSchema = z.object({
   catch_up_policy: z.enum(["run_once", "skip"]),
   /** effective rule settings: what was set, over the defaults */
   rules: z.record(z.string(), z.unknown()),
+  scan_scope: z.object({ pipeline_ids: z.array(z.string()), stage_ids: z.array(z.string()), owner_ids: z.array(z.string()), min_amount: z.number().nullable() })
+    .describe("Which open deals runs read; empty lists and null min_amount: all open deals"),
   last_run_at: z.string().nullable(),
   /** null while inactive */
   next_run_at: z.string().nullable(),

@@ -1,3 +1,4 @@
+import { readScanScope } from "@/lib/crm/scope";
 import { iso, lower } from "@/lib/format";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { resolveRuleSettings } from "@/lib/reviews/types";
@@ -18,6 +19,11 @@ export type ScheduleRow = Prisma.ScheduledReviewGetPayload<{ include: typeof sch
 
 export const NEXT_RUNS_PREVIEW = 5;
 
+function scanScopeDto(stored: Prisma.JsonValue) {
+  const s = readScanScope(stored);
+  return { pipeline_ids: s.pipelineIds, stage_ids: s.stageIds, owner_ids: s.ownerIds, min_amount: s.minAmount };
+}
+
 /** The one place a schedule becomes public JSON. The webhook only ever leaves masked. */
 export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleDto {
   const last = row.runs[0];
@@ -36,6 +42,7 @@ export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleD
     is_active: row.isActive,
     catch_up_policy: lower(row.catchUpPolicy),
     rules: { ...resolveRuleSettings(row.ruleSettings) },
+    scan_scope: scanScopeDto(row.scanScope),
     last_run_at: iso(row.lastRunAt),
     next_run_at: iso(row.nextRunAt),
     // An inactive schedule has no upcoming runs; the form's preview endpoint shows "what if".
