@@ -1,7 +1,6 @@
 // The token bucket math of the rate limits, and the connector factory's rules for Demo faults and unbuilt CRMs.
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { crmClientFor, type ConnectionRef } from "@/lib/crm/client";
-import { CrmError } from "@/lib/crm/types";
 import { resetEnvCache } from "@/lib/env";
 import { spend, type Bucket } from "@/lib/rate-limit";
 
