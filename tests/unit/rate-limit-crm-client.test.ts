@@ -1,4 +1,4 @@
-// The token bucket math of the rate limits, and the connector factory's rules for Demo faults and unbuilt CRMs.
+// The token bucket math of the rate limits, and the connector factory: Demo faults, real connectors for HubSpot and Salesforce.
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { crmClientFor, type ConnectionRef } from "@/lib/crm/client";
 import { resetEnvCache } from "@/lib/env";
