@@ -90,7 +90,7 @@ export function mapHubspotDeal(r: HubspotDealRecord, stages: ReadonlyMap<string,
     stageEnteredAt: stageId === null ? null : parseInstant(p[`hs_date_entered_${stageId}`]),
     // Search results carry no property history; close-date pushes come from Salesforce history only.
     closeDatePushes: 0,
-    nextActivityAt: parseInstant(p.notes_next_activity_date),
+    nextActivityScheduled: parseInstant(p.notes_next_activity_date) !== null,
     contactCount: contacts === null || !Number.isFinite(Number(contacts)) ? null : Number(contacts),
   };
 }

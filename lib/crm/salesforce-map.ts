@@ -37,10 +37,19 @@ export function sfNumber(v: unknown): number | null {
 const sfText = (v: unknown): string | null => (typeof v === "string" && v.trim() !== "" ? v.trim() : null);
 
 /** What OpportunityHistory says about one opportunity, oldest row first. */
-export type HistorySummary = { closeDatePushes: number; stageEnteredAt: string | null };
+export type HistorySummary = {
+  closeDatePushes: number; closeDateSlipDays: number; stageEnteredAt: string | null; stageBackwardMoves: number | null; peakAmount: number | null;
+};
 
-export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: string | null): HistorySummary {
+const DAY_MS = 86_400_000;
+const dayDiff = (later: string, earlier: string) => Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS);
+
+/** `stageOrder`: stage name -> SortOrder (OpportunityStage); without it backward moves are not judged. */
+export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: string | null, stageOrder?: ReadonlyMap<string, number>): HistorySummary {
   let pushes = 0;
+  let slipDays = 0;
+  let backward = 0;
+  let peak: number | null = null;
   let enteredAt: string | null = null;
   let prevStage: string | null | undefined;
   let prevClose: string | null = null;
@@ -48,15 +57,22 @@ export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: st
     // PrevCloseDate (API 50+) when present, else the previous row's CloseDate.
     const before = sfDate(r.PrevCloseDate) ?? prevClose;
     const close = sfDate(r.CloseDate);
-    if (before !== null && close !== null && close > before) pushes++;
+    if (before !== null && close !== null && close > before) {
+      pushes++;
+      slipDays += dayDiff(close, before);
+    }
     if (close !== null) prevClose = close;
+    for (const a of [sfNumber(r.Amount), sfNumber(r.PrevAmount)]) if (a !== null && (peak === null || a > peak)) peak = a;
     const stage = r.StageName ?? null;
     if (stage !== prevStage) {
+      const from = prevStage ? stageOrder?.get(prevStage) : undefined;
+      const to = stage ? stageOrder?.get(stage) : undefined;
+      if (from !== undefined && to !== undefined && to < from) backward++;
       if (stage === currentStage) enteredAt = sfDateTime(r.CreatedDate);
       prevStage = stage;
     }
   }
-  return { closeDatePushes: pushes, stageEnteredAt: enteredAt };
+  return { closeDatePushes: pushes, closeDateSlipDays: slipDays, stageEnteredAt: enteredAt, stageBackwardMoves: stageOrder ? backward : null, peakAmount: peak };
 }
 
 export function mapOpportunity(r: SfRecord, history: HistorySummary | undefined): Deal {
@@ -77,6 +93,10 @@ export function mapOpportunity(r: SfRecord, history: HistorySummary | undefined)
     owner: sfText(owner),
     stageEnteredAt: history?.stageEnteredAt ?? null,
     closeDatePushes: history?.closeDatePushes ?? 0,
+    closeDateSlipDays: history?.closeDateSlipDays ?? 0,
+    stageBackwardMoves: history ? history.stageBackwardMoves : 0,
+    peakAmount: history?.peakAmount ?? null,
+    ...(typeof r.HasOpenActivity === "boolean" ? { nextActivityScheduled: r.HasOpenActivity } : {}),
   };
 }
 

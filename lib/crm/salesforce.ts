@@ -93,6 +93,14 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }
   }
 
+  async function stages(signal?: AbortSignal): Promise<SalesforceLists["stages"]> {
+    const rows = await queryAll<SfRecord>("Salesforce stages", "SELECT ApiName, MasterLabel, SortOrder, IsClosed, DefaultProbability FROM OpportunityStage WHERE IsActive = true ORDER BY SortOrder", signal);
+    return rows.map((s) => ({
+      id: String(s.ApiName ?? s.MasterLabel), label: String(s.MasterLabel ?? s.ApiName), order: Number(s.SortOrder) || 0,
+      probability: typeof s.DefaultProbability === "number" ? s.DefaultProbability : null, isClosed: s.IsClosed === true,
+    }));
+  }
+
   return {
     async fetchOpenDeals(opts: FetchDealsOptions = {}): Promise<Deal[]> {
       const where = opportunityWhere(scope);
@@ -111,6 +119,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
           }
         },
       );
+      const stageOrder = new Map((await stages(opts.signal)).map((st) => [st.id, st.order]));
       const seen = new Set<string>();
       const deals: Deal[] = [];
       for (const r of opps) {
@@ -118,20 +127,16 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
         if (seen.has(id)) continue;
         seen.add(id);
         const rows = history.get(id);
-        deals.push(mapOpportunity(r, rows ? summarizeHistory(rows, typeof r.StageName === "string" ? r.StageName : null) : undefined));
+        deals.push(mapOpportunity(r, rows ? summarizeHistory(rows, typeof r.StageName === "string" ? r.StageName : null, stageOrder) : undefined));
       }
       return deals;
     },
     async lists(opts: FetchDealsOptions = {}): Promise<SalesforceLists> {
       const types = await queryAll<SfRecord>("Salesforce record types", "SELECT Id, Name FROM RecordType WHERE SobjectType = 'Opportunity' AND IsActive = true ORDER BY Name", opts.signal);
-      const stages = await queryAll<SfRecord>("Salesforce stages", "SELECT ApiName, MasterLabel, SortOrder, IsClosed, DefaultProbability FROM OpportunityStage WHERE IsActive = true ORDER BY SortOrder", opts.signal);
       const users = await queryAll<SfRecord>("Salesforce users", "SELECT Id, Name FROM User WHERE IsActive = true ORDER BY Name LIMIT 2000", opts.signal);
       return {
         pipelines: types.map((t) => ({ id: String(t.Id), label: String(t.Name) })),
-        stages: stages.map((s) => ({
-          id: String(s.ApiName ?? s.MasterLabel), label: String(s.MasterLabel ?? s.ApiName), order: Number(s.SortOrder) || 0,
-          probability: typeof s.DefaultProbability === "number" ? s.DefaultProbability : null, isClosed: s.IsClosed === true,
-        })),
+        stages: await stages(opts.signal),
         owners: users.map((u) => ({ id: String(u.Id), name: String(u.Name) })),
       };
     },

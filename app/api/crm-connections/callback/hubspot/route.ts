@@ -1,3 +1,4 @@
-import { callbackRoute } from "@/lib/crm/route-handlers";
+import { callbackPageRoute, callbackRoute } from "@/lib/crm/route-handlers";
 
-export const GET = callbackRoute("hubspot");
+export const GET = callbackPageRoute("hubspot");
+export const POST = callbackRoute("hubspot");

@@ -1,3 +1,4 @@
-import { callbackRoute } from "@/lib/crm/route-handlers";
+import { callbackPageRoute, callbackRoute } from "@/lib/crm/route-handlers";
 
-export const GET = callbackRoute("salesforce");
+export const GET = callbackPageRoute("salesforce");
+export const POST = callbackRoute("salesforce");
