@@ -103,8 +103,14 @@ describe("Salesforce opportunity mapping", () => {
       { OpportunityId: "006A", StageName: "Prospecting", CloseDate: "2026-09-10", CreatedDate: "2026-08-01T00:00:00.000+0000" },
       { OpportunityId: "006A", StageName: "Qualification", CloseDate: "2026-10-01", CreatedDate: "2026-09-01T00:00:00.000+0000" },
     ];
-    expect(summarizeHistory(rows, "Qualification")).toEqual({ closeDatePushes: 2, stageEnteredAt: "2026-09-01T00:00:00.000Z" });
-    expect(summarizeHistory([], "Qualification")).toEqual({ closeDatePushes: 0, stageEnteredAt: null });
+    rows[1]!.Amount = 12_000;
+    rows[1]!.PrevAmount = 9_000;
+    const order = new Map([["Prospecting", 1], ["Qualification", 2]]);
+    expect(summarizeHistory(rows, "Qualification", order)).toEqual({
+      closeDatePushes: 2, closeDateSlipDays: 14 + 21, stageEnteredAt: "2026-09-01T00:00:00.000Z", stageBackwardMoves: 1, peakAmount: 12_000,
+    });
+    expect(summarizeHistory(rows, "Qualification").stageBackwardMoves).toBeNull(); // no stage order: not judged
+    expect(summarizeHistory([], "Qualification")).toMatchObject({ closeDatePushes: 0, closeDateSlipDays: 0, stageEnteredAt: null });
   });
   test("SOQL literals escape quotes and backslashes", () => {
     expect(soqlString("O'Brien \\ Co")).toBe("'O\\'Brien \\\\ Co'");
