@@ -45,7 +45,12 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 sampleMemory();
 const genStart = performance.now();
-const deals = generateDemoDeals({ seed: 42, size, now });
+// The demo CRM reports no CRM-only signals; give every deal some (as a Salesforce or HubSpot fetch
+// would) so the signal rules really run on all of them.
+const deals = generateDemoDeals({ seed: 42, size, now }).map((d, i) => ({
+  ...d, closeDateSlipDays: (i * 7) % 60, stageBackwardMoves: i % 11 === 0 ? 1 : 0, peakAmount: d.amount === null ? null : d.amount * (i % 5 === 0 ? 1.5 : 1),
+  nextActivityScheduled: i % 4 !== 0, contactCount: i % 3,
+}));
 const genMs = performance.now() - genStart;
 sampleMemory();
 

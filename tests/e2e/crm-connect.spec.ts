@@ -33,7 +33,7 @@ async function testScheduleAndRun(page: Page, connectionName: string, pipeline: 
   const scope = page.getByTestId("scan-scope");
   await scope.getByRole("checkbox", { name: pipeline, exact: true }).check();
   await page.getByRole("button", { name: "Create schedule" }).click();
-  await page.waitForURL(/\/schedule\/[^/]+$/);
+  await page.waitForURL((url) => /^\/schedule\/[^/]+$/.test(url.pathname) && url.pathname !== "/schedule/new");
   const scheduleId = new URL(page.url()).pathname.split("/").pop()!;
 
   await page.goto(`/schedule/${scheduleId}/history`);

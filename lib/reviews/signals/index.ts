@@ -12,7 +12,7 @@ export type SignalRules = {
   singleThreaded: SignalRuleConfig;
 };
 
-const cfg = (r: { enabled: boolean; severity: SignalRuleConfig["sev"]; threshold?: number }): SignalRuleConfig => ({ on: r.enabled, sev: r.severity, threshold: r.threshold ?? 0 });
+const cfg = (r: { enabled: boolean; severity: SignalRuleConfig["sev"]; threshold?: number }): SignalRuleConfig => ({ on: r.enabled, sev: r.severity, threshold: r.threshold ?? 0, msgs: [] });
 
 export function compileSignalRules(s: RuleSettings): SignalRules {
   return {
