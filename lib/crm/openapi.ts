@@ -1,6 +1,6 @@
 import type { OperationSpec } from "@/lib/openapi";
 import { crmConnectionSchema } from "@/lib/schedules/schemas";
-import { authorizeBodySchema, authorizeResultSchema, callbackQuerySchema, connectionOptionsSchema, renameBodySchema, testResultSchema } from "./connect-schemas";
+import { authorizeBodySchema, authorizeResultSchema, callbackQuerySchema, callbackResultSchema, connectionOptionsSchema, renameBodySchema, testResultSchema } from "./connect-schemas";
 
 // The CRM connect routes' entries in the OpenAPI document (lib/openapi.ts adds them to OPERATIONS).
 // Tokens appear in no schema: the API never returns one.
@@ -16,13 +16,12 @@ export const CRM_OPERATIONS: OperationSpec[] = [
       body: { name: "CrmAuthorizeRequest", schema: authorizeBodySchema }, errors: ["crm_not_configured", "not_found"],
       responses: { 200: { description: "Send the browser to authorize_url", body: { name: "CrmAuthorizeLink", schema: authorizeResultSchema } } } },
     { method: "get", path: `/api/crm-connections/callback/${p}`, operationId: `${p}CallbackPage`, tag: "crm", summary: `${LABEL[p]} sends the browser back here`, auth: "none",
-      description: "The provider's redirect, which arrives from its site without the session (the session handshake is skipped for API routes): a well-formed query answers a small HTML page that re-posts code and state to the POST below, same-origin, with the session.",
+      description: "The provider's redirect, which arrives from its site and so without the session (Clerk would handshake a cross-site navigation): a well-formed query answers a small HTML page whose script posts it to the POST below, same-origin, with the session.",
       query: callbackQuerySchema, responses: { 200: { description: "text/html: the page that posts the callback back" } } },
     { method: "post", path: `/api/crm-connections/callback/${p}`, operationId: `${p}Callback`, tag: "crm", summary: `Finish connecting ${LABEL[p]}`,
-      description: "Form-encoded (state, code or error, error_description). Checks the state (this tenant's, unexpired, unused), exchanges the code and stores the tokens encrypted, "
-        + "then 303 to /crm?connected=<id> (or ?connect_error=<reason> when the provider refused).",
-      errors: ["oauth_state_invalid", "validation_error", "unsupported_media_type", "payload_too_large"],
-      responses: { 303: { description: "Back to the CRM page" } } },
+      description: "Checks the state (this tenant's, unexpired, unused), exchanges the code and stores the tokens encrypted. redirect_to is /crm?connected=<id>, or /crm?connect_error=<reason> when the provider refused.",
+      body: { name: "CrmCallback", schema: callbackQuerySchema }, errors: ["oauth_state_invalid"],
+      responses: { 200: { description: "Where the browser goes next", body: { name: "CrmCallbackResult", schema: callbackResultSchema } } } },
   ]),
   { method: "patch", path: "/api/crm-connections/{id}", operationId: "renameCrmConnection", tag: "crm", summary: "Rename a CRM connection",
     body: { name: "RenameCrmConnection", schema: renameBodySchema }, responses: { 200: { description: "The connection", body: connection } } },

@@ -1,9 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { NextResponse } from "next/server";
-import { env } from "@/lib/env";
-import { AppError } from "@/lib/errors";
-import { inputProblems, json, MAX_BODY_BYTES, readJson, readLimited, readQuery, toErrorResponse, withAuth } from "@/lib/http";
+import { json, readJson, readQuery, toErrorResponse, withAuth } from "@/lib/http";
 import { finishConnect, startConnect } from "./connect";
 import { authorizeBodySchema, callbackQuerySchema } from "./connect-schemas";
 import type { OAuthProvider } from "./providers";
@@ -14,31 +11,36 @@ import type { OAuthProvider } from "./providers";
 // The callback is two requests. The provider sends the browser to GET …/callback/<provider> from its
 // own site, and Clerk treats a document GET with a cross-site Referer as needing a session handshake
 // (an API route answers that 401), so the GET carries no session: it checks the query's shape and
-// answers a page that re-posts code and state to the same URL. That POST is same-origin, carries the
-// session cookie, and finishes the connect for the signed-in tenant the state was made for.
+// answers a page whose script posts code and state to the same URL as JSON. That POST is same-origin,
+// carries the session cookie, and finishes the connect for the signed-in tenant the state was made for.
 
 /** POST /api/crm-connections/{provider}/authorize -> { authorize_url, expires_at } */
 export const authorizeRoute = (provider: OAuthProvider) =>
   withAuth(async ({ req, tenant }) => json(await startConnect(tenant.ownerId, provider, await readJson(req, authorizeBodySchema))));
 
-const SUBMIT_SCRIPT = "document.getElementById('continue').submit();";
-const SCRIPT_HASH = createHash("sha256").update(SUBMIT_SCRIPT).digest("base64");
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const FINISH_SCRIPT =
+  "const q=JSON.parse(document.getElementById('q').textContent);" +
+  "fetch(location.pathname,{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify(q)})" +
+  ".then(r=>r.json()).then(b=>{if(b.redirect_to)location.replace(b.redirect_to);else document.getElementById('m').textContent=(b.error&&b.error.message)||'The connection failed';})" +
+  ".catch(()=>{document.getElementById('m').textContent='Revwatch could not be reached; try connecting again';});";
+const SCRIPT_HASH = createHash("sha256").update(FINISH_SCRIPT).digest("base64");
 
 /** GET …/callback/{provider}: a malformed query is a 4xx; otherwise the page that posts it back. */
-export const callbackPageRoute = (provider: OAuthProvider) => async (req: Request) => {
+export const callbackPageRoute = () => async (req: Request) => {
   try {
     const query = readQuery(req, callbackQuerySchema);
-    const fields = Object.entries(query).map(([k, v]) => `<input type="hidden" name="${esc(k)}" value="${esc(String(v))}">`).join("");
+    // A JSON data block: "<" escaped so no value can close the element.
+    const data = JSON.stringify(query).replace(/</g, "\\u003c");
     const html =
-      `<!doctype html><html><head><meta charset="utf-8"><meta name="referrer" content="same-origin"><title>Connecting your CRM · Revwatch</title></head>` +
-      `<body><form id="continue" method="post" action="/api/crm-connections/callback/${provider}">${fields}` +
-      `<p>Finishing the connection…</p><button type="submit">Continue</button></form><script>${SUBMIT_SCRIPT}</script></body></html>`;
+      `<!doctype html><html><head><meta charset="utf-8"><title>Connecting your CRM · Revwatch</title></head><body>` +
+      `<p id="m" role="status">Finishing the connection…</p><script type="application/json" id="q">${data}</script>` +
+      `<script>${FINISH_SCRIPT}</script></body></html>`;
     return new Response(html, {
       headers: {
         "content-type": "text/html; charset=utf-8",
         "cache-control": "no-store",
-        "content-security-policy": `default-src 'none'; script-src 'sha256-${SCRIPT_HASH}'; form-action 'self'; base-uri 'none'`,
+        "referrer-policy": "no-referrer",
+        "content-security-policy": `default-src 'none'; script-src 'sha256-${SCRIPT_HASH}'; connect-src 'self'; base-uri 'none'; form-action 'none'`,
       },
     });
   } catch (err) {
@@ -46,27 +48,10 @@ export const callbackPageRoute = (provider: OAuthProvider) => async (req: Reques
   }
 };
 
-async function readForm(req: Request): Promise<Record<string, string>> {
-  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers.get("content-type") ?? "")) {
-    throw new AppError("unsupported_media_type", "Send the callback as application/x-www-form-urlencoded");
-  }
-  const form = new URLSearchParams(new TextDecoder().decode(await readLimited(req, MAX_BODY_BYTES)));
-  const out: Record<string, string> = Object.create(null);
-  for (const [k, v] of form) {
-    if (k in out) throw new AppError("validation_error", "The request is invalid", [{ path: k, message: "Give this field at most once", code: "invalid_type" }]);
-    out[k] = v;
-  }
-  const problems = inputProblems(out);
-  if (problems.length) throw new AppError("validation_error", "The request is invalid", problems);
-  return { ...out };
-}
-
-/** POST …/callback/{provider}: back to the CRM page with the new connection, or why the provider refused. */
+/** POST …/callback/{provider}: where the browser goes next, the CRM page with the new connection or why the provider refused. */
 export const callbackRoute = (provider: OAuthProvider) =>
   withAuth(async ({ req, tenant }) => {
-    const outcome = await finishConnect(tenant.ownerId, provider, callbackQuerySchema.parse(await readForm(req)));
-    const to = new URL("/crm", env().OAUTH_REDIRECT_BASE_URL ?? env().APP_URL);
-    if (outcome.ok) to.searchParams.set("connected", outcome.connectionId);
-    else to.searchParams.set("connect_error", outcome.reason.slice(0, 300));
-    return NextResponse.redirect(to, 303);
+    const outcome = await finishConnect(tenant.ownerId, provider, await readJson(req, callbackQuerySchema));
+    const to = new URLSearchParams(outcome.ok ? { connected: outcome.connectionId } : { connect_error: outcome.reason.slice(0, 300) });
+    return json({ redirect_to: `/crm?${to}` });
   });

@@ -10,6 +10,9 @@ import { signIn, uniqueUser } from "./helpers";
 // that pipeline's open deals only; a dead refresh token -> run failed crm_auth_expired, Reconnect on /crm.
 // The fake CRMs (scripts/e2e-serve.mjs) hold 300 HubSpot deals and 300 Salesforce opportunities.
 
+// Each test connects, runs twice or reconnects: minutes on a loaded machine.
+test.describe.configure({ timeout: 240_000 });
+
 const hubspotRenewalsOpen = makeHubspotDeals(300).filter((d) => d.properties.pipeline === "renewals" && d.properties.dealstage === "renewal-open").length;
 const salesforceRenewals = makeOpportunities(300).opportunities.filter((o) => o.RecordTypeId === FAKE_SF_RECORD_TYPES[1]!.Id).length;
 

@@ -1,4 +1,4 @@
 import { callbackPageRoute, callbackRoute } from "@/lib/crm/route-handlers";
 
-export const GET = callbackPageRoute("hubspot");
+export const GET = callbackPageRoute();
 export const POST = callbackRoute("hubspot");
