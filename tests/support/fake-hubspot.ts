@@ -128,6 +128,7 @@ export class FakeHubspot {
     // Test control for out-of-process runs (e2e): the user revoked the app in the CRM.
     if (req.method === "POST" && url.pathname === "/__admin/revoke-all") return sendJson(res, 200, (this.oauth.revokeAll(), { ok: true }));
     if (req.method === "GET" && url.pathname === "/__admin/health") return sendJson(res, 200, { ok: true });
+    if (req.method === "GET" && url.pathname === "/__admin/issued-tokens") return sendJson(res, 200, this.oauth.issued);
     if (this.slowMs) await new Promise((r) => setTimeout(r, this.slowMs));
     const scripted = this.scripted.shift();
     if (scripted === "500") return sendJson(res, 500, { status: "error", message: "internal error", correlationId: "c0ffee", category: "INTERNAL_ERROR" });
