@@ -24,6 +24,7 @@ const clerk = clerkMiddleware(
   () => tokenVerificationOptions(),
 );
 
+const OAUTH_CALLBACK = /^\/api\/crm-connections\/callback\/(hubspot|salesforce)$/;
 const isApi = (path: string) => path === "/api" || path.startsWith("/api/");
 
 export default async function proxy(req: NextRequest, event: NextFetchEvent) {
@@ -42,6 +43,9 @@ export default async function proxy(req: NextRequest, event: NextFetchEvent) {
       return res;
     }
   }
+  // The OAuth providers' redirect back: a cross-site document GET that Clerk would answer with a
+  // session handshake. Its handler needs no session (it re-posts same-origin; lib/crm/route-handlers.ts).
+  if (req.method === "GET" && OAUTH_CALLBACK.test(path)) return NextResponse.next();
   const res = await clerk(req, event);
   // An API call is never sent to Clerk's handshake (which would put the session token in a URL):
   // whatever made Clerk redirect (an expired cookie on a browser navigation), the API answers 401.

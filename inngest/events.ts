@@ -12,3 +12,9 @@ export const reviewRunFailed = eventType("review/run.failed", {
 export const reviewRunCompleted = eventType("review/run.completed", {
   schema: staticSchema<{ runId: string; scheduleId: string; ownerId: string; healthScore: number | null }>(),
 });
+
+// A CRM connection's refresh token stopped working (revoked, expired): the user must reconnect it.
+// Id per connection and expiry (lib/crm/tokens.ts), so every sender of one expiry announces it once.
+export const crmConnectionExpired = eventType("crm/connection.expired", {
+  schema: staticSchema<{ ownerId: string; connectionId: string; provider: string; reason: string }>(),
+});

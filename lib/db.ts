@@ -33,7 +33,7 @@ export const CHILD_SCOPES = {
 } as const satisfies Partial<Record<ModelName, (ownerId: string) => object>>;
 
 /** Platform rows that belong to no tenant: refused by a tenant client. */
-export const SYSTEM_MODELS = ["SchedulerTick", "RateLimitBucket"] as const satisfies readonly ModelName[];
+export const SYSTEM_MODELS = ["SchedulerTick", "RateLimitBucket", "OAuthStateUse"] as const satisfies readonly ModelName[];
 
 // One client per process; Next dev reloads modules, so keep it on globalThis.
 const g = globalThis as unknown as { __revwatchPrisma?: PrismaClient; __revwatchBulk?: pg.Pool };

@@ -28,6 +28,18 @@ export const envSchema = z.object({
   FROM_EMAIL: z.string().min(3).default("Revwatch <reviews@revwatch.local>"),
   ALLOW_LOOPBACK_DELIVERY: bool.default(false),
   DEMO_CRM_FAULTS: bool.default(false),
+  /** where providers send the browser back after consent (+ /api/crm-connections/callback/<provider>); default APP_URL */
+  OAUTH_REDIRECT_BASE_URL: optionalUrl,
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_AUTH_BASE_URL: z.string().url().default("https://app.hubspot.com"),
+  HUBSPOT_API_BASE_URL: z.string().url().default("https://api.hubapi.com"),
+  /** v1 retires 2027-02-16; the 2026-03 path takes the same form body */
+  HUBSPOT_TOKEN_PATH: z.string().startsWith("/").default("/oauth/v1/token"),
+  SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+  SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+  SALESFORCE_LOGIN_URL: z.string().url().default("https://login.salesforce.com"),
+  SALESFORCE_SANDBOX_LOGIN_URL: z.string().url().default("https://test.salesforce.com"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
 });
 

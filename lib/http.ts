@@ -23,7 +23,12 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   idempotency_key_reused: 422,
   unsupported_media_type: 415,
   rate_limited: 429,
+  oauth_state_invalid: 400,
+  crm_not_configured: 409,
+  crm_oauth_failed: 400,
+  connection_in_use: 409,
   internal_error: 500,
+  crm_unreachable: 502,
   executor_unreachable: 503,
 };
 

@@ -5,6 +5,7 @@ import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
+import { CRM_OPERATIONS } from "@/lib/crm/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -101,10 +102,11 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
   { method: "post", path: "/api/scheduled-reviews", operationId: "createScheduledReview", tag: "schedules", summary: "Create a scheduled review",
     description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked. "
+      + "`scan_scope` (ids from GET /api/crm-connections/{id}/options) limits which open deals runs read; its ids are checked against the CRM live. "
       + "Safe to retry with an `Idempotency-Key` header: the same key and body within 24 hours answer the first response again (header `Idempotent-Replayed: true`) and create nothing; "
       + "the same key with another body is 422 `idempotency_key_reused`. Keys are per tenant; a create that failed stores nothing, so its retry runs again.",
     headers: [{ name: "Idempotency-Key", description: "Any unique string of 1-255 visible ASCII characters (a UUID, for example), one per intended create", schema: z.string().min(1).max(255) }],
-    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found", "idempotency_key_reused"],
+    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found", "idempotency_key_reused", "crm_unreachable"],
     responses: { 201: { description: "Created", body: schedule } } },
   { method: "get", path: "/api/scheduled-reviews/preview", operationId: "previewSchedule", tag: "schedules", summary: "Next runs of a cron or preset in a time zone",
     description: "Give `schedule`, or `every` + `time` (+ `day_of_week` for weekly). DST shifts are marked per run.",
@@ -117,7 +119,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The schedule", body: schedule } } },
   { method: "patch", path: idPath, operationId: "updateScheduledReview", tag: "schedules", summary: "Update a scheduled review (partial)",
     description: "Channel rules are checked on the merged result. A change of cron, timezone or is_active recomputes next_run_at. `slack_webhook_url: null` clears the webhook; `rules` replaces the stored rule settings. Activating needs the Team plan.",
-    body: named("UpdateScheduledReview", updateScheduleSchema), errors: ["plan_required", "conflict"],
+    body: named("UpdateScheduledReview", updateScheduleSchema), errors: ["plan_required", "conflict", "crm_unreachable"],
     responses: { 200: { description: "The updated schedule", body: schedule } } },
   { method: "delete", path: idPath, operationId: "deleteScheduledReview", tag: "schedules", summary: "Delete a scheduled review and its run history",
     description: "Deletes the schedule with its runs, deliveries and analyses in one transaction. Alerts are kept, detached from the schedule.",
@@ -137,6 +139,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  ...CRM_OPERATIONS,
   ...MONITORING_OPERATIONS,
 ];
 

@@ -15,7 +15,10 @@ export type FormValues = {
   /** a NEW webhook URL; empty keeps the stored one on edit */
   slack_url: string;
   is_active: boolean;
+  /** Which open deals runs read; empty lists and no minimum: all of them */
+  scan_scope: ScopeValues;
 };
+export type ScopeValues = { pipeline_ids: string[]; stage_ids: string[]; owner_ids: string[]; min_amount: string };
 export type FieldKey = keyof FormValues | "channels";
 
 /** Where each API field's errors are shown (the first path segment of an error detail). */
@@ -30,11 +33,13 @@ const FIELD_OF_PATH: Record<string, FieldKey> = {
   email_recipients: "recipients",
   slack_webhook_url: "slack_url",
   is_active: "is_active",
+  scan_scope: "scan_scope",
 };
 
 const LABELS: Record<FieldKey, string> = {
   name: "Name", description: "Description", crm_connection_id: "CRM connection", cron: "Schedule", timezone: "Time zone",
   email: "Email", recipients: "Email recipients", slack: "Slack", slack_url: "Slack webhook URL", is_active: "Active", channels: "Delivery",
+  scan_scope: "Scan scope",
 };
 
 /** DOM id of a field's control, so the error summary can link to it. */
@@ -52,6 +57,10 @@ export function initialValues(dto: ScheduleDto | undefined, defaultCron: string)
     slack: dto?.delivery_channels.includes("slack") ?? false,
     slack_url: "",
     is_active: dto?.is_active ?? true,
+    scan_scope: {
+      pipeline_ids: dto?.scan_scope.pipeline_ids ?? [], stage_ids: dto?.scan_scope.stage_ids ?? [], owner_ids: dto?.scan_scope.owner_ids ?? [],
+      min_amount: dto?.scan_scope.min_amount == null ? "" : String(dto.scan_scope.min_amount),
+    },
   };
 }
 
@@ -70,6 +79,10 @@ export function toCreateBody(v: FormValues): CreateBody {
     ...(v.email ? { email_recipients: parseRecipients(v.recipients) } : {}),
     ...(v.slack && v.slack_url.trim() ? { slack_webhook_url: v.slack_url.trim() } : {}),
     is_active: v.is_active,
+    scan_scope: {
+      pipeline_ids: v.scan_scope.pipeline_ids, stage_ids: v.scan_scope.stage_ids, owner_ids: v.scan_scope.owner_ids,
+      min_amount: v.scan_scope.min_amount.trim() === "" ? null : Number(v.scan_scope.min_amount),
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 } from "@/components/schedules/api";
 import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
+import { ScopeFields } from "@/components/schedules/scope-fields";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
   fieldErrors, fieldId, initialValues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
@@ -50,7 +51,8 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
   const errors: Errors = { ...fieldErrors(preview.issues, resolved), ...serverErrors };
 
   function set<K extends keyof FormValues>(key: K, value: FormValues[K]) {
-    setValues((v) => ({ ...v, [key]: value }));
+    // Another connection has other pipelines: its scope starts empty (all open deals).
+    setValues((v) => ({ ...v, [key]: value, ...(key === "crm_connection_id" && value !== v.crm_connection_id ? { scan_scope: initialValues(undefined, "").scan_scope } : {}) }));
     // A server error is about the value that was sent: editing the field retires it.
     const stale: FieldKey[] = key === "email" || key === "slack" ? [key, "channels"] : [key];
     setServerErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !stale.includes(k as FieldKey))));
@@ -155,6 +157,7 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
           </select>
           {connections.data?.length === 0 && <DemoCrmButton onConnected={(id) => set("crm_connection_id", id)} />}
         </Field>
+        <ScopeFields id={fieldId("scan_scope")} connectionId={resolved.crm_connection_id} value={values.scan_scope} onChange={(v) => set("scan_scope", v)} error={errors.scan_scope} />
       </section>
 
       <section className="grid gap-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm lg:grid-cols-[minmax(0,1fr)_minmax(0,22rem)]">

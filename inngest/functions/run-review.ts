@@ -1,5 +1,6 @@
 import { inngest } from "@/inngest/client";
-import { reviewRunCompleted, reviewRunRequested } from "@/inngest/events";
+import { crmConnectionExpired, reviewRunCompleted, reviewRunRequested } from "@/inngest/events";
+import { expiredConnectionOfRun } from "@/lib/crm/tokens";
 import { deliverChannel } from "@/lib/delivery/deliver";
 import { analyseRun } from "@/lib/runs/analyse";
 import { completeRun, failRunFromError, markRunning, recordMetrics, runFailedEvent } from "@/lib/runs/lifecycle";
@@ -22,6 +23,11 @@ export const runReview = inngest.createFunction(
       const { runId } = event.data.event.data;
       const failed = await step.run("mark-failed", () => failRunFromError({ runId, error, inngestRunId: event.data.run_id }));
       if (failed) await step.sendEvent("send-failed-event", runFailedEvent(failed));
+      // A dead CRM authorization is the user's to fix: the alerts work tells them (crm/connection.expired).
+      if (failed?.errorCode === "crm_auth_expired") {
+        const expired = await step.run("find-expired-connection", () => expiredConnectionOfRun(runId));
+        if (expired) await step.sendEvent("send-connection-expired", crmConnectionExpired.create(expired.data, { id: expired.id }));
+      }
       return { runId, failed: failed !== null };
     },
   },

@@ -1,6 +1,9 @@
 import type { CrmConnection } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
 import { createDemoClient, parseDemoInstanceUrl, type DemoFault } from "./demo";
+import { createHubspotClient } from "./hubspot";
+import { createSalesforceClient } from "./salesforce";
+import { ALL_OPEN_DEALS, type ScanScope } from "./scope";
 import { CrmError, type CrmClient } from "./types";
 
 // The connector factory: one CrmClient per connection, whatever the provider.
@@ -9,15 +12,14 @@ export type ConnectionRef = Pick<CrmConnection, "id" | "provider" | "instanceUrl
 
 const PROVIDER_NAMES = { HUBSPOT: "HubSpot", SALESFORCE: "Salesforce", DEMO: "Demo CRM" } as const;
 
-export function crmClientFor(connection: ConnectionRef): CrmClient {
+export function crmClientFor(connection: ConnectionRef, scope: ScanScope = ALL_OPEN_DEALS): CrmClient {
   const name = PROVIDER_NAMES[connection.provider];
   if (connection.status === "EXPIRED") {
     throw new CrmError("crm_auth_expired", `The ${name} connection has expired; reconnect it on the CRM page`);
   }
-  if (connection.provider === "DEMO") return demoClient(connection);
-  throw new CrmError("crm_unavailable", `The ${name} connector is not available yet; use the Demo CRM connection`, {
-    retryable: false,
-  });
+  if (connection.provider === "HUBSPOT") return createHubspotClient({ connectionId: connection.id, scope });
+  if (connection.provider === "SALESFORCE") return createSalesforceClient({ connectionId: connection.id, scope });
+  return demoClient(connection);
 }
 
 // Page fetches already made per faulty demo connection in this process. A fault "kind@N" counts

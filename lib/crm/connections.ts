@@ -30,7 +30,18 @@ async function demoConnection(ownerId: string) {
   }, SHORT_TX);
 }
 
-const toDto = (c: CrmConnection): CrmConnectionDto => ({ id: c.id, name: c.name, provider: lower(c.provider), status: lower(c.status) });
+/** A connection as the API shows it: never a token. */
+export const toDto = (c: CrmConnection): CrmConnectionDto => ({
+  id: c.id,
+  name: c.name,
+  provider: lower(c.provider),
+  status: lower(c.status),
+  instance_url: c.provider === "SALESFORCE" ? c.instanceUrl : null,
+  account_id: c.externalAccountId,
+  last_tested_at: c.lastTestedAt?.toISOString() ?? null,
+  last_test_ok: c.lastTestOk,
+  last_test_message: c.lastTestMessage,
+});
 
 /** POST /api/crm-connections/demo: the Demo CRM connection, and whether this call created it. */
 export async function connectDemoCrm(ownerId: string): Promise<{ connection: CrmConnectionDto; created: boolean }> {

@@ -40,8 +40,12 @@ function maskUrl(value: string): string {
   }
 }
 
-// Variables the app does not read yet (the CRM OAuth connect flow, issue #14): checked for shape only.
+// The CRM OAuth apps (lib/crm/providers.ts): both halves set, or the /crm page's button says what is missing.
 const oauthId = z.string().min(8, "looks too short for an OAuth client id");
+const oauthReady = (src: Src, p: "HUBSPOT" | "SALESFORCE") => set(src, `${p}_CLIENT_ID`) && set(src, `${p}_CLIENT_SECRET`);
+const oauthSummary = (src: Src, p: "HUBSPOT" | "SALESFORCE") =>
+  oauthReady(src, p) ? `OAuth app configured; callback ${src.OAUTH_REDIRECT_BASE_URL || src.APP_URL || "http://localhost:3000"}/api/crm-connections/callback/${p.toLowerCase()}`
+    : `off: set ${p}_CLIENT_ID and ${p}_CLIENT_SECRET to offer Connect on the CRM page`;
 
 export const FEATURES: Feature[] = [
   {
@@ -90,16 +94,21 @@ export const FEATURES: Feature[] = [
   },
   {
     feature: "HubSpot",
-    vars: [{ name: "HUBSPOT_CLIENT_ID", schema: oauthId }, { name: "HUBSPOT_CLIENT_SECRET", secret: true, schema: oauthId }],
-    describe: (src) => ({ on: set(src, "HUBSPOT_CLIENT_ID"), summary: set(src, "HUBSPOT_CLIENT_ID") ? "OAuth app configured" : "off: no OAuth app (the connect flow is issue #14)" }),
+    vars: [
+      { name: "HUBSPOT_CLIENT_ID", schema: oauthId }, { name: "HUBSPOT_CLIENT_SECRET", secret: true, schema: oauthId },
+      { name: "HUBSPOT_AUTH_BASE_URL", schema: z.url() }, { name: "HUBSPOT_API_BASE_URL", schema: z.url() }, { name: "HUBSPOT_TOKEN_PATH" },
+      { name: "OAUTH_REDIRECT_BASE_URL", schema: z.url() },
+    ],
+    describe: (src) => ({ on: oauthReady(src, "HUBSPOT"), summary: oauthSummary(src, "HUBSPOT") }),
   },
   {
     feature: "Salesforce",
     vars: [
       { name: "SALESFORCE_CLIENT_ID", schema: oauthId }, { name: "SALESFORCE_CLIENT_SECRET", secret: true, schema: oauthId },
-      { name: "SALESFORCE_LOGIN_URL", schema: z.url() },
+      { name: "SALESFORCE_LOGIN_URL", schema: z.url() }, { name: "SALESFORCE_SANDBOX_LOGIN_URL", schema: z.url() },
+      { name: "OAUTH_REDIRECT_BASE_URL", schema: z.url() },
     ],
-    describe: (src) => ({ on: set(src, "SALESFORCE_CLIENT_ID"), summary: set(src, "SALESFORCE_CLIENT_ID") ? "OAuth app configured" : "off: no OAuth app (the connect flow is issue #14)" }),
+    describe: (src) => ({ on: oauthReady(src, "SALESFORCE"), summary: oauthSummary(src, "SALESFORCE") }),
   },
 ];
 

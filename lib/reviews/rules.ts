@@ -11,6 +11,7 @@ import {
   type RuleSettings,
   type Severity,
 } from "./types";
+import { compileSignalRules, evaluateSignals, type SignalRules } from "./signals";
 
 export const DAY_MS = 86_400_000;
 
@@ -23,6 +24,11 @@ export const RULE_LABELS: Readonly<Record<RuleId, string>> = Object.freeze({
   missing_amount: "Missing amount",
   close_date_pushed: "Close date pushed repeatedly",
   probability_inconsistent: "Probability inconsistent with stage",
+  close_date_slipped: "Close date slipped",
+  stage_moved_backward: "Stage moved backward",
+  amount_decreased: "Amount decreased",
+  no_next_activity: "No next activity scheduled",
+  single_threaded: "Single-threaded",
 });
 
 const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + (s.charCodeAt(i + 1) - 48);
@@ -146,6 +152,8 @@ export interface CompiledRules {
   readonly neverActiveMsgs: string[];
   readonly pastCloseMsgs: string[];
   readonly pushedMsgs: string[];
+  /** Rules on signals only some CRMs report (./signals). */
+  readonly signals: SignalRules;
 }
 
 export function compileRules(settings: RuleSettings, now: Date): CompiledRules {
@@ -179,6 +187,7 @@ export function compileRules(settings: RuleSettings, now: Date): CompiledRules {
     neverActiveMsgs: [],
     pastCloseMsgs: [],
     pushedMsgs: [],
+    signals: compileSignalRules(settings),
   };
 }
 
@@ -273,5 +282,6 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
     }
   }
 
+  evaluateSignals(c.signals, deal, out);
   return out.length - start;
 }

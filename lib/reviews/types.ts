@@ -18,6 +18,17 @@ export interface Deal {
   stageEnteredAt: string | null;
   /** How many times the close date has been moved later. */
   closeDatePushes: number;
+  // Signals only some CRMs give; undefined means "not reported" and the rules that need them skip the deal.
+  /** Days the close date moved later in all (Salesforce OpportunityHistory). */
+  closeDateSlipDays?: number | null;
+  /** Moves back to an earlier stage (Salesforce OpportunityHistory with the stage order). */
+  stageBackwardMoves?: number | null;
+  /** The highest amount the deal has had (Salesforce OpportunityHistory). */
+  peakAmount?: number | null;
+  /** Whether a next activity is scheduled (HubSpot notes_next_activity_date, Salesforce HasOpenActivity). */
+  nextActivityScheduled?: boolean;
+  /** Contacts associated with the deal (HubSpot num_associated_contacts). */
+  contactCount?: number | null;
 }
 
 export const RULE_IDS = [
@@ -29,6 +40,11 @@ export const RULE_IDS = [
   "missing_amount",
   "close_date_pushed",
   "probability_inconsistent",
+  "close_date_slipped",
+  "stage_moved_backward",
+  "amount_decreased",
+  "no_next_activity",
+  "single_threaded",
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -60,6 +76,15 @@ export interface RuleSettings {
   missing_amount: RuleConfig;
   close_date_pushed: ThresholdRuleConfig;
   probability_inconsistent: ThresholdRuleConfig;
+  /** days the close date slipped in all (>= triggers) */
+  close_date_slipped: ThresholdRuleConfig;
+  /** backward stage moves (>= triggers) */
+  stage_moved_backward: ThresholdRuleConfig;
+  /** percent below the deal's highest amount (>= triggers) */
+  amount_decreased: ThresholdRuleConfig;
+  no_next_activity: RuleConfig;
+  /** minimum amount a deal needs to be judged (0 = every deal) */
+  single_threaded: ThresholdRuleConfig;
 }
 
 /** Deeply frozen: callers get copies from resolveRuleSettings and must not mutate these. */
@@ -72,6 +97,11 @@ export const DEFAULT_RULE_SETTINGS: Readonly<RuleSettings> = deepFreeze<RuleSett
   missing_amount: { enabled: true, severity: "LOW" },
   close_date_pushed: { enabled: true, severity: "MEDIUM", threshold: 2 },
   probability_inconsistent: { enabled: true, severity: "LOW", threshold: 25 },
+  close_date_slipped: { enabled: true, severity: "MEDIUM", threshold: 30 },
+  stage_moved_backward: { enabled: true, severity: "MEDIUM", threshold: 1 },
+  amount_decreased: { enabled: true, severity: "MEDIUM", threshold: 20 },
+  no_next_activity: { enabled: true, severity: "LOW" },
+  single_threaded: { enabled: true, severity: "MEDIUM", threshold: 0 },
 });
 
 function deepFreeze<T extends object>(o: T): T {
@@ -104,6 +134,11 @@ export const ruleSettingsSchema = z.strictObject({
   missing_amount: ruleSchema.optional(),
   close_date_pushed: thresholdRuleSchema(z.number().int().min(1).max(50)).optional(),
   probability_inconsistent: thresholdRuleSchema(z.number().min(0).max(100)).optional(),
+  close_date_slipped: thresholdRuleSchema(z.number().int().min(1).max(3650)).optional(),
+  stage_moved_backward: thresholdRuleSchema(z.number().int().min(1).max(50)).optional(),
+  amount_decreased: thresholdRuleSchema(z.number().min(1).max(100)).optional(),
+  no_next_activity: ruleSchema.optional(),
+  single_threaded: thresholdRuleSchema(z.number().min(0).max(1e12)).optional(),
 });
 export type RuleSettingsInput = z.input<typeof ruleSettingsSchema>;
 
@@ -123,6 +158,11 @@ export function resolveRuleSettings(partial?: unknown): RuleSettings {
     missing_amount: { ...d.missing_amount, ...parsed.missing_amount },
     close_date_pushed: { ...d.close_date_pushed, ...parsed.close_date_pushed },
     probability_inconsistent: { ...d.probability_inconsistent, ...parsed.probability_inconsistent },
+    close_date_slipped: { ...d.close_date_slipped, ...parsed.close_date_slipped },
+    stage_moved_backward: { ...d.stage_moved_backward, ...parsed.stage_moved_backward },
+    amount_decreased: { ...d.amount_decreased, ...parsed.amount_decreased },
+    no_next_activity: { ...d.no_next_activity, ...parsed.no_next_activity },
+    single_threaded: { ...d.single_threaded, ...parsed.single_threaded },
   };
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { NonRetriableError, RetryAfterError } from "inngest";
 import { crmClientFor } from "@/lib/crm/client";
+import { readScanScope } from "@/lib/crm/scope";
 import { isCrmError } from "@/lib/crm/types";
 import { systemDb, Prisma } from "@/lib/db";
 import { analyzeDeals } from "@/lib/reviews/analyze";
@@ -73,7 +74,7 @@ export async function analyseRun(args: { runId: string; inngestRunId: string; at
       ownerId: true,
       analysisId: true,
       scheduledReview: {
-        select: { id: true, ruleSettings: true, crmConnection: { select: { id: true, provider: true, instanceUrl: true, status: true } } },
+        select: { id: true, ruleSettings: true, scanScope: true, crmConnection: { select: { id: true, provider: true, instanceUrl: true, status: true } } },
       },
     },
   });
@@ -85,7 +86,7 @@ export async function analyseRun(args: { runId: string; inngestRunId: string; at
 
   let result: AnalysisResult;
   try {
-    const client = crmClientFor(run.scheduledReview.crmConnection);
+    const client = crmClientFor(run.scheduledReview.crmConnection, readScanScope(run.scheduledReview.scanScope));
     const deals = await client.fetchOpenDeals({ signal: AbortSignal.timeout(CRM_FETCH_TIMEOUT_MS) });
     result = analyzeDeals(deals, settings, now);
   } catch (err) {

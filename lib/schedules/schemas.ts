@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { scanScopeSchema } from "@/lib/crm/scope";
 import { ruleSettingsSchema } from "@/lib/reviews/types";
 import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
@@ -52,6 +53,7 @@ const scheduleFields = {
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
   rules: ruleSettingsSchema,
+  scan_scope: scanScopeSchema,
 };
 
 type ChannelFields = {
@@ -86,6 +88,7 @@ export const createScheduleSchema = z
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
     rules: scheduleFields.rules.default({}),
+    scan_scope: scheduleFields.scan_scope.default({}),
   })
   .superRefine((v, ctx) => {
     if (!!v.schedule === !!v.frequency)
@@ -132,6 +135,8 @@ export const scheduleSchema = z.object({
   catch_up_policy: z.enum(["run_once", "skip"]),
   /** effective rule settings: what was set, over the defaults */
   rules: z.record(z.string(), z.unknown()),
+  scan_scope: z.object({ pipeline_ids: z.array(z.string()), stage_ids: z.array(z.string()), owner_ids: z.array(z.string()), min_amount: z.number().nullable() })
+    .describe("Which open deals runs read; empty lists and null min_amount: all open deals"),
   last_run_at: z.string().nullable(),
   /** null while inactive */
   next_run_at: z.string().nullable(),
@@ -173,7 +178,13 @@ export const crmConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),
   provider: z.enum(["demo", "hubspot", "salesforce"]),
-  status: z.enum(["active", "expired", "error"]),
+  status: z.enum(["active", "expired", "error"]).describe("expired: the CRM no longer accepts the authorization; reconnect"),
+  /** Salesforce: the org's API host; never a token (tokens are never returned) */
+  instance_url: z.string().nullable().optional(),
+  account_id: z.string().nullable().optional().describe("HubSpot hub id or Salesforce organization id"),
+  last_tested_at: z.string().nullable().optional(),
+  last_test_ok: z.boolean().nullable().optional(),
+  last_test_message: z.string().nullable().optional(),
 });
 export type CrmConnectionDto = z.infer<typeof crmConnectionSchema>;
 export const crmConnectionListSchema = z.object({ data: z.array(crmConnectionSchema) });

@@ -1,3 +1,4 @@
+import { readScanScope } from "@/lib/crm/scope";
 import { iso, lower } from "@/lib/format";
 import type { Prisma, RunStatus } from "@/lib/generated/prisma/client";
 import { resolveRuleSettings } from "@/lib/reviews/types";
@@ -13,6 +14,11 @@ export type ScheduleRow = Prisma.ScheduledReviewGetPayload<{ include: typeof sch
 export type LastRun = { id: string; status: RunStatus; completedAt: Date | null; healthScore: number | null };
 
 export const NEXT_RUNS_PREVIEW = 5;
+
+function scanScopeDto(stored: Prisma.JsonValue) {
+  const s = readScanScope(stored);
+  return { pipeline_ids: s.pipelineIds, stage_ids: s.stageIds, owner_ids: s.ownerIds, min_amount: s.minAmount };
+}
 
 /** The one place a schedule becomes public JSON. The webhook only ever leaves masked. */
 export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = new Date()): ScheduleDto {
@@ -31,6 +37,7 @@ export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = 
     is_active: row.isActive,
     catch_up_policy: lower(row.catchUpPolicy),
     rules: { ...resolveRuleSettings(row.ruleSettings) },
+    scan_scope: scanScopeDto(row.scanScope),
     last_run_at: iso(row.lastRunAt),
     next_run_at: iso(row.nextRunAt),
     // An inactive schedule has no upcoming runs; the form's preview endpoint shows "what if".

@@ -1,4 +1,6 @@
 import { planAtLeast, type Tenant } from "@/lib/auth";
+import { checkScanScope } from "@/lib/crm/check";
+import { readScanScope } from "@/lib/crm/scope";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
 import { forTenant, Prisma, SHORT_TX, type TenantDb } from "@/lib/db";
@@ -59,6 +61,15 @@ export async function getSchedule(ownerId: string, id: string): Promise<Schedule
 }
 
 /**
+ * A new schedule's scan scope names only the connection's own pipelines, stages and owners (read live
+ * from the CRM). Checked before the create, outside its transaction: the embedded database has one
+ * session, and the CRM read uses the database too (tokens).
+ */
+export async function checkNewScheduleScope(ownerId: string, input: Pick<CreateScheduleInput, "crm_connection_id" | "scan_scope">): Promise<void> {
+  await checkScanScope(ownerId, input.crm_connection_id, readScanScope(input.scan_scope));
+}
+
+/**
  * `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts).
  * Every query goes through `db`: a query on another connection while the transaction is open would wait
  * for it forever on the embedded database (one session, held by the transaction).
@@ -87,6 +98,7 @@ export async function createSchedule(
       nextRunAt: input.is_active ? nextRunAfter(cron, input.timezone, new Date()) : null,
       catchUpPolicy: upper(input.catch_up_policy),
       ruleSettings: toJson(input.rules),
+      scanScope: toJson(input.scan_scope),
     },
     include: scheduleInclude,
   });
@@ -99,6 +111,11 @@ export async function createSchedule(
  * moves (or skips) a slot the dispatcher is about to pick up. `rules` replaces the stored settings.
  */
 export async function updateSchedule(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto> {
+  if (input.scan_scope !== undefined) {
+    const current = await forTenant(tenant.ownerId).scheduledReview.findFirst({ where: { id }, select: { crmConnectionId: true } });
+    if (!current) throw scheduleNotFound();
+    await checkScanScope(tenant.ownerId, input.crm_connection_id ?? current.crmConnectionId, readScanScope(input.scan_scope));
+  }
   // Field-level optimistic concurrency: the write lands only if the fields this PATCH writes or
   // checks are still as read, so concurrent PATCHes of different fields merge, and one that raced a
   // change of its own fields is re-read and re-checked (409 only if that keeps happening).
@@ -107,6 +124,13 @@ export async function updateSchedule(tenant: Tenant, id: string, input: UpdateSc
     if (result) return result;
   }
   throw new AppError("conflict", "The schedule changed while it was being updated; try again");
+}
+
+/** `scan_scope` replaces the stored one; moving to another connection without one reads all its open deals. */
+function scanScopeUpdate(input: UpdateScheduleInput, current: Row): Prisma.InputJsonObject | undefined {
+  if (input.scan_scope !== undefined) return toJson(input.scan_scope);
+  if (input.crm_connection_id !== undefined && input.crm_connection_id !== current.crmConnectionId) return {};
+  return undefined;
 }
 
 type Row = NonNullable<Awaited<ReturnType<ReturnType<typeof forTenant>["scheduledReview"]["findFirst"]>>>;
@@ -125,6 +149,9 @@ function guardFor(input: UpdateScheduleInput, current: Row): Prisma.ScheduledRev
       : {}),
     ...(input.catch_up_policy !== undefined ? { catchUpPolicy: current.catchUpPolicy } : {}),
     ...(input.rules !== undefined ? { ruleSettings: { equals: current.ruleSettings as Prisma.InputJsonValue } } : {}),
+    ...(input.scan_scope !== undefined || input.crm_connection_id !== undefined
+      ? { scanScope: { equals: current.scanScope as Prisma.InputJsonValue }, crmConnectionId: current.crmConnectionId }
+      : {}),
   };
 }
 
@@ -163,6 +190,7 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
         ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null, timingChangedAt: new Date() } : {}),
         catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
         ruleSettings: input.rules && toJson(input.rules),
+        scanScope: scanScopeUpdate(input, current),
       },
       include: scheduleInclude,
     });

@@ -26,7 +26,12 @@ function sample(f: () => void, iterations: number): number {
 export function benchRules(size: number, iterations: number): Row[] {
   const now = new Date("2026-06-01T12:00:00.000Z");
   const settings = resolveRuleSettings(DEFAULT_RULE_SETTINGS);
-  const deals = generateDemoDeals({ seed: 42, size, now });
+  // The demo CRM reports no CRM-only signals; give every deal some (as a Salesforce or HubSpot fetch
+  // would) so the signal rules really run on all of them.
+  const deals = generateDemoDeals({ seed: 42, size, now }).map((d, i) => ({
+    ...d, closeDateSlipDays: (i * 7) % 60, stageBackwardMoves: i % 11 === 0 ? 1 : 0, peakAmount: d.amount === null ? null : d.amount * (i % 5 === 0 ? 1.5 : 1),
+    nextActivityScheduled: i % 4 !== 0, contactCount: i % 3,
+  }));
   let findings = 0;
   const engine = sample(() => void (findings = analyzeDeals(deals, settings, now).issuesFound), iterations);
   const loop = sample(() => {

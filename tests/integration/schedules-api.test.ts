@@ -29,7 +29,10 @@ describe("CRM connections: GET reads, POST /demo connects", () => {
   it("POST /api/crm-connections/demo creates exactly one Demo CRM connection per tenant, even in parallel", async () => {
     const [first, second] = await Promise.all([api("POST", "/api/crm-connections/demo", B), api("POST", "/api/crm-connections/demo", B)]);
     expect([first.status, second.status].sort()).toEqual([200, 201]);
-    expect(first.body).toEqual({ id: expect.any(String), name: "Demo CRM", provider: "demo", status: "active" });
+    expect(first.body).toEqual({
+      id: expect.any(String), name: "Demo CRM", provider: "demo", status: "active",
+      instance_url: null, account_id: null, last_tested_at: null, last_test_ok: null, last_test_message: null,
+    });
     expect(second.body).toEqual(first.body);
     expect((await api("GET", "/api/crm-connections", B)).body.data).toEqual([first.body]);
     expect(await systemDb().crmConnection.count({ where: { ownerId: B.userId } })).toBe(1);

@@ -64,7 +64,10 @@ beforeAll(async () => {
   await resetDb();
   victim = await seedTenant("user_iso_victim", "Victim pipeline 7f3a");
   attacker = await seedTenant(ATTACKER.userId, "Attacker pipeline");
-  ops = operationsOf((await api("GET", "/api/openapi.json", null)).body).filter((o) => !PUBLIC.has(o.path));
+  // The OAuth callback's GET is public too (the provider's redirect carries no session); its POST is not.
+  ops = operationsOf((await api("GET", "/api/openapi.json", null)).body).filter(
+    (o) => !PUBLIC.has(o.path) && !(o.method === "GET" && o.path.startsWith("/api/crm-connections/callback/")),
+  );
 });
 
 describe("tenant isolation matrix", () => {

@@ -1,7 +1,6 @@
-// The token bucket math of the rate limits, and the connector factory's rules for Demo faults and unbuilt CRMs.
+// The token bucket math of the rate limits, and the connector factory: Demo faults, real connectors for HubSpot and Salesforce.
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { crmClientFor, type ConnectionRef } from "@/lib/crm/client";
-import { CrmError } from "@/lib/crm/types";
 import { resetEnvCache } from "@/lib/env";
 import { spend, type Bucket } from "@/lib/rate-limit";
 
@@ -82,11 +81,11 @@ describe("crmClientFor", () => {
     await expect(crmClientFor(conn).fetchOpenDeals()).resolves.toHaveLength(5);
   });
 
-  test("HubSpot and Salesforce are not built yet: a clear, non-retryable error, never fake data", () => {
+  test("HubSpot and Salesforce connections get their real connectors (built without any network call)", () => {
     for (const provider of ["HUBSPOT", "SALESFORCE"] as const) {
-      const call = () => crmClientFor({ id: "c", provider, instanceUrl: null, status: "ACTIVE" });
-      expect(call).toThrow(CrmError);
-      expect(call).toThrow(/not available yet/);
+      const client = crmClientFor({ id: "c", provider, instanceUrl: null, status: "ACTIVE" });
+      expect(typeof client.fetchOpenDeals).toBe("function");
+      expect(client).toHaveProperty("countOpenDeals");
     }
   });
 

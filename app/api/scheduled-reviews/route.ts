@@ -1,7 +1,7 @@
 import { json, readJson, withAuth } from "@/lib/http";
 import { idempotencyKeyOf, runIdempotent } from "@/lib/schedules/idempotency";
 import { createScheduleSchema } from "@/lib/schedules/schemas";
-import { createSchedule, listSchedules } from "@/lib/schedules/service";
+import { checkNewScheduleScope, createSchedule, listSchedules } from "@/lib/schedules/service";
 
 export const GET = withAuth(async ({ tenant }) => json({ data: await listSchedules(tenant.ownerId) }));
 
@@ -9,6 +9,7 @@ export const GET = withAuth(async ({ tenant }) => json({ data: await listSchedul
 export const POST = withAuth(async ({ req, tenant }) => {
   const key = idempotencyKeyOf(req);
   const input = await readJson(req, createScheduleSchema);
+  await checkNewScheduleScope(tenant.ownerId, input);
   if (!key) return json(await createSchedule(tenant, input), 201);
   const result = await runIdempotent(tenant.ownerId, key, "POST /api/scheduled-reviews", input, async (db) => ({
     status: 201,

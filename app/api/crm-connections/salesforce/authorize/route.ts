@@ -1,0 +1,3 @@
+import { authorizeRoute } from "@/lib/crm/route-handlers";
+
+export const POST = authorizeRoute("salesforce");

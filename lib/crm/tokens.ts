@@ -1,0 +1,120 @@
+import "server-only";
+import { crmConnectionExpired } from "@/inngest/events";
+import { decrypt, encrypt } from "@/lib/crypto";
+import { systemDb } from "@/lib/db";
+import { sendEvents } from "@/lib/inngest-send";
+import { log } from "@/lib/log";
+import { RefreshTokenDeadError, refreshTokens, type TokenSet } from "./oauth";
+import type { OAuthProvider } from "./providers";
+import { CrmError } from "./types";
+
+// A connection's tokens: read, stored (encrypted), and refreshed. A refresh takes a row lock on the
+// connection and holds it across the call to the provider, so two runs (or two app instances) that
+// need a new token at once refresh once: the second waits, then finds the new token and uses it.
+// A rotated refresh token spent twice would otherwise kill the connection.
+
+export type LiveToken = { accessToken: string; instanceUrl: string | null; expiresAt: Date | null };
+type LockedRow = {
+  provider: string; status: string; accessTokenEnc: string | null; refreshTokenEnc: string | null;
+  tokenExpiresAt: Date | null; loginUrl: string | null; instanceUrl: string | null;
+};
+
+const expiredError = (label: string) => new CrmError("crm_auth_expired", `The ${label} connection has expired; reconnect it on the CRM page`);
+const label = (provider: string) => (provider === "SALESFORCE" ? "Salesforce" : "HubSpot");
+
+/** The encrypted columns for a token answer; a refresh token the provider did not rotate is kept. */
+export function tokenColumns(t: TokenSet) {
+  return {
+    accessTokenEnc: encrypt(t.accessToken),
+    ...(t.refreshToken ? { refreshTokenEnc: encrypt(t.refreshToken) } : {}),
+    tokenExpiresAt: t.expiresAt,
+    ...(t.instanceUrl ? { instanceUrl: t.instanceUrl } : {}),
+  };
+}
+
+export async function storedToken(connectionId: string): Promise<LiveToken> {
+  const row = await systemDb().crmConnection.findUnique({
+    where: { id: connectionId },
+    select: { provider: true, status: true, accessTokenEnc: true, tokenExpiresAt: true, instanceUrl: true },
+  });
+  if (!row || !row.accessTokenEnc) throw new CrmError("crm_bad_response", "The connection has no stored authorization; reconnect it");
+  if (row.status === "EXPIRED") throw expiredError(label(row.provider));
+  return { accessToken: decrypt(row.accessTokenEnc), instanceUrl: row.instanceUrl, expiresAt: row.tokenExpiresAt };
+}
+
+export type RefreshWhen =
+  /** HubSpot: refresh unless the stored token is good for at least this long (ms) */
+  | { aheadMs: number }
+  /** Salesforce: the provider refused this token (INVALID_SESSION_ID); refresh unless it was replaced already */
+  | { rejected: string };
+
+/**
+ * A token fit for use, refreshed if needed, serialised per connection. A dead refresh token marks the
+ * connection expired (once: compare-and-set on its status) and throws crm_auth_expired.
+ */
+export async function ensureFreshToken(connectionId: string, when: RefreshWhen, now = () => Date.now()): Promise<LiveToken> {
+  const outcome = await systemDb().$transaction(
+    async (tx) => {
+      const rows = await tx.$queryRaw<LockedRow[]>`
+        SELECT provider::text AS provider, status::text AS status, "accessTokenEnc", "refreshTokenEnc", "tokenExpiresAt", "loginUrl", "instanceUrl"
+        FROM "CrmConnection" WHERE id = ${connectionId} FOR UPDATE`;
+      const row = rows[0];
+      if (!row || !row.accessTokenEnc || !row.refreshTokenEnc) throw new CrmError("crm_bad_response", "The connection has no stored authorization; reconnect it");
+      if (row.status === "EXPIRED") throw expiredError(label(row.provider));
+      const current = decrypt(row.accessTokenEnc);
+      const stillGood =
+        "rejected" in when
+          ? current !== when.rejected
+          : row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() - now() > when.aheadMs;
+      if (stillGood) return { token: { accessToken: current, instanceUrl: row.instanceUrl, expiresAt: row.tokenExpiresAt } };
+      const provider = row.provider.toLowerCase() as OAuthProvider;
+      try {
+        const fresh = await refreshTokens(provider, decrypt(row.refreshTokenEnc), row.loginUrl ?? undefined);
+        await tx.crmConnection.update({ where: { id: connectionId }, data: { ...tokenColumns(fresh), status: "ACTIVE" } });
+        log.info({ event: "crm.token_refreshed", connection_id: connectionId, provider }, "crm.token_refreshed");
+        return { token: { accessToken: fresh.accessToken, instanceUrl: fresh.instanceUrl ?? row.instanceUrl, expiresAt: fresh.expiresAt } };
+      } catch (err) {
+        if (!(err instanceof RefreshTokenDeadError)) throw err;
+        // Committed with the lock still held, so no other run tries the dead token again.
+        await tx.crmConnection.update({ where: { id: connectionId }, data: { status: "EXPIRED", expiredAt: new Date(now()), lastTestMessage: err.message.slice(0, 500) } });
+        log.warn({ event: "crm.connection_expired", connection_id: connectionId, provider, reason: err.reason.slice(0, 200) }, "crm.connection_expired");
+        return { dead: err };
+      }
+    },
+    { maxWait: 30_000, timeout: 60_000 },
+  );
+  if ("dead" in outcome) throw outcome.dead;
+  return outcome.token;
+}
+
+export type ExpiredConnection = { id: string; data: { ownerId: string; connectionId: string; provider: string; reason: string } };
+
+/**
+ * The crm/connection.expired announcement of a run's connection, if it is expired now, else null. The
+ * id is the expiry's own (connection + when it expired), so every sender of one expiry announces it once.
+ */
+export async function expiredConnectionOfRun(runId: string): Promise<ExpiredConnection | null> {
+  const run = await systemDb().reviewRun.findUnique({ where: { id: runId }, select: { scheduledReview: { select: { crmConnectionId: true } } } });
+  return run ? expiredConnection(run.scheduledReview.crmConnectionId) : null;
+}
+
+export async function expiredConnection(connectionId: string): Promise<ExpiredConnection | null> {
+  const row = await systemDb().crmConnection.findUnique({
+    where: { id: connectionId },
+    select: { ownerId: true, provider: true, status: true, expiredAt: true, lastTestMessage: true },
+  });
+  if (!row || row.status !== "EXPIRED" || !row.expiredAt) return null;
+  return {
+    id: `crm-connection-expired:${connectionId}:${row.expiredAt.getTime()}`,
+    data: { ownerId: row.ownerId, connectionId, provider: row.provider.toLowerCase(), reason: row.lastTestMessage ?? "The CRM no longer accepts the connection's authorization" },
+  };
+}
+
+/** Best effort, outside a job (a connection test found the token dead): the event, if Inngest takes it. */
+export async function announceExpiry(connectionId: string): Promise<void> {
+  const expired = await expiredConnection(connectionId);
+  if (!expired) return;
+  await sendEvents(crmConnectionExpired.create(expired.data, { id: expired.id })).catch((err: unknown) =>
+    log.warn({ event: "crm.expired_event_not_sent", connection_id: connectionId, err: err instanceof Error ? err.message : String(err) }, "crm.expired_event_not_sent"),
+  );
+}

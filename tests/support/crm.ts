@@ -1,0 +1,49 @@
+// CRM connections for tests: the fakes' OAuth app in the environment, and connections that start
+// out connected (tokens minted by the fake, stored encrypted as the callback would store them).
+import { encrypt } from "@/lib/crypto";
+import { systemDb } from "@/lib/db";
+import { resetEnvCache } from "@/lib/env";
+import type { FakeHubspot } from "./fake-hubspot";
+import type { FakeSalesforce } from "./fake-salesforce";
+
+/** Points the app's HubSpot and Salesforce settings at the fakes (this process only). */
+export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null): void {
+  if (hub) {
+    Object.assign(process.env, {
+      HUBSPOT_CLIENT_ID: hub.oauth.clientId, HUBSPOT_CLIENT_SECRET: hub.oauth.clientSecret,
+      HUBSPOT_API_BASE_URL: hub.url, HUBSPOT_AUTH_BASE_URL: hub.url,
+    });
+  }
+  if (sf) {
+    Object.assign(process.env, {
+      SALESFORCE_CLIENT_ID: sf.oauth.clientId, SALESFORCE_CLIENT_SECRET: sf.oauth.clientSecret,
+      SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_SANDBOX_LOGIN_URL: sf.url,
+    });
+  }
+  process.env.APP_URL ??= "http://localhost:3000";
+  resetEnvCache();
+}
+
+/** A connected HubSpot or Salesforce connection of `ownerId`; `expiresInMs` sets the stored access-token expiry. */
+export async function connectedConnection(ownerId: string, fake: FakeHubspot | FakeSalesforce, opts: { provider: "HUBSPOT" | "SALESFORCE"; expiresInMs?: number | null }) {
+  const t = fake.oauth.mint();
+  const expiresInMs = opts.expiresInMs === undefined ? t.expiresIn * 1000 : opts.expiresInMs;
+  return systemDb().crmConnection.create({
+    data: {
+      ownerId, provider: opts.provider, name: opts.provider === "HUBSPOT" ? "HubSpot" : "Salesforce", status: "ACTIVE",
+      accessTokenEnc: encrypt(t.accessToken), refreshTokenEnc: encrypt(t.refreshToken),
+      tokenExpiresAt: expiresInMs === null ? null : new Date(Date.now() + expiresInMs),
+      instanceUrl: opts.provider === "SALESFORCE" ? fake.url : null, loginUrl: opts.provider === "SALESFORCE" ? fake.url : null,
+    },
+  });
+}
+
+/** A schedule on that connection (no deliveries), ready for a run. */
+export function scheduleOn(connection: { id: string; ownerId: string }, scanScope: object = {}) {
+  return systemDb().scheduledReview.create({
+    data: {
+      ownerId: connection.ownerId, name: "CRM review", crmConnectionId: connection.id, cron: "0 6 * * 1", timezone: "UTC",
+      nextRunAt: null, isActive: true, deliveryChannels: [], emailRecipients: [], scanScope,
+    },
+  });
+}
