@@ -12,3 +12,13 @@ export const reviewRunFailed = eventType("review/run.failed", {
 export const reviewRunCompleted = eventType("review/run.completed", {
   schema: staticSchema<{ runId: string; scheduleId: string; ownerId: string; healthScore: number | null }>(),
 });
+
+/** A CRM connection's refresh token died (issue #14 raises it; the alerting consumes it). */
+export const crmConnectionExpired = eventType("crm/connection.expired", {
+  schema: staticSchema<{ ownerId: string; connectionId: string; provider: string; reason: string }>(),
+});
+
+/** The hourly coverage postcheck finished (event id = its instant): alert rules on coverage run after it. */
+export const postcheckCompleted = eventType("monitoring/postcheck.completed", {
+  schema: staticSchema<{ at: string }>(),
+});

@@ -21,6 +21,7 @@ export const TENANT_MODELS = [
   "Delivery",
   "AlertSettings",
   "Alert",
+  "AlertNotification",
   "Monitor",
   "ExecutionLog",
   "IdempotencyKey",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_OPERATIONS } from "@/lib/alerts/openapi";
 import { executorHealthSchema } from "@/lib/executor";
 import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
@@ -138,6 +139,7 @@ export const OPERATIONS: OperationSpec[] = [
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
   ...MONITORING_OPERATIONS,
+  ...ALERT_OPERATIONS,
 ];
 
 type JsonSchema = Record<string, unknown>;

@@ -1,0 +1,100 @@
+import "server-only";
+import { systemDb } from "@/lib/db";
+import type { ReviewRun } from "@/lib/generated/prisma/client";
+import { findOpen, openAlert, resolveAlert, type Condition, type Subject } from "@/lib/alerts/lifecycle";
+import type { RuleName } from "@/lib/alerts/schemas";
+import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
+
+// The schedule rules, evaluated after every run outcome (review/run.failed, review/run.completed):
+// each rule opens on the run that breaks it and resolves after K good runs in a row (recovery_successes).
+
+const HOUR = 3_600_000;
+type Run = Pick<ReviewRun, "id" | "status" | "completedAt" | "durationMs" | "healthScore">;
+type Rule = {
+  rule: RuleName;
+  /** the latest finished runs break the rule: open (no-op when already open) */
+  breaks: (runs: Run[], s: EffectiveSettings, failedInWindow: number) => boolean;
+  /** one run that satisfies the rule; K of them in a row resolve */
+  good: (run: Run, s: EffectiveSettings) => boolean;
+  describe: (s: EffectiveSettings, name: string) => { title: string; message: string };
+};
+
+const failed = (r: Run) => r.status === "FAILED";
+const RULES: Rule[] = [
+  {
+    rule: "failures_in_window",
+    breaks: (runs, s, inWindow) => failed(runs[0]!) && inWindow >= s.rules.failures_in_window.count,
+    good: (r) => r.status === "COMPLETED",
+    describe: (s, name) => {
+      const { count, window_hours } = s.rules.failures_in_window;
+      return { title: `${name}: ${count}+ failed runs in ${window_hours} h`, message: `Schedule “${name}” had at least ${count} failed runs within ${window_hours} hours.` };
+    },
+  },
+  {
+    rule: "consecutive_failures",
+    breaks: (runs, s) => runs.length >= s.rules.consecutive_failures.count && runs.slice(0, s.rules.consecutive_failures.count).every(failed),
+    good: (r) => r.status === "COMPLETED",
+    describe: (s, name) => ({ title: `${name}: ${s.rules.consecutive_failures.count} failed runs in a row`, message: `The last ${s.rules.consecutive_failures.count} runs of schedule “${name}” failed.` }),
+  },
+  {
+    rule: "low_health_score",
+    breaks: (runs, s) => runs[0]!.status === "COMPLETED" && runs[0]!.healthScore !== null && runs[0]!.healthScore < s.rules.low_health_score.floor,
+    good: (r, s) => r.status === "COMPLETED" && (r.healthScore ?? 100) >= s.rules.low_health_score.floor,
+    describe: (s, name) => ({ title: `${name}: pipeline health below ${s.rules.low_health_score.floor}`, message: `The latest review of “${name}” scored below the floor of ${s.rules.low_health_score.floor}.` }),
+  },
+  {
+    rule: "slow_run",
+    breaks: (runs, s) => (runs[0]!.durationMs ?? 0) > s.rules.slow_run.limit_seconds * 1000,
+    good: (r, s) => (r.durationMs ?? 0) <= s.rules.slow_run.limit_seconds * 1000,
+    describe: (s, name) => ({ title: `${name}: a run took over ${s.rules.slow_run.limit_seconds} s`, message: `The latest run of “${name}” took longer than ${s.rules.slow_run.limit_seconds} seconds.` }),
+  },
+];
+
+/** Failed runs of the episode: since the last completed run before the alert opened, up to now. */
+async function failedSince(scheduleId: string, openedAt: Date, now: Date): Promise<number> {
+  const before = await systemDb().reviewRun.findFirst({
+    where: { scheduledReviewId: scheduleId, status: "COMPLETED", completedAt: { lt: openedAt } },
+    orderBy: { completedAt: "desc" },
+    select: { completedAt: true },
+  });
+  return systemDb().reviewRun.count({
+    where: { scheduledReviewId: scheduleId, status: "FAILED", completedAt: { lte: now, ...(before?.completedAt ? { gt: before.completedAt } : {}) } },
+  });
+}
+
+export type RunOutcome = { ownerId: string; scheduleId: string; runId: string };
+
+/** Opens and resolves the schedule's alerts after one run finished; returns the notifications to send. */
+export async function evaluateRunOutcome(event: RunOutcome, now = new Date()): Promise<string[]> {
+  const s = await settingsFor(event.ownerId);
+  if (!s.enabled) return [];
+  const schedule = await systemDb().scheduledReview.findFirst({ where: { id: event.scheduleId, ownerId: event.ownerId }, select: { id: true, name: true } });
+  if (!schedule) return [];
+  const depth = Math.max(s.recoverySuccesses, s.rules.consecutive_failures.count);
+  const runs = await systemDb().reviewRun.findMany({
+    where: { scheduledReviewId: schedule.id, status: { in: ["COMPLETED", "FAILED"] }, completedAt: { lte: now } },
+    orderBy: { completedAt: "desc" },
+    take: depth,
+    select: { id: true, status: true, completedAt: true, durationMs: true, healthScore: true },
+  });
+  if (!runs.length) return [];
+  const failedInWindow = await systemDb().reviewRun.count({
+    where: { scheduledReviewId: schedule.id, status: "FAILED", completedAt: { gt: new Date(now.getTime() - s.rules.failures_in_window.window_hours * HOUR), lte: now } },
+  });
+  const subject: Subject = { type: "schedule", id: schedule.id, scheduleId: schedule.id };
+  const ids: string[] = [];
+  for (const r of RULES) {
+    const condition: Condition = { rule: r.rule, subject, ...r.describe(s, schedule.name) };
+    const open = await findOpen(s.ownerId, condition);
+    if (open) {
+      const recent = runs.slice(0, s.recoverySuccesses);
+      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) continue;
+      const n = await failedSince(schedule.id, open.openedAt, now);
+      const summary = `Recovered after ${s.recoverySuccesses} good run${s.recoverySuccesses === 1 ? "" : "s"} in a row; ${n} run${n === 1 ? "" : "s"} failed since the last successful run before it opened.`;
+      ids.push(...(await resolveAlert(s, open, now, { summary })));
+    } else if (s.rules[r.rule].enabled && r.breaks(runs, s, failedInWindow)) {
+      ids.push(...(await openAlert(s, condition, now)));
+    }
+  }
+  return ids;
+}
