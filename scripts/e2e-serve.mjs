@@ -1,8 +1,8 @@
 // `npm run e2e:serve`: the built app on http://localhost:3100 with every test double it needs, on
 // fixed loopback ports: the local Inngest executor 8288 (scripts/local-executor; crons off so tests
-// trigger them, retries without backoff), fake Resend 8301, fake Slack 8302 (admin 8303).
+// trigger them, retries without backoff), fake Resend 8301, fake Slack 8302 (admin 8303), fake alert webhook receiver 8306.
 // Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next (NEXT_DIST_DIR) is
-// missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT, FAKE_DELIVERY_ADMIN_PORT. Playwright uses this as its webServer; `npm test` starts it once for everything.
+// missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT, FAKE_DELIVERY_ADMIN_PORT, FAKE_WEBHOOK_PORT. Playwright uses this as its webServer; `npm test` starts it once for everything.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { localEnv } from "./local-env.mjs";
@@ -17,6 +17,7 @@ export const E2E_PORTS = {
   resend: port("FAKE_RESEND_PORT", 8301),
   slack: port("FAKE_SLACK_PORT", 8302),
   deliveryAdmin: port("FAKE_DELIVERY_ADMIN_PORT", 8303),
+  webhook: port("FAKE_WEBHOOK_PORT", 8306),
 };
 const APP_URL = `http://localhost:${E2E_PORTS.app}`;
 
@@ -39,6 +40,7 @@ export function e2eEnv(base) {
     FAKE_RESEND_PORT: String(E2E_PORTS.resend),
     FAKE_SLACK_PORT: String(E2E_PORTS.slack),
     FAKE_DELIVERY_ADMIN_PORT: String(E2E_PORTS.deliveryAdmin),
+    FAKE_WEBHOOK_PORT: String(E2E_PORTS.webhook),
   });
 }
 
@@ -77,7 +79,7 @@ export async function startStack({ databaseUrl, build = false, log = (l) => cons
   ]);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.executor}/__admin/functions`, 60_000);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.deliveryAdmin}/emails`, 10_000);
-  log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}`);
+  log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}, webhook :${E2E_PORTS.webhook}`);
   return {
     env,
     async stop() {

@@ -8,6 +8,8 @@ import { executorStatus } from "@/lib/executor";
 const NAV = [
   ["/schedule", "Schedules"],
   ["/monitoring", "Monitoring"],
+  ["/alerts", "Alerts"],
+  ["/alerts/settings", "Alert settings"],
   ["/crm", "CRM"],
 ] as const;
 
