@@ -5,7 +5,6 @@ import {
   alertSchema,
   alertSettingsSchema,
   testAlertResultSchema,
-  webhookSecretSchema,
   type UpdateAlertSettings,
 } from "@/lib/alerts/schemas";
 
@@ -18,7 +17,5 @@ export const updateAlert = (id: string, body: { acknowledged?: true; muted_until
   request(`/api/alerts/${encodeURIComponent(id)}`, json("PATCH", body), alertSchema);
 
 export const saveAlertSettings = (body: UpdateAlertSettings) => request("/api/alerts/settings", json("PUT", body), alertSettingsSchema);
-
-export const rotateSecret = () => request("/api/alerts/settings/webhook-secret", { method: "POST" }, webhookSecretSchema);
 
 export const sendTestAlert = () => request("/api/alerts/test", { method: "POST" }, testAlertResultSchema);

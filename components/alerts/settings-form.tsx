@@ -6,7 +6,7 @@ import { Card } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiRequestError, errorMessage } from "@/components/schedules/api";
-import { rotateSecret, saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
+import { saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
 import { SEVERITIES, type AlertRules, type AlertSettingsDto, type RuleName, type TestAlertResult } from "@/lib/alerts/schemas";
 
 type Threshold = { key: string; label: string; min: number };
@@ -75,12 +75,13 @@ export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
   const [test, setTest] = useState<TestAlertResult | null>(null);
 
   const save = useMutation({
-    mutationFn: () => saveAlertSettings({
+    mutationFn: (opts: { rotate?: boolean } = {}) => saveAlertSettings({
       enabled: s.enabled, rules: s.rules, recovery_successes: s.recovery_successes, renotify_minutes: s.renotify_minutes,
       cooldown_minutes: s.cooldown_minutes, flapping_per_day: s.flapping_per_day,
       email_recipients: recipients.split(/[\s,;]+/).filter(Boolean),
       webhooks: [...s.webhooks.map((w) => ({ id: w.id })), ...(newHook.trim() ? [{ url: newHook.trim() }] : [])],
       snoozed_until: s.snoozed_until,
+      ...(opts.rotate ? { rotate_webhook_secret: true } : {}),
     }),
     onSuccess: (saved) => {
       setS(saved);
@@ -95,12 +96,11 @@ export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
       toast(errorMessage(err), "error");
     },
   });
-  const rotate = useMutation({ mutationFn: rotateSecret, onSuccess: (r) => { setSecret(r.webhook_secret); setS({ ...s, webhook_secret_masked: r.webhook_secret_masked }); }, onError: (e) => toast(errorMessage(e), "error") });
   const sendTest = useMutation({ mutationFn: sendTestAlert, onSuccess: setTest, onError: (e) => toast(errorMessage(e), "error") });
   const snoozed = s.snoozed_until && s.snoozed_until > new Date().toISOString();
 
   return (
-    <form className="space-y-4" onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+    <form className="space-y-4" onSubmit={(e) => { e.preventDefault(); save.mutate({}); }}>
       <Card title="Rules">
         <label className="mb-2 flex items-center gap-2 text-sm font-medium">
           <input type="checkbox" checked={s.enabled} onChange={(e) => setS({ ...s, enabled: e.target.checked })} /> Alerts enabled
@@ -139,7 +139,7 @@ export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
             <input id="new_webhook" className={inputClass} value={newHook} placeholder="https://example.com/hooks/revwatch" onChange={(e) => setNewHook(e.target.value)} />
           </Field>
           <p className="text-sm">Signing secret: <code>{s.webhook_secret_masked ?? "none yet (created with the first webhook)"}</code>{" "}
-            <Button type="button" variant="secondary" onClick={() => rotate.mutate()} disabled={rotate.isPending}>Rotate secret</Button></p>
+            <Button type="button" variant="secondary" onClick={() => save.mutate({ rotate: true })} disabled={save.isPending}>Save and rotate secret</Button></p>
           {secret && (
             <p role="status" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
               New signing secret — copy it now, it is not shown again: <code data-testid="webhook-secret">{secret}</code>

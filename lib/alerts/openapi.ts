@@ -7,7 +7,6 @@ import {
   testAlertResultSchema,
   updateAlertSchema,
   updateAlertSettingsSchema,
-  webhookSecretSchema,
 } from "@/lib/alerts/schemas";
 
 // The alert routes' entries in the OpenAPI document (lib/openapi.ts adds them to OPERATIONS).
@@ -27,11 +26,8 @@ export const ALERT_OPERATIONS: OperationSpec[] = [
     description: "Defaults until saved. Webhook URLs and the signing secret are only ever returned masked.",
     responses: { 200: { description: "Settings", body: settings } } },
   { method: "put", path: "/api/alerts/settings", operationId: "updateAlertSettings", tag: "alerts", summary: "Replace the alert settings",
-    description: "Webhooks must be https to a public host (checked again at send time). The first webhook creates the signing secret, returned whole in this response only (webhook_secret).",
+    description: "Webhooks must be https to a public host (checked again at send time). The first webhook, or rotate_webhook_secret: true, creates a new signing secret, returned whole in this response only (webhook_secret); a rotated secret signs every webhook from then on.",
     body: { name: "UpdateAlertSettings", schema: updateAlertSettingsSchema }, responses: { 200: { description: "Settings", body: settings } } },
-  { method: "post", path: "/api/alerts/settings/webhook-secret", operationId: "rotateAlertWebhookSecret", tag: "alerts", summary: "Rotate the webhook signing secret",
-    description: "The new secret signs every webhook from now on; it is shown in this response only.",
-    responses: { 201: { description: "The new secret", body: { name: "WebhookSecret", schema: webhookSecretSchema } } } },
   { method: "post", path: "/api/alerts/test", operationId: "sendTestAlert", tag: "alerts", summary: "Send a test alert to every channel",
     description: "One attempt per channel, reported per channel (sent or failed with the provider's error). 5 per minute per workspace.",
     errors: ["rate_limited"], responses: { 200: { description: "Per-channel results", body: { name: "TestAlertResult", schema: testAlertResultSchema } } } },

@@ -60,6 +60,7 @@ export const updateAlertSettingsSchema = z.strictObject({
     .optional()
     .meta({ description: "Replaces the list: { id } keeps a saved webhook, { url } adds one. Omit to keep the list as it is." }),
   snoozed_until: z.iso.datetime({ offset: true }).nullable().optional().meta({ description: "No notifications until then; null ends a snooze" }),
+  rotate_webhook_secret: z.boolean().optional().meta({ description: "true: a new signing secret replaces the old one at once, returned whole in this response only" }),
 });
 export type UpdateAlertSettings = z.infer<typeof updateAlertSettingsSchema>;
 
@@ -73,13 +74,11 @@ export const alertSettingsSchema = z.object({
   email_recipients: z.array(z.string()),
   webhooks: z.array(z.object({ id: z.string(), url_masked: z.string() })),
   webhook_secret_masked: z.string().nullable().meta({ description: "The signing secret, masked; the whole secret is shown once, when it is created or rotated" }),
-  webhook_secret: z.string().optional().meta({ description: "Only in the response that created the secret: store it now, it is never shown again" }),
+  webhook_secret: z.string().optional().meta({ description: "Only in the response that created or rotated the secret: store it now, it is never shown again" }),
   snoozed_until: z.string().nullable(),
   updated_at: z.string().nullable(),
 });
 export type AlertSettingsDto = z.infer<typeof alertSettingsSchema>;
-
-export const webhookSecretSchema = z.object({ webhook_secret: z.string(), webhook_secret_masked: z.string() });
 
 export const ALERT_KINDS = ["failures_in_window", "consecutive_failures", "low_health_score", "slow_run", "connection_expired", "coverage_below", "scheduler_silent"] as const;
 const DELIVERY_STATUSES = ["pending", "sent", "failed", "skipped"] as const;

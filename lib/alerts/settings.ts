@@ -117,12 +117,15 @@ function nextWebhooks(current: StoredWebhook[], wanted: NonNullable<UpdateAlertS
 
 const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
 
-/** Replaces the settings. The first webhook creates the signing secret, returned whole in this response only. */
+/**
+ * Replaces the settings. The first webhook (or rotate_webhook_secret) creates a new signing secret,
+ * returned whole in this response only; a rotated secret signs every webhook from then on.
+ */
 export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings): Promise<AlertSettingsDto> {
   const db = forTenant(ownerId);
   const current = effective(ownerId, await db.alertSettings.findFirst({}));
   const webhooks = body.webhooks ? nextWebhooks(current.webhooks, body.webhooks) : current.webhooks;
-  const secret = webhooks.length && !current.webhookSecretEncrypted ? newSecret() : undefined;
+  const secret = body.rotate_webhook_secret || (webhooks.length && !current.webhookSecretEncrypted) ? newSecret() : undefined;
   const data = {
     enabled: body.enabled,
     rules: body.rules,
@@ -137,14 +140,6 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
   };
   const row = await db.alertSettings.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
   return toDto(effective(ownerId, row), secret);
-}
-
-/** A new signing secret, returned whole once; the old one stops signing at once. */
-export async function rotateWebhookSecret(ownerId: string): Promise<{ webhook_secret: string; webhook_secret_masked: string }> {
-  const secret = newSecret();
-  const data = { webhookSecretEncrypted: encrypt(secret), webhookSecretMasked: maskSecret(secret) };
-  await forTenant(ownerId).alertSettings.upsert({ where: { ownerId }, create: { ownerId, emailRecipients: [], ...data }, update: data });
-  return { webhook_secret: secret, webhook_secret_masked: data.webhookSecretMasked };
 }
 
 export function webhookSecret(s: EffectiveSettings): string | null {

@@ -146,9 +146,12 @@ describe("POST /api/alerts/test", () => {
   });
 
   test("a rotated secret signs from then on: the receiver holding the old one refuses (401)", async () => {
-    await configure(alice, "/hooks/rotate");
-    const rotated = await api("POST", "/api/alerts/settings/webhook-secret", alice);
-    expect(rotated.status).toBe(201);
+    const first = await configure(alice, "/hooks/rotate");
+    const rotated = await api("PUT", "/api/alerts/settings", alice, settingsBody({ rotate_webhook_secret: true }));
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.webhook_secret).toMatch(/^whsec_/);
+    expect(rotated.body.webhook_secret).not.toBe(first.webhook_secret);
+    expect(rotated.body.webhooks).toEqual(first.webhooks); // webhooks omitted: kept as they were
     expect((await api("GET", "/api/alerts/settings", alice)).body.webhook_secret_masked).toBe(rotated.body.webhook_secret_masked);
     const res = await api("POST", "/api/alerts/test", alice);
     expect(res.body.results).toMatchObject([{ channel: "webhook", status: "failed", error_code: "http_4xx" }]);

@@ -26,19 +26,21 @@ function check(ok: boolean, what: string) {
   if (!ok) failures.push(what);
 }
 
+const idIn = (template: string, t: SeededTenant) =>
+  template.startsWith("/api/runs/") ? t.runId : template.startsWith("/api/analysis/") ? t.analysisId : template.startsWith("/api/alerts/") ? t.alertId : t.scheduleId;
 const fill = (template: string, t: SeededTenant) =>
-  (template.endsWith("/preview") ? `${template}?schedule=0+6+*+*+1&timezone=UTC` : template).replace("{id}", template.startsWith("/api/runs/") ? t.runId : template.startsWith("/api/analysis/") ? t.analysisId : t.scheduleId);
+  (template.endsWith("/preview") ? `${template}?schedule=0+6+*+*+1&timezone=UTC` : template).replace("{id}", idIn(template, t));
 
 /** The victim's data in an answer: its names, and for the API (which never echoes a requested id) its ids. */
 const leaks = (text: string, idsToo = true) =>
-  [victim.scheduleName, `Deal of ${victim.ownerId}`, ...(idsToo ? [victim.scheduleId, victim.runId, victim.analysisId, victim.connectionId] : [])].some((s) => text.includes(s));
+  [victim.scheduleName, `Deal of ${victim.ownerId}`, ...(idsToo ? [victim.scheduleId, victim.runId, victim.analysisId, victim.connectionId, victim.alertId] : [])].some((s) => text.includes(s));
 // A page echoes the requested URL (redirect_url, the router state): ids in it are the caller's own input.
 const pageLeaks = (text: string) => leaks(text, false);
 
 function bodyFor(op: Operation): unknown {
   if (op.method === "POST" && op.path === "/api/scheduled-reviews")
     return { name: "Stolen", crm_connection_id: victim.connectionId, schedule: "0 6 * * 1", timezone: "UTC", delivery_channels: [] };
-  if (op.method === "PATCH") return { name: "pwned" };
+  if (op.method === "PATCH") return op.path.startsWith("/api/alerts/") ? { status: "resolved" } : { name: "pwned" };
   return undefined;
 }
 
@@ -110,7 +112,7 @@ describe("tenant isolation matrix", () => {
       check(res.status === 404, `attacker page ${path}: ${res.status}`);
       check(!pageLeaks(res.text), `attacker page ${path}: victim data in the page`);
     }
-    for (const path of ["/schedule", "/crm", "/schedule/new"]) {
+    for (const path of ["/schedule", "/crm", "/schedule/new", "/alerts", "/alerts/settings"]) {
       const res = await page(path, attackerToken);
       check(res.status === 200 && !pageLeaks(res.text), `attacker list page ${path}: ${res.status}`);
     }
