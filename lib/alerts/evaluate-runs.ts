@@ -50,17 +50,24 @@ const RULES: Rule[] = [
   },
 ];
 
-/** Failed runs of the episode: since the last completed run before the alert opened, up to now. */
-async function failedSince(scheduleId: string, openedAt: Date, now: Date): Promise<number> {
+/**
+ * What went wrong in the episode, from the last completed run before the alert opened up to now:
+ * failed runs, and slots missed while the scheduler was down (counted on the catch-up runs) or skipped.
+ */
+async function episode(scheduleId: string, openedAt: Date, now: Date): Promise<{ failed: number; missed: number }> {
   const before = await systemDb().reviewRun.findFirst({
     where: { scheduledReviewId: scheduleId, status: "COMPLETED", completedAt: { lt: openedAt } },
     orderBy: { completedAt: "desc" },
     select: { completedAt: true },
   });
-  return systemDb().reviewRun.count({
-    where: { scheduledReviewId: scheduleId, status: "FAILED", completedAt: { lte: now, ...(before?.completedAt ? { gt: before.completedAt } : {}) } },
-  });
+  const since = before?.completedAt ? { gt: before.completedAt } : {};
+  const failed = await systemDb().reviewRun.count({ where: { scheduledReviewId: scheduleId, status: "FAILED", completedAt: { lte: now, ...since } } });
+  const slots = await systemDb().reviewRun.aggregate({ where: { scheduledReviewId: scheduleId, queuedAt: { lte: now, ...since } }, _sum: { missedSlots: true } });
+  const skipped = await systemDb().reviewRun.count({ where: { scheduledReviewId: scheduleId, status: "SKIPPED", queuedAt: { lte: now, ...since } } });
+  return { failed, missed: (slots._sum.missedSlots ?? 0) + skipped };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export type RunOutcome = { ownerId: string; scheduleId: string; runId: string };
 
@@ -89,8 +96,9 @@ export async function evaluateRunOutcome(event: RunOutcome, now = new Date()): P
     if (open) {
       const recent = runs.slice(0, s.recoverySuccesses);
       if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) continue;
-      const n = await failedSince(schedule.id, open.openedAt, now);
-      const summary = `Recovered after ${s.recoverySuccesses} good run${s.recoverySuccesses === 1 ? "" : "s"} in a row; ${n} run${n === 1 ? "" : "s"} failed since the last successful run before it opened.`;
+      const { failed, missed } = await episode(schedule.id, open.openedAt, now);
+      const summary = `Recovered after ${plural(s.recoverySuccesses, "good run")} in a row; ${plural(failed, "run")} failed`
+        + `${missed ? ` and ${plural(missed, "slot")} ${missed === 1 ? "was" : "were"} missed` : ""} since the last successful run before it opened.`;
       ids.push(...(await resolveAlert(s, open, now, { summary })));
     } else if (s.rules[r.rule].enabled && r.breaks(runs, s, failedInWindow)) {
       ids.push(...(await openAlert(s, condition, now)));

@@ -44,9 +44,9 @@ async function configure(over: Partial<UpdateAlertSettings> = {}) {
 }
 
 /** A finished run at `minute`, then the evaluation its outcome event triggers, its notifications sent. */
-async function outcome(schedule: { id: string; ownerId: string }, status: "FAILED" | "COMPLETED", minute: number) {
+async function outcome(schedule: { id: string; ownerId: string }, status: "FAILED" | "COMPLETED", minute: number, missedSlots = 0) {
   const run = await systemDb().reviewRun.create({
-    data: { ownerId: schedule.ownerId, scheduledReviewId: schedule.id, trigger: "SCHEDULED", status, scheduledFor: at(minute), queuedAt: at(minute), completedAt: at(minute), durationMs: 1000 },
+    data: { ownerId: schedule.ownerId, scheduledReviewId: schedule.id, trigger: "SCHEDULED", status, scheduledFor: at(minute), queuedAt: at(minute), completedAt: at(minute), durationMs: 1000, missedSlots },
   });
   return send(await evaluateRunOutcome({ ownerId: schedule.ownerId, scheduleId: schedule.id, runId: run.id }, at(minute)));
 }
@@ -75,6 +75,21 @@ describe("re-notify and acknowledge", () => {
     expect(messages()).toEqual({ emails: 3, webhooks: 3 });
     await outcome(schedule, "COMPLETED", 301);
     expect(messages()).toEqual({ emails: 4, webhooks: 4 }); // the recovery still goes out
+  });
+});
+
+describe("recovery message", () => {
+  test("says how many runs failed and how many slots were missed while it was open", async () => {
+    await configure({ recovery_successes: 2 });
+    const schedule = await createSchedule({ ownerId: OWNER, nextRunAt: null });
+    await outcome(schedule, "COMPLETED", 0);
+    await outcome(schedule, "FAILED", 10);
+    await outcome(schedule, "FAILED", 20);
+    await outcome(schedule, "COMPLETED", 90, 3); // the catch-up run after a 1-hour outage: 3 slots collapsed into it
+    await outcome(schedule, "COMPLETED", 100);
+    expect(fakes.resend.emails.map((e) => e.body.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\]/), expect.stringMatching(/^\[RESOLVED\]/)]);
+    expect(fakes.resend.emails[1]!.body.text).toContain("2 runs failed and 3 slots were missed since the last successful run before it opened.");
+    expect(hook.accepted("/hook")[1]!.body).toMatchObject({ alert: { summary: expect.stringContaining("2 runs failed and 3 slots were missed") } });
   });
 });
 
