@@ -1,5 +1,6 @@
 import type { InngestFunction } from "inngest";
 import { alertOnConnectionExpired } from "./functions/alert-on-connection-expired";
+import { alertOnMonitorExecution } from "./functions/alert-on-monitor-execution";
 import { alertOnPostcheck } from "./functions/alert-on-postcheck";
 import { alertOnRunOutcome } from "./functions/alert-on-run-outcome";
 import { alertSweep } from "./functions/alert-sweep";
@@ -11,5 +12,5 @@ import { runReview } from "./functions/run-review";
 // Every function the serve endpoint registers. One function per file in ./functions.
 export const functions: InngestFunction.Any[] = [
   dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck,
-  alertOnRunOutcome, alertOnConnectionExpired, alertOnPostcheck, alertSweep,
+  alertOnRunOutcome, alertOnConnectionExpired, alertOnPostcheck, alertSweep, alertOnMonitorExecution,
 ];

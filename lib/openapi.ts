@@ -6,6 +6,7 @@ import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
+import { MONITOR_OPERATIONS } from "@/lib/monitors/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -140,6 +141,7 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
   ...MONITORING_OPERATIONS,
   ...ALERT_OPERATIONS,
+  ...MONITOR_OPERATIONS,
 ];
 
 type JsonSchema = Record<string, unknown>;

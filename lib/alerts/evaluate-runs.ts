@@ -5,11 +5,12 @@ import { findOpen, openAlert, resolveAlert, type Condition, type Subject } from 
 import type { RuleName } from "@/lib/alerts/schemas";
 import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
-// The schedule rules, evaluated after every run outcome (review/run.failed, review/run.completed):
-// each rule opens on the run that breaks it and resolves after K good runs in a row (recovery_successes).
+// The run rules, evaluated after every run outcome (review/run.failed, review/run.completed) and, for
+// monitors, after every reported execution: each rule opens on the run that breaks it and resolves after
+// K good runs in a row (recovery_successes).
 
 const HOUR = 3_600_000;
-type Run = Pick<ReviewRun, "id" | "status" | "completedAt" | "durationMs" | "healthScore">;
+export type Run = Pick<ReviewRun, "status" | "completedAt" | "durationMs" | "healthScore">;
 type Rule = {
   rule: RuleName;
   /** the latest finished runs break the rule: open (no-op when already open) */
@@ -20,7 +21,7 @@ type Rule = {
 };
 
 const failed = (r: Run) => r.status === "FAILED";
-const RULES: Rule[] = [
+export const RUN_RULES: Rule[] = [
   {
     rule: "failures_in_window",
     breaks: (runs, s, inWindow) => failed(runs[0]!) && inWindow >= s.rules.failures_in_window.count,
@@ -71,38 +72,64 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 export type RunOutcome = { ownerId: string; scheduleId: string; runId: string };
 
+type Apply = {
+  subject: Subject;
+  name: string;
+  rules: Rule[];
+  /** newest first, at least max(recovery_successes, consecutive count) when there are that many */
+  runs: Run[];
+  failedInWindow: number;
+  /** the recovery's "what happened meanwhile", for an alert opened at openedAt */
+  summary: (openedAt: Date) => Promise<string>;
+};
+
+/** Opens what the latest runs break, resolves what K good runs in a row cleared; returns the notifications. */
+export async function applyRunRules(s: EffectiveSettings, a: Apply, now: Date): Promise<string[]> {
+  if (!a.runs.length) return [];
+  const ids: string[] = [];
+  for (const r of a.rules) {
+    const condition: Condition = { rule: r.rule, subject: a.subject, ...r.describe(s, a.name) };
+    const open = await findOpen(s.ownerId, condition);
+    if (open) {
+      const recent = a.runs.slice(0, s.recoverySuccesses);
+      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) continue;
+      ids.push(...(await resolveAlert(s, open, now, { summary: await a.summary(open.openedAt) })));
+    } else if (s.rules[r.rule].enabled && r.breaks(a.runs, s, a.failedInWindow)) {
+      ids.push(...(await openAlert(s, condition, now)));
+    }
+  }
+  return ids;
+}
+
+export const depthOf = (s: EffectiveSettings) => Math.max(s.recoverySuccesses, s.rules.consecutive_failures.count);
+export const windowStart = (s: EffectiveSettings, now: Date) => new Date(now.getTime() - s.rules.failures_in_window.window_hours * HOUR);
+export const recoveredText = (s: EffectiveSettings) => `Recovered after ${plural(s.recoverySuccesses, "good run")} in a row`;
+
 /** Opens and resolves the schedule's alerts after one run finished; returns the notifications to send. */
 export async function evaluateRunOutcome(event: RunOutcome, now = new Date()): Promise<string[]> {
   const s = await settingsFor(event.ownerId);
   if (!s.enabled) return [];
   const schedule = await systemDb().scheduledReview.findFirst({ where: { id: event.scheduleId, ownerId: event.ownerId }, select: { id: true, name: true } });
   if (!schedule) return [];
-  const depth = Math.max(s.recoverySuccesses, s.rules.consecutive_failures.count);
   const runs = await systemDb().reviewRun.findMany({
     where: { scheduledReviewId: schedule.id, status: { in: ["COMPLETED", "FAILED"] }, completedAt: { lte: now } },
     orderBy: { completedAt: "desc" },
-    take: depth,
-    select: { id: true, status: true, completedAt: true, durationMs: true, healthScore: true },
+    take: depthOf(s),
+    select: { status: true, completedAt: true, durationMs: true, healthScore: true },
   });
-  if (!runs.length) return [];
   const failedInWindow = await systemDb().reviewRun.count({
-    where: { scheduledReviewId: schedule.id, status: "FAILED", completedAt: { gt: new Date(now.getTime() - s.rules.failures_in_window.window_hours * HOUR), lte: now } },
+    where: { scheduledReviewId: schedule.id, status: "FAILED", completedAt: { gt: windowStart(s, now), lte: now } },
   });
-  const subject: Subject = { type: "schedule", id: schedule.id, scheduleId: schedule.id };
-  const ids: string[] = [];
-  for (const r of RULES) {
-    const condition: Condition = { rule: r.rule, subject, ...r.describe(s, schedule.name) };
-    const open = await findOpen(s.ownerId, condition);
-    if (open) {
-      const recent = runs.slice(0, s.recoverySuccesses);
-      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) continue;
-      const { failed, missed } = await episode(schedule.id, open.openedAt, now);
-      const summary = `Recovered after ${plural(s.recoverySuccesses, "good run")} in a row; ${plural(failed, "run")} failed`
+  return applyRunRules(s, {
+    subject: { type: "schedule", id: schedule.id, scheduleId: schedule.id },
+    name: schedule.name,
+    rules: RUN_RULES,
+    runs,
+    failedInWindow,
+    summary: async (openedAt) => {
+      const { failed, missed } = await episode(schedule.id, openedAt, now);
+      return `${recoveredText(s)}; ${plural(failed, "run")} failed`
         + `${missed ? ` and ${plural(missed, "slot")} ${missed === 1 ? "was" : "were"} missed` : ""} since the last successful run before it opened.`;
-      ids.push(...(await resolveAlert(s, open, now, { summary })));
-    } else if (s.rules[r.rule].enabled && r.breaks(runs, s, failedInWindow)) {
-      ids.push(...(await openAlert(s, condition, now)));
-    }
-  }
-  return ids;
+    },
+  }, now);
 }

@@ -2,18 +2,23 @@ import "server-only";
 import { systemDb } from "@/lib/db";
 import { computeCoverage } from "@/lib/monitoring/coverage";
 import { POSTCHECK_WINDOW_MS } from "@/lib/monitoring/postcheck";
+import { monitorDowns } from "@/lib/alerts/evaluate-monitors";
 import { findOpen, openAlert, renotifyAlert, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
 import { effective, settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
 // The rules that are not about one run: the dead-man (scheduler silent), CRM connections that expired,
-// coverage after each postcheck; and re-notification of alerts still open. All take `now`.
+// coverage after each postcheck; monitors whose runs did not happen; and re-notification of alerts
+// still open. All take `now`.
 
 const MIN = 60_000;
 
-/** Workspaces the system rules watch: those with saved settings or an active schedule (defaults apply). */
+/** Workspaces the system rules watch: those with saved settings, an active schedule or a monitor (defaults apply). */
 async function watchedSettings(): Promise<EffectiveSettings[]> {
   const rows = await systemDb().alertSettings.findMany();
-  const active = await systemDb().scheduledReview.findMany({ where: { isActive: true }, distinct: ["ownerId"], select: { ownerId: true } });
+  const active = [
+    ...(await systemDb().scheduledReview.findMany({ where: { isActive: true }, distinct: ["ownerId"], select: { ownerId: true } })),
+    ...(await systemDb().monitor.findMany({ where: { isActive: true }, distinct: ["ownerId"], select: { ownerId: true } })),
+  ].filter((a, i, all) => all.findIndex((b) => b.ownerId === a.ownerId) === i);
   const saved = new Set(rows.map((r) => r.ownerId));
   return [...rows.map((r) => effective(r.ownerId, r)), ...active.filter((a) => !saved.has(a.ownerId)).map((a) => effective(a.ownerId, null))]
     .filter((s) => s.enabled);
@@ -61,13 +66,14 @@ async function renotifyAll(s: EffectiveSettings, now: Date): Promise<string[]> {
   return ids;
 }
 
-/** Every minute: dead-man, connection recoveries, re-notification. Returns the notifications to send. */
+/** Every minute: dead-man, connection recoveries, monitors down, re-notification. Returns the notifications to send. */
 export async function sweepAlerts(now = new Date()): Promise<string[]> {
   const last = await systemDb().schedulerTick.findFirst({ where: { kind: "DISPATCH", startedAt: { lte: now } }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
   const ids: string[] = [];
   for (const s of await watchedSettings()) {
     ids.push(...(await deadMan(s, last?.startedAt ?? null, now)));
     ids.push(...(await connectionRecoveries(s, now)));
+    ids.push(...(await monitorDowns(s, now)));
     ids.push(...(await renotifyAll(s, now)));
   }
   return ids;

@@ -14,7 +14,7 @@ import type { EffectiveSettings } from "@/lib/alerts/settings";
 // - resolve: compare-and-set on status, so the recovery goes out once.
 // Every function takes `now`, so tests drive time instead of sleeping.
 
-export type Subject = { type: "schedule" | "connection" | "scheduler" | "coverage"; id: string | null; scheduleId?: string | null };
+export type Subject = { type: "schedule" | "connection" | "scheduler" | "coverage" | "monitor"; id: string | null; scheduleId?: string | null; monitorId?: string | null };
 export type Condition = { rule: RuleName; subject: Subject; title: string; message: string };
 
 const MIN = 60_000;
@@ -43,7 +43,7 @@ export async function openAlert(s: EffectiveSettings, c: Condition, now: Date): 
   await systemDb().alert.createMany({
     data: [{
       id, ownerId: s.ownerId, kind: kindOf(c.rule), severity: severityOf(s.rules[c.rule].severity), dedupKey, openKey: dedupKey,
-      subjectType: c.subject.type, subjectId: c.subject.id, scheduledReviewId: c.subject.scheduleId ?? null,
+      subjectType: c.subject.type, subjectId: c.subject.id, scheduledReviewId: c.subject.scheduleId ?? null, monitorId: c.subject.monitorId ?? null,
       title: c.title, message: c.message, openedAt: now, lastNotifiedAt: now,
     }],
     skipDuplicates: true,

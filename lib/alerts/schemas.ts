@@ -23,6 +23,7 @@ export const alertRulesSchema = z.object({
   connection_expired: z.object(toggle).meta({ description: "A CRM connection's refresh token died (crm/connection.expired)" }),
   coverage_below: z.object(toggle).meta({ description: "The hourly coverage postcheck found the last 24 h below 95 %" }),
   scheduler_silent: z.object({ ...toggle, minutes: int(2, 1440) }).meta({ description: "Dead-man: no dispatcher tick for M minutes" }),
+  monitor_down: z.object(toggle).meta({ description: "A monitor's expected run did not start within its grace time, or a started run overran its max runtime" }),
 });
 export type AlertRules = z.infer<typeof alertRulesSchema>;
 export type RuleName = keyof AlertRules;
@@ -35,6 +36,7 @@ export const DEFAULT_RULES: AlertRules = {
   connection_expired: { enabled: true, severity: "critical" },
   coverage_below: { enabled: true, severity: "warning" },
   scheduler_silent: { enabled: true, severity: "critical", minutes: 10 },
+  monitor_down: { enabled: true, severity: "critical" },
 };
 
 const webhookUrl = z.string().superRefine((v, ctx) => {
@@ -80,7 +82,7 @@ export const alertSettingsSchema = z.object({
 });
 export type AlertSettingsDto = z.infer<typeof alertSettingsSchema>;
 
-export const ALERT_KINDS = ["failures_in_window", "consecutive_failures", "low_health_score", "slow_run", "connection_expired", "coverage_below", "scheduler_silent"] as const;
+export const ALERT_KINDS = ["failures_in_window", "consecutive_failures", "low_health_score", "slow_run", "connection_expired", "coverage_below", "scheduler_silent", "monitor_failures"] as const;
 const DELIVERY_STATUSES = ["pending", "sent", "failed", "skipped"] as const;
 
 export const notificationSchema = z.object({

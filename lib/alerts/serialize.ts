@@ -12,6 +12,7 @@ const KIND_BY_RULE = {
   connection_expired: "CONNECTION_EXPIRED",
   coverage_below: "COVERAGE_BELOW",
   scheduler_silent: "SCHEDULER_SILENT",
+  monitor_down: "MONITOR_FAILURES",
 } as const satisfies Record<RuleName, AlertKind>;
 
 export const kindOf = (rule: RuleName): AlertKind => KIND_BY_RULE[rule];
