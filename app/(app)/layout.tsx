@@ -10,6 +10,7 @@ const NAV = [
   ["/monitoring", "Monitoring"],
   ["/alerts", "Alerts"],
   ["/alerts/settings", "Alert settings"],
+  ["/monitors", "Monitors"],
   ["/crm", "CRM"],
 ] as const;
 

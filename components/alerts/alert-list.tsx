@@ -16,6 +16,7 @@ const MUTE_HOURS = 24;
 
 function subjectLink(a: AlertDto) {
   if (a.subject.schedule_id) return <Link className="text-indigo-700 underline" href={`/schedule/${a.subject.schedule_id}`}>schedule</Link>;
+  if (a.subject.type === "monitor") return <Link className="text-indigo-700 underline" href="/monitors">monitor</Link>;
   if (a.subject.type === "connection") return <Link className="text-indigo-700 underline" href="/crm">CRM connection</Link>;
   if (a.subject.type === "scheduler" || a.subject.type === "coverage") return <Link className="text-indigo-700 underline" href="/monitoring">monitoring</Link>;
   return null;

@@ -18,6 +18,7 @@ const RULES: { name: RuleName; label: string; thresholds: Threshold[] }[] = [
   { name: "connection_expired", label: "CRM connection expired", thresholds: [] },
   { name: "coverage_below", label: "Coverage below 95 % (hourly postcheck)", thresholds: [] },
   { name: "scheduler_silent", label: "Scheduler silent (no dispatcher tick)", thresholds: [{ key: "minutes", label: "minutes", min: 2 }] },
+  { name: "monitor_down", label: "Monitor down (expected run missed or overran)", thresholds: [] },
 ];
 const NOISE = [
   ["recovery_successes", "Resolve after this many good runs in a row"],
