@@ -18,3 +18,13 @@ export const reviewRunCompleted = eventType("review/run.completed", {
 export const crmConnectionExpired = eventType("crm/connection.expired", {
   schema: staticSchema<{ ownerId: string; connectionId: string; provider: string; reason: string }>(),
 });
+
+/** An external job reported a finished execution (event id = execution + status): the alert rules run after it. */
+export const monitorExecutionRecorded = eventType("monitor/execution.recorded", {
+  schema: staticSchema<{ ownerId: string; monitorId: string; executionId: string }>(),
+});
+
+/** The hourly coverage postcheck finished (event id = its instant): alert rules on coverage run after it. */
+export const postcheckCompleted = eventType("monitoring/postcheck.completed", {
+  schema: staticSchema<{ at: string }>(),
+});

@@ -22,6 +22,7 @@ export const TENANT_MODELS = [
   "Delivery",
   "AlertSettings",
   "Alert",
+  "AlertNotification",
   "Monitor",
   "ExecutionLog",
   "IdempotencyKey",

@@ -123,13 +123,13 @@ function assertCleanInput(value: unknown) {
   if (problems.length) throw new AppError("validation_error", "The request is invalid", problems);
 }
 
-/** Reads a JSON object body: content type, size and shape are checked before the schema. */
-export async function readJson<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+/** Reads a JSON object body: content type, size (at most `limit` bytes) and shape are checked before the schema. */
+export async function readJson<S extends z.ZodType>(req: Request, schema: S, limit = MAX_BODY_BYTES): Promise<z.infer<S>> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new AppError("unsupported_media_type", "Send the body as application/json");
   const declared = Number(req.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw tooLarge();
-  const buf = await readLimited(req, MAX_BODY_BYTES);
+  if (declared > limit) throw tooLarge(limit);
+  const buf = await readLimited(req, limit);
   let data: unknown;
   try {
     // fatal: bad UTF-8 is refused rather than silently turned into U+FFFD and stored.

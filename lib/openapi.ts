@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ALERT_OPERATIONS } from "@/lib/alerts/openapi";
 import { executorHealthSchema } from "@/lib/executor";
 import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
@@ -6,6 +7,7 @@ import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { CRM_OPERATIONS } from "@/lib/crm/openapi";
+import { MONITOR_OPERATIONS } from "@/lib/monitors/openapi";
 import { PLANS } from "@/lib/plans";
 import { analysisSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
@@ -141,6 +143,8 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
   ...CRM_OPERATIONS,
   ...MONITORING_OPERATIONS,
+  ...ALERT_OPERATIONS,
+  ...MONITOR_OPERATIONS,
 ];
 
 type JsonSchema = Record<string, unknown>;

@@ -1,9 +1,11 @@
 // `npm run e2e:serve`: the built app on http://localhost:3100 with every test double it needs, on
 // fixed loopback ports: the local Inngest executor 8288 (scripts/local-executor; crons off so tests
 // trigger them, retries without backoff), fake Resend 8301, fake Slack 8302 (admin 8303), fake HubSpot 8304
-// and fake Salesforce 8305 (OAuth consent pages, token endpoints and APIs; tests/support/fake-crm-cli.ts).
-// Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next (NEXT_DIST_DIR) is
-// missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT, FAKE_DELIVERY_ADMIN_PORT, FAKE_HUBSPOT_PORT, FAKE_SALESFORCE_PORT. Playwright uses this as its webServer; `npm test` starts it once for everything.
+// and fake Salesforce 8305 (OAuth consent pages, token endpoints and APIs; tests/support/fake-crm-cli.ts), fake alert
+// webhook receiver 8306. Uses DATABASE_URL when set, else provisions a fresh test database. Builds first when .next
+// (NEXT_DIST_DIR) is missing or E2E_BUILD=1. Ports: E2E_APP_PORT, E2E_EXECUTOR_PORT, FAKE_RESEND_PORT, FAKE_SLACK_PORT,
+// FAKE_DELIVERY_ADMIN_PORT, FAKE_HUBSPOT_PORT, FAKE_SALESFORCE_PORT, FAKE_WEBHOOK_PORT. Playwright uses this as its
+// webServer; `npm test` starts it once for everything.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { localEnv } from "./local-env.mjs";
@@ -20,6 +22,7 @@ export const E2E_PORTS = {
   deliveryAdmin: port("FAKE_DELIVERY_ADMIN_PORT", 8303),
   hubspot: port("FAKE_HUBSPOT_PORT", 8304),
   salesforce: port("FAKE_SALESFORCE_PORT", 8305),
+  webhook: port("FAKE_WEBHOOK_PORT", 8306),
 };
 // The fakes' OAuth apps (tests/support/fake-oauth.ts defaults); the fake CRM process reads the same vars.
 const FAKE_CRM_APP = { id: "fake-client-id-123", secret: "fake-client-secret-456" };
@@ -54,6 +57,7 @@ export function e2eEnv(base) {
     SALESFORCE_CLIENT_SECRET: FAKE_CRM_APP.secret,
     SALESFORCE_LOGIN_URL: `http://127.0.0.1:${E2E_PORTS.salesforce}`,
     SALESFORCE_SANDBOX_LOGIN_URL: `http://127.0.0.1:${E2E_PORTS.salesforce}`,
+    FAKE_WEBHOOK_PORT: String(E2E_PORTS.webhook),
   });
 }
 
@@ -95,7 +99,7 @@ export async function startStack({ databaseUrl, build = false, log = (l) => cons
   await waitFor(`http://127.0.0.1:${E2E_PORTS.deliveryAdmin}/emails`, 10_000);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.hubspot}/__admin/health`, 10_000);
   await waitFor(`http://127.0.0.1:${E2E_PORTS.salesforce}/__admin/health`, 10_000);
-  log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}`);
+  log(`[e2e] ready: app ${APP_URL}, executor :${E2E_PORTS.executor}, resend :${E2E_PORTS.resend}, slack :${E2E_PORTS.slack}, webhook :${E2E_PORTS.webhook}`);
   return {
     env,
     async stop() {

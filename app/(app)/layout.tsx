@@ -8,6 +8,9 @@ import { executorStatus } from "@/lib/executor";
 const NAV = [
   ["/schedule", "Schedules"],
   ["/monitoring", "Monitoring"],
+  ["/alerts", "Alerts"],
+  ["/alerts/settings", "Alert settings"],
+  ["/monitors", "Monitors"],
   ["/crm", "CRM"],
 ] as const;
 

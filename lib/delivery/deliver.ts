@@ -16,7 +16,7 @@ import { emailPayloadSchema, maskRecipients, slackPayloadSchema } from "@/lib/de
 import { claimDelivery, DeliveryInProgressError } from "@/lib/delivery/lease";
 import { sendEmailViaResend } from "@/lib/delivery/resend-client";
 import { slackMessageFor } from "@/lib/delivery/slack-blocks";
-import { DeliveryError, isLoopbackAddress, validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
+import { DeliveryError, isLoopbackHttp, validateSlackWebhookUrl } from "@/lib/delivery/url-safety";
 
 export type DeliverArgs = {
   runId: string;
@@ -82,15 +82,6 @@ async function planEmail(run: RunWithSchedule, row: Delivery, target: Target): P
 /** No RESEND_API_KEY outside production: the local default, where messages go to /dev/outbox. */
 function localOutbox(): boolean {
   return !env().RESEND_API_KEY && !isProduction();
-}
-
-function isLoopbackHttp(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.protocol === "http:" && (isLoopbackAddress(u.hostname) || u.hostname === "localhost");
-  } catch {
-    return false;
-  }
 }
 
 async function planSlack(run: RunWithSchedule, row: Delivery, target: Target): Promise<Plan> {

@@ -127,6 +127,16 @@ function shapeProblem(url: string, allowLoopback: boolean): { parsed: URL } | { 
   return { parsed };
 }
 
+/** Plain http to a loopback address: only the test doubles live there (allowed with ALLOW_LOOPBACK_DELIVERY, refused in production). */
+export function isLoopbackHttp(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === "http:" && (isLoopbackAddress(u.hostname) || u.hostname === "localhost");
+  } catch {
+    return false;
+  }
+}
+
 /** Save-time check for any user-chosen outbound URL. Null when acceptable, else a message. */
 export function validateOutboundUrl(url: string): string | null {
   const result = shapeProblem(url, false);

@@ -23,7 +23,8 @@ async function seed(ownerId: string): Promise<Seeded> {
   await db.alertSettings.create({ data: { ownerId, emailRecipients: [] } });
   const monitor = await db.monitor.create({ data: { ownerId, name: "job", ingestTokenHash: `h-${ownerId}`, ingestTokenMasked: "m" } });
   await db.executionLog.create({ data: { ownerId, monitorId: monitor.id, status: "SUCCESS" } });
-  await db.alert.create({ data: { ownerId, kind: "TEST", severity: "INFO", dedupKey: "k", title: "t", message: "m" } });
+  const alert = await db.alert.create({ data: { ownerId, kind: "TEST", severity: "INFO", dedupKey: "k", openKey: "k", title: "t", message: "m" } });
+  await db.alertNotification.create({ data: { ownerId, alertId: alert.id, kind: "OPEN", channel: "EMAIL", target: "x", idempotencyKey: `${alert.id}:open:email` } });
   return { scheduleId: schedule.id, runId: run.id, analysisId: analysis.id, deliveryId: delivery.id, connectionId: connection.id };
 }
 
@@ -40,9 +41,9 @@ describe("forTenant on Postgres", () => {
     const db = forTenant("org_a");
     const counts = await Promise.all([
       db.crmConnection.count(), db.scheduledReview.count(), db.reviewRun.count(), db.analysis.count(), db.delivery.count(),
-      db.alertSettings.count(), db.alert.count(), db.monitor.count(), db.executionLog.count(), db.finding.count(),
+      db.alertSettings.count(), db.alert.count(), db.alertNotification.count(), db.monitor.count(), db.executionLog.count(), db.finding.count(),
     ]);
-    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect((await db.scheduledReview.findMany()).map((s) => s.ownerId)).toEqual(["org_a"]);
   });
 

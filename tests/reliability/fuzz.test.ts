@@ -89,6 +89,8 @@ describe("fuzzing every operation of the OpenAPI document", () => {
     // tenant's, so even a value that happens to be valid ends in 404 rather than a change.
     const idFor = (template: string, method: string) => {
       const t = method === "GET" ? mine : other;
+      if (template.startsWith("/api/alerts/")) return t.alertId;
+      if (template.startsWith("/api/monitors/")) return t.monitorId;
       return template.startsWith("/api/runs/") ? t.runId : template.startsWith("/api/analysis/") ? t.analysisId : t.scheduleId;
     };
     const validQuery = (template: string) => (template.endsWith("/preview") ? "schedule=0+6+*+*+1&timezone=UTC" : "");

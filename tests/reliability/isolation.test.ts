@@ -12,7 +12,8 @@ import { seedTenant, type SeededTenant } from "../support/tenants";
 import { badTokens } from "../support/tokens";
 
 const ATTACKER = { userId: "user_iso_attacker", plan: "team" } as const;
-const PUBLIC = new Set(["/api/health", "/api/openapi.json", "/api/inngest"]);
+// The monitor ingest takes the monitor's own token, not a session: tests/integration/monitors-http.test.ts covers it.
+const PUBLIC = new Set(["/api/health", "/api/openapi.json", "/api/inngest", "/api/monitors/{id}/executions"]);
 
 let victim: SeededTenant;
 let attacker: SeededTenant;
@@ -26,19 +27,21 @@ function check(ok: boolean, what: string) {
   if (!ok) failures.push(what);
 }
 
+const idIn = (template: string, t: SeededTenant) =>
+  template.startsWith("/api/runs/") ? t.runId : template.startsWith("/api/analysis/") ? t.analysisId : template.startsWith("/api/alerts/") ? t.alertId : template.startsWith("/api/monitors/") ? t.monitorId : t.scheduleId;
 const fill = (template: string, t: SeededTenant) =>
-  (template.endsWith("/preview") ? `${template}?schedule=0+6+*+*+1&timezone=UTC` : template).replace("{id}", template.startsWith("/api/runs/") ? t.runId : template.startsWith("/api/analysis/") ? t.analysisId : t.scheduleId);
+  (template.endsWith("/preview") ? `${template}?schedule=0+6+*+*+1&timezone=UTC` : template).replace("{id}", idIn(template, t));
 
 /** The victim's data in an answer: its names, and for the API (which never echoes a requested id) its ids. */
 const leaks = (text: string, idsToo = true) =>
-  [victim.scheduleName, `Deal of ${victim.ownerId}`, ...(idsToo ? [victim.scheduleId, victim.runId, victim.analysisId, victim.connectionId] : [])].some((s) => text.includes(s));
+  [victim.scheduleName, `Deal of ${victim.ownerId}`, ...(idsToo ? [victim.scheduleId, victim.runId, victim.analysisId, victim.connectionId, victim.alertId, victim.monitorId] : [])].some((s) => text.includes(s));
 // A page echoes the requested URL (redirect_url, the router state): ids in it are the caller's own input.
 const pageLeaks = (text: string) => leaks(text, false);
 
 function bodyFor(op: Operation): unknown {
   if (op.method === "POST" && op.path === "/api/scheduled-reviews")
     return { name: "Stolen", crm_connection_id: victim.connectionId, schedule: "0 6 * * 1", timezone: "UTC", delivery_channels: [] };
-  if (op.method === "PATCH") return { name: "pwned" };
+  if (op.method === "PATCH") return op.path.startsWith("/api/alerts/") ? { status: "resolved" } : { name: "pwned" };
   return undefined;
 }
 
@@ -113,7 +116,7 @@ describe("tenant isolation matrix", () => {
       check(res.status === 404, `attacker page ${path}: ${res.status}`);
       check(!pageLeaks(res.text), `attacker page ${path}: victim data in the page`);
     }
-    for (const path of ["/schedule", "/crm", "/schedule/new"]) {
+    for (const path of ["/schedule", "/crm", "/schedule/new", "/alerts", "/alerts/settings", "/monitors"]) {
       const res = await page(path, attackerToken);
       check(res.status === 200 && !pageLeaks(res.text), `attacker list page ${path}: ${res.status}`);
     }

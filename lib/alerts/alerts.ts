@@ -1,0 +1,75 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { forTenant } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
+import { requireToken, type RateLimit } from "@/lib/rate-limit";
+import { deliverNow, queueNotifications } from "@/lib/alerts/notify";
+import { resolveAlert } from "@/lib/alerts/lifecycle";
+import type { AlertDto, TestAlertResult } from "@/lib/alerts/schemas";
+import { alertDto } from "@/lib/alerts/serialize";
+import { settingsFor } from "@/lib/alerts/settings";
+
+// What a tenant does with its alerts: list, read, acknowledge / mute / resolve, and send a test alert.
+
+const LIST_LIMIT = 200;
+const include = { notifications: { orderBy: { createdAt: "asc" as const } } };
+
+export async function listAlerts(ownerId: string, status: "open" | "resolved" | "all"): Promise<{ alerts: AlertDto[] }> {
+  const rows = await forTenant(ownerId).alert.findMany({
+    where: status === "all" ? {} : { status: status === "open" ? "OPEN" : "RESOLVED" },
+    orderBy: [{ status: "asc" }, { openedAt: "desc" }],
+    take: LIST_LIMIT,
+    include,
+  });
+  return { alerts: rows.map(alertDto) };
+}
+
+export async function getAlert(ownerId: string, id: string): Promise<AlertDto> {
+  const row = await forTenant(ownerId).alert.findFirst({ where: { id }, include });
+  if (!row) throw notFound("Alert");
+  return alertDto(row);
+}
+
+export type AlertUpdate = { acknowledged?: true; muted_until?: string | null; status?: "resolved" };
+
+/** Acknowledge, mute/unmute, resolve by hand (its recovery is sent at once, one attempt per channel). */
+export async function updateAlert(ownerId: string, userId: string, id: string, body: AlertUpdate, now = new Date()): Promise<AlertDto> {
+  const db = forTenant(ownerId);
+  const alert = await db.alert.findFirst({ where: { id } });
+  if (!alert) throw notFound("Alert");
+  if (body.muted_until && new Date(body.muted_until) <= now)
+    throw new AppError("validation_error", "The request is invalid", [{ path: "muted_until", message: "Must be in the future", code: "custom" }]);
+  await db.alert.updateMany({
+    where: { id },
+    data: {
+      ...(body.acknowledged && !alert.acknowledgedAt ? { acknowledgedAt: now, acknowledgedBy: userId } : {}),
+      ...(body.muted_until !== undefined ? { mutedUntil: body.muted_until ? new Date(body.muted_until) : null } : {}),
+    },
+  });
+  if (body.status === "resolved" && alert.status === "OPEN") {
+    const current = await db.alert.findFirstOrThrow({ where: { id } });
+    await deliverNow(await resolveAlert(await settingsFor(ownerId), current, now, { summary: "Resolved by hand.", resolution: "manual" }));
+  }
+  return getAlert(ownerId, id);
+}
+
+/** Test alerts reach real inboxes and endpoints: a few a minute per workspace, shared by every instance. */
+export const TEST_ALERT_LIMIT: RateLimit = { limit: 5, windowMs: 60_000 };
+
+/** Sends a test alert to every configured channel now and reports each channel's outcome. */
+export async function sendTestAlert(ownerId: string, now = new Date()): Promise<TestAlertResult> {
+  await requireToken("alert-test", ownerId, TEST_ALERT_LIMIT);
+  const settings = await settingsFor(ownerId);
+  const ids = await queueNotifications({ settings, facts: { kind: "TEST", alert: null, at: now }, eventKey: `test:${randomUUID()}` });
+  await deliverNow(ids);
+  const rows = await forTenant(ownerId).alertNotification.findMany({ where: { id: { in: ids } }, orderBy: [{ channel: "asc" }, { createdAt: "asc" }] });
+  return {
+    results: rows.map((r) => ({
+      channel: r.channel === "EMAIL" ? "email" : "webhook",
+      target: r.target,
+      status: r.status.toLowerCase() as TestAlertResult["results"][number]["status"],
+      error_code: r.errorCode,
+      error_message: r.errorMessage,
+    })),
+  };
+}

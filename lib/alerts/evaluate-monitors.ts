@@ -1,0 +1,67 @@
+import "server-only";
+import { systemDb } from "@/lib/db";
+import type { ExecutionLog, Monitor } from "@/lib/generated/prisma/client";
+import { monitorState } from "@/lib/monitors/state";
+import { findOpen, openAlert, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
+import { applyRunRules, depthOf, recoveredText, RUN_RULES, windowStart, type Run } from "@/lib/alerts/evaluate-runs";
+import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
+
+// The same alert rules for monitors of external jobs: the run rules (N failures in W hours, N in a
+// row) on their reported executions, and "monitor down" (an expected run missed past its grace, or a
+// started run over its max runtime) from the alert sweep.
+
+const FINISHED = ["SUCCESS", "FAILURE", "PARTIAL"] as const;
+const asRun = (e: Pick<ExecutionLog, "status" | "finishedAt" | "durationMs">): Run =>
+  ({ status: e.status === "FAILURE" ? "FAILED" : "COMPLETED", completedAt: e.finishedAt, durationMs: e.durationMs, healthScore: null });
+const subjectOf = (m: Pick<Monitor, "id">) => ({ type: "monitor" as const, id: m.id, monitorId: m.id });
+
+export type MonitorOutcome = { ownerId: string; monitorId: string; executionId: string };
+
+/** After a reported execution finished: the run rules on the monitor's executions. */
+export async function evaluateMonitorOutcome(event: MonitorOutcome, now = new Date()): Promise<string[]> {
+  const s = await settingsFor(event.ownerId);
+  if (!s.enabled) return [];
+  const monitor = await systemDb().monitor.findFirst({ where: { id: event.monitorId, ownerId: event.ownerId } });
+  if (!monitor) return [];
+  const where = { monitorId: monitor.id, status: { in: [...FINISHED] } };
+  const execs = await systemDb().executionLog.findMany({ where, orderBy: { createdAt: "desc" }, take: depthOf(s), select: { status: true, finishedAt: true, durationMs: true } });
+  const failedInWindow = await systemDb().executionLog.count({ where: { monitorId: monitor.id, status: "FAILURE", createdAt: { gt: windowStart(s, now), lte: now } } });
+  return applyRunRules(s, {
+    subject: subjectOf(monitor),
+    name: `Monitor “${monitor.name}”`,
+    rules: RUN_RULES.filter((r) => r.rule === "failures_in_window" || r.rule === "consecutive_failures"),
+    runs: execs.map(asRun),
+    failedInWindow,
+    summary: async (openedAt) => {
+      const failed = await systemDb().executionLog.count({ where: { monitorId: monitor.id, status: "FAILURE", createdAt: { gte: openedAt, lte: now } } });
+      return `${recoveredText(s)}; ${failed} execution${failed === 1 ? "" : "s"} failed while the alert was open.`;
+    },
+  }, now);
+}
+
+const downCondition = (m: Monitor, why: string): Condition => ({
+  rule: "monitor_down",
+  subject: subjectOf(m),
+  title: `Monitor “${m.name}” is down`,
+  message: `Monitor “${m.name}”: ${why}.`,
+});
+
+/** For the sweep: each active monitor of the workspace that missed its run (or overran) opens; up resolves. */
+export async function monitorDowns(s: EffectiveSettings, now: Date): Promise<string[]> {
+  const monitors = await systemDb().monitor.findMany({ where: { ownerId: s.ownerId } });
+  const ids: string[] = [];
+  for (const m of monitors) {
+    const last = await systemDb().executionLog.findFirst({ where: { monitorId: m.id }, orderBy: { createdAt: "desc" } });
+    const state = monitorState(m, last, now);
+    const open = await findOpen(s.ownerId, { rule: "monitor_down", subject: subjectOf(m) });
+    // A failed execution is the run rules' business; this rule is about runs that did not happen or end.
+    const missing = state === "down" && last?.status !== "FAILURE";
+    if (missing && !open && s.rules.monitor_down.enabled) {
+      const why = last?.status === "RUNNING" ? "a started run is over its max runtime" : "the expected run did not start within the grace time";
+      ids.push(...(await openAlert(s, downCondition(m, why), now)));
+    } else if (open && (state === "up" || state === "paused")) {
+      ids.push(...(await resolveAlert(s, open, now, { summary: state === "paused" ? "The monitor was paused." : "The job reported a run again." })));
+    }
+  }
+  return ids;
+}

@@ -1,0 +1,99 @@
+import "server-only";
+import { createHash, randomBytes } from "node:crypto";
+import { maskSecret } from "@/lib/crypto";
+import { forTenant } from "@/lib/db";
+import { env } from "@/lib/env";
+import { notFound } from "@/lib/errors";
+import type { Monitor } from "@/lib/generated/prisma/client";
+import { executionDto } from "@/lib/monitors/serialize";
+import type { CreateMonitor, MonitorDto, UpdateMonitor } from "@/lib/monitors/schemas";
+import { computeMetrics, monitorState, nextExpected } from "@/lib/monitors/state";
+
+// Monitors of a tenant: create (the ingest token is shown once; only its sha256 is kept), read with
+// state and metrics, change, pause, delete.
+
+/** Metrics cover at most this many latest executions. */
+const METRICS_WINDOW = 1000;
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+async function toDto(ownerId: string, m: Monitor, now: Date): Promise<MonitorDto> {
+  const execs = await forTenant(ownerId).executionLog.findMany({ where: { monitorId: m.id }, orderBy: { createdAt: "desc" }, take: METRICS_WINDOW });
+  const last = execs[0] ?? null;
+  const due = m.isActive ? nextExpected(m, last) : null;
+  return {
+    id: m.id,
+    name: m.name,
+    description: m.description,
+    schedule: m.scheduleCron,
+    timezone: m.scheduleCron ? (m.timezone ?? "UTC") : null,
+    period_seconds: m.periodSeconds,
+    grace_seconds: m.graceSeconds,
+    max_runtime_seconds: m.maxRuntimeSeconds,
+    is_active: m.isActive,
+    state: monitorState(m, last, now),
+    next_expected_at: due?.toISOString() ?? null,
+    ingest_url: `${env().APP_URL}/api/monitors/${m.id}/executions`,
+    token_masked: m.ingestTokenMasked,
+    created_at: m.createdAt.toISOString(),
+    metrics: computeMetrics(execs.map((e) => ({ ...e, dto: executionDto(e) })), now),
+  };
+}
+
+const timing = (b: CreateMonitor | UpdateMonitor) => ({
+  ...(b.schedule !== undefined ? { scheduleCron: b.schedule, ...(b.schedule ? {} : { timezone: null }) } : {}),
+  ...(b.timezone !== undefined ? { timezone: b.timezone } : {}),
+  ...(b.period_seconds !== undefined ? { periodSeconds: b.period_seconds } : {}),
+  // a schedule replaces a period and the other way round
+  ...(b.schedule ? { periodSeconds: null } : {}),
+  ...(b.period_seconds ? { scheduleCron: null, timezone: null } : {}),
+  ...(b.grace_seconds !== undefined ? { graceSeconds: b.grace_seconds } : {}),
+  ...(b.max_runtime_seconds !== undefined ? { maxRuntimeSeconds: b.max_runtime_seconds } : {}),
+});
+
+export async function createMonitor(ownerId: string, body: CreateMonitor, now = new Date()): Promise<MonitorDto & { ingest_token: string }> {
+  const token = `rwm_${randomBytes(24).toString("base64url")}`;
+  const m = await forTenant(ownerId).monitor.create({
+    data: {
+      ownerId, name: body.name, description: body.description ?? null, ...timing(body),
+      ...(body.schedule ? { timezone: body.timezone ?? "UTC" } : {}),
+      ingestTokenHash: hashToken(token), ingestTokenMasked: maskSecret(token),
+    },
+  });
+  return { ...(await toDto(ownerId, m, now)), ingest_token: token };
+}
+
+export async function listMonitors(ownerId: string, now = new Date()): Promise<{ monitors: MonitorDto[] }> {
+  const rows = await forTenant(ownerId).monitor.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
+  return { monitors: await Promise.all(rows.map((m) => toDto(ownerId, m, now))) };
+}
+
+async function find(ownerId: string, id: string): Promise<Monitor> {
+  const m = await forTenant(ownerId).monitor.findFirst({ where: { id } });
+  if (!m) throw notFound("Monitor");
+  return m;
+}
+
+export async function getMonitor(ownerId: string, id: string, now = new Date()): Promise<MonitorDto> {
+  return toDto(ownerId, await find(ownerId, id), now);
+}
+
+export async function updateMonitor(ownerId: string, id: string, body: UpdateMonitor, now = new Date()): Promise<MonitorDto> {
+  await find(ownerId, id);
+  await forTenant(ownerId).monitor.updateMany({
+    where: { id },
+    data: {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
+      ...timing(body),
+    },
+  });
+  return getMonitor(ownerId, id, now);
+}
+
+/** Deletes the monitor and its executions; its alerts are kept, detached. */
+export async function deleteMonitor(ownerId: string, id: string): Promise<void> {
+  const { count } = await forTenant(ownerId).monitor.deleteMany({ where: { id } });
+  if (!count) throw notFound("Monitor");
+}
