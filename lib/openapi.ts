@@ -6,7 +6,7 @@ import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { PLANS } from "@/lib/plans";
-import { analysisSchema } from "@/lib/runs/analysis-schemas";
+import { analysisSchema, findingPageQuerySchema, findingPageSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
 import { upcomingQuerySchema, upcomingSchema } from "@/lib/schedules/upcoming-schemas";
@@ -137,6 +137,8 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  { method: "get", path: "/api/analysis/{id}/findings", operationId: "listAnalysisFindings", tag: "runs", summary: "Every finding of an analysis, by deal then rule (cursor paging)",
+    query: findingPageQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of findings; pass next_cursor as cursor for the next", body: named("FindingPage", findingPageSchema) } } },
   ...MONITORING_OPERATIONS,
 ];
 
