@@ -9,7 +9,7 @@ import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { CRM_OPERATIONS } from "@/lib/crm/openapi";
 import { MONITOR_OPERATIONS } from "@/lib/monitors/openapi";
 import { PLANS } from "@/lib/plans";
-import { analysisSchema } from "@/lib/runs/analysis-schemas";
+import { analysisSchema, findingPageQuerySchema, findingPageSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
 import { upcomingQuerySchema, upcomingSchema } from "@/lib/schedules/upcoming-schemas";
@@ -141,6 +141,8 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  { method: "get", path: "/api/analysis/{id}/findings", operationId: "listAnalysisFindings", tag: "runs", summary: "Every finding of an analysis, by deal then rule (cursor paging)",
+    query: findingPageQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of findings; pass next_cursor as cursor for the next", body: named("FindingPage", findingPageSchema) } } },
   ...CRM_OPERATIONS,
   ...MONITORING_OPERATIONS,
   ...ALERT_OPERATIONS,

@@ -1,5 +1,5 @@
 /**
- * The benchmark of record: `npm run bench [-- --full] [--only rules,dispatch,store,review]`.
+ * The benchmark of record: `npm run bench [-- --full] [--only rules,dispatch,store,review,api]`.
  * Each measure next to its floor measured in the same run on the same data, as one table, and as
  * JSON in artifacts/bench.json. Not a test: it asserts nothing about time. Data is seeded in SQL
  * (generate_series) in a fresh database on TEST_DATABASE_URL's server (dropped afterwards), or an
@@ -12,13 +12,15 @@ import { provisionTestDatabase } from "./test-db.mjs";
 const args = process.argv.slice(2);
 const full = args.includes("--full") || process.env.BENCH_FULL === "1";
 const onlyArg = args.find((a, i) => args[i - 1] === "--only" || a.startsWith("--only="))?.replace(/^--only=/, "");
-const only = new Set(onlyArg ? onlyArg.split(",") : ["rules", "dispatch", "store", "review"]);
+const only = new Set(onlyArg ? onlyArg.split(",") : ["rules", "dispatch", "store", "review", "api"]);
 const SIZES = {
   rulesDeals: 100_000,
   dispatch: full ? [10_000, 50_000] : [10_000],
   schedules: 100_000,
   findings: full ? [10_000, 100_000] : [100_000],
   reviewDeals: full ? [1_000, 10_000, 100_000] : [1_000, 10_000],
+  apiRuns: 1_000_000,
+  apiSeconds: full ? 20 : 10,
 };
 
 let peakRss = 0;
@@ -61,6 +63,7 @@ try {
   } finally {
     await sink.close();
   }
+  if (only.has("api")) rows.push(...(await (await import("./bench/api")).benchApi(client, db.url, SIZES.apiRuns, SIZES.apiSeconds)));
   rows.push({ measure: "bench process peak RSS", value: peakRss / 1024 / 1024, unit: "MB", floor: null, floorLabel: "" });
   const info = { ...machine(), full, database: db.embedded ? "embedded PGlite" : "PostgreSQL", startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000 };
   console.log(`revwatch bench: node ${info.node}, ${info.cpus} cpus, load ${info.loadavg.join(" ")}, ${info.database}${full ? ", full size" : ""}`);

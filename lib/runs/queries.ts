@@ -31,7 +31,7 @@ const runInclude = {
 } satisfies Prisma.ReviewRunInclude;
 
 /** Opaque to clients: the (createdAt, id) of the last row of a page. */
-function encodeCursor(createdAt: Date, id: string): string {
+export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.getTime().toString(36)}.${id}`).toString("base64url");
 }
 
@@ -97,7 +97,23 @@ export async function healthSeries(ownerId: string, scheduleId: string, count = 
   return toHealthPoints(data);
 }
 
-const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
+export const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
+
+type FindingRow = Pick<Finding, "id" | "dealId" | "dealName" | "amount" | "stage" | "rule" | "severity" | "message">;
+
+/** The one place a finding becomes public JSON (the analysis and its findings pages). */
+export const findingDto = (f: FindingRow, highRisk: boolean): FindingDto => ({
+  id: f.id,
+  deal_id: f.dealId,
+  deal_name: f.dealName,
+  amount: f.amount,
+  stage: f.stage,
+  rule: f.rule,
+  rule_label: ruleLabel(f.rule),
+  severity: lower(f.severity),
+  message: f.message,
+  high_risk: highRisk,
+});
 
 /** High-risk deals first (riskiest, then largest), each deal's findings together, most severe first. */
 function orderFindings(findings: Finding[]): FindingDto[] {
@@ -117,18 +133,7 @@ function orderFindings(findings: Finding[]): FindingDto[] {
       SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity] ||
       a.rule.localeCompare(b.rule),
   );
-  return sorted.map((f) => ({
-    id: f.id,
-    deal_id: f.dealId,
-    deal_name: f.dealName,
-    amount: f.amount,
-    stage: f.stage,
-    rule: f.rule,
-    rule_label: ruleLabel(f.rule),
-    severity: lower(f.severity),
-    message: f.message,
-    high_risk: isHighRisk(risk.get(f.dealId)!),
-  }));
+  return sorted.map((f) => findingDto(f, isHighRisk(risk.get(f.dealId)!)));
 }
 
 type ChangeRow = { dealId: string; dealName: string; rule: string; severity: Severity; message: string; total: bigint };

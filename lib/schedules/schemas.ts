@@ -5,14 +5,13 @@ import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
 import { frequencySchema } from "@/lib/schedules/frequency";
 import { canonicalZone, suggestZone } from "@/lib/tz/names";
+import { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/constants";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
 // the OpenAPI document and the client components, so all three always agree.
 
 export const DELIVERY_CHANNELS = ["email", "slack"] as const;
-export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skipped"] as const;
-export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
-export const MAX_RECIPIENTS = 50;
+export { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS };
 
 /** An integer query parameter in plain decimal digits: z.coerce.number would also read "0x10", "1e1" or " 5". */
 export const queryInt = (min: number, max: number) =>

@@ -12,7 +12,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { DeleteScheduleButton } from "@/components/schedules/delete-button";
 import { ScheduleForm } from "@/components/schedules/schedule-form";
 import { ScheduleSummary } from "@/components/schedules/schedule-summary";
-import { ScheduleCharts } from "@/components/runs/schedule-charts";
+import { ScheduleCharts } from "@/components/runs/schedule-charts-lazy";
 
 type Props = { params: Promise<{ id: string }> };
 
