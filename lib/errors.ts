@@ -23,7 +23,6 @@ export const ERROR_CODES = {
   rate_limited: "Too many requests; retry after details.retry_after_seconds",
   oauth_state_invalid: "The OAuth callback's state is unreadable, expired, already used, or another account's; start the connect again",
   crm_not_configured: "The server has no OAuth app for this CRM (details.missing lists the env vars to set)",
-  crm_oauth_failed: "The CRM refused to grant access (details.reason); nothing was stored",
   connection_in_use: "Schedules still use this CRM connection (details.schedules lists them); move or delete them first",
   crm_unreachable: "The CRM could not be read just now (down, rate-limited, or the authorization expired: the message says which)",
   executor_unreachable: "The background job executor could not be reached; the run was marked failed",

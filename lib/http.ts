@@ -25,7 +25,6 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   oauth_state_invalid: 400,
   crm_not_configured: 409,
-  crm_oauth_failed: 400,
   connection_in_use: 409,
   internal_error: 500,
   crm_unreachable: 502,

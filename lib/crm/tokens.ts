@@ -37,7 +37,7 @@ export async function storedToken(connectionId: string): Promise<LiveToken> {
     where: { id: connectionId },
     select: { provider: true, status: true, accessTokenEnc: true, tokenExpiresAt: true, instanceUrl: true },
   });
-  if (!row || !row.accessTokenEnc) throw new CrmError("crm_bad_response", "The connection has no stored authorization; reconnect it");
+  if (!row || !row.accessTokenEnc) throw new CrmError("crm_auth_expired", "The connection has no stored authorization; reconnect it on the CRM page");
   if (row.status === "EXPIRED") throw expiredError(label(row.provider));
   return { accessToken: decrypt(row.accessTokenEnc), instanceUrl: row.instanceUrl, expiresAt: row.tokenExpiresAt };
 }
@@ -59,7 +59,7 @@ export async function ensureFreshToken(connectionId: string, when: RefreshWhen, 
         SELECT provider::text AS provider, status::text AS status, "accessTokenEnc", "refreshTokenEnc", "tokenExpiresAt", "loginUrl", "instanceUrl"
         FROM "CrmConnection" WHERE id = ${connectionId} FOR UPDATE`;
       const row = rows[0];
-      if (!row || !row.accessTokenEnc || !row.refreshTokenEnc) throw new CrmError("crm_bad_response", "The connection has no stored authorization; reconnect it");
+      if (!row || !row.accessTokenEnc || !row.refreshTokenEnc) throw new CrmError("crm_auth_expired", "The connection has no stored authorization; reconnect it on the CRM page");
       if (row.status === "EXPIRED") throw expiredError(label(row.provider));
       const current = decrypt(row.accessTokenEnc);
       const stillGood =

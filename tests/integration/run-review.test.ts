@@ -81,11 +81,11 @@ describe("run-review", () => {
     expect(eventsFor("review/run.failed", run.id)).toHaveLength(1);
   });
 
-  test("a connector that is not built yet fails clearly, without retries and without fake data", async () => {
+  test("a HubSpot connection with no stored authorization fails clearly, without retries, without a network call", async () => {
     const { record, run } = await review({ provider: "HUBSPOT", instanceUrl: "https://api.hubapi.com" });
     expect(record.attempts.analyse).toBe(1);
-    expect(run).toMatchObject({ status: "FAILED", errorCode: "crm_unavailable", dealsAnalyzed: null });
-    expect(run.errorMessage).toContain("HubSpot");
+    expect(run).toMatchObject({ status: "FAILED", errorCode: "crm_auth_expired", dealsAnalyzed: null });
+    expect(run.errorMessage).toContain("reconnect it on the CRM page");
   });
 
   test("a replay from the dashboard re-runs the same event into the SAME run row", async () => {

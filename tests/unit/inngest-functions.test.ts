@@ -12,6 +12,7 @@ vi.mock("@/lib/runs/lifecycle", async (importOriginal) => ({
   failRunFromError: vi.fn(),
 }));
 vi.mock("@/lib/runs/analyse", () => ({ analyseRun: vi.fn() }));
+vi.mock("@/lib/crm/tokens", () => ({ expiredConnectionOfRun: vi.fn() }));
 vi.mock("@/lib/delivery/deliver", () => ({ deliverChannel: vi.fn() }));
 vi.mock("@/lib/scheduler/dispatch", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/scheduler/dispatch")>()),
@@ -28,6 +29,7 @@ const { runReview } = await import("@/inngest/functions/run-review");
 const { dispatchDueReviews } = await import("@/inngest/functions/dispatch-due-reviews");
 const lifecycle = vi.mocked(await import("@/lib/runs/lifecycle"));
 const { analyseRun } = vi.mocked(await import("@/lib/runs/analyse"));
+const { expiredConnectionOfRun } = vi.mocked(await import("@/lib/crm/tokens"));
 const { deliverChannel } = vi.mocked(await import("@/lib/delivery/deliver"));
 const { dispatchBatch } = vi.mocked(await import("@/lib/scheduler/dispatch"));
 const { sendQueuedRuns } = vi.mocked(await import("@/lib/scheduler/send-queued"));
@@ -124,11 +126,12 @@ describe("run-review", () => {
     const failedAt = "2026-03-09T10:00:00.000Z";
     lifecycle.failRunFromError.mockResolvedValue({ ...data, failedAt });
     const error = { name: "NonRetriableError", message: "HubSpot token expired", stack: "", code: "crm_auth_expired" };
+    expiredConnectionOfRun.mockResolvedValue(null); // the connection itself is fine (e.g. the Demo CRM's fault)
     const t = new InngestTestEngine({ function: asFailureHandler(runReview), events: [failureEvent(error)], steps: sent("send-failed-event") });
     const { result, error: runError, ctx } = await t.execute();
     expect(runError).toBeUndefined();
     expect(result).toEqual({ runId: "run_1", failed: true });
-    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-failed"]);
+    expect(ctx.step.run.mock.calls.map(([id]) => id)).toEqual(["mark-failed", "find-expired-connection"]);
     const [[args]] = lifecycle.failRunFromError.mock.calls;
     expect(args.runId).toBe("run_1");
     expect(args.error).toBeInstanceOf(Error);
@@ -138,6 +141,17 @@ describe("run-review", () => {
       "send-failed-event",
       expect.objectContaining({ name: "review/run.failed", data, id: `run_1:failed:${Date.parse(failedAt)}` }),
     );
+  });
+
+  test("onFailure of a run whose CRM connection expired sends crm/connection.expired with the expiry's id", async () => {
+    const data = { runId: "run_2", scheduleId: "sch_1", ownerId: "org_1", errorCode: "crm_auth_expired", errorMessage: "reconnect it" };
+    lifecycle.failRunFromError.mockResolvedValue({ ...data, failedAt: "2026-03-09T10:00:00.000Z" });
+    const expired = { id: "crm-connection-expired:conn_1:1773050400000", data: { ownerId: "org_1", connectionId: "conn_1", provider: "hubspot", reason: "revoked" } };
+    expiredConnectionOfRun.mockResolvedValue(expired);
+    const error = { name: "NonRetriableError", message: "reconnect it", stack: "", code: "crm_auth_expired" };
+    const t = new InngestTestEngine({ function: asFailureHandler(runReview), events: [failureEvent(error)], steps: sent("send-failed-event", "send-connection-expired") });
+    const { ctx } = await t.execute();
+    expect(ctx.step.sendEvent).toHaveBeenCalledWith("send-connection-expired", expect.objectContaining({ name: "crm/connection.expired", ...expired }));
   });
 
   test("onFailure for a run that is gone or already finished sends nothing", async () => {
