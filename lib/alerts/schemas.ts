@@ -53,7 +53,7 @@ const noise = {
 
 export const updateAlertSettingsSchema = z.strictObject({
   enabled: z.boolean(),
-  rules: alertRulesSchema,
+  rules: alertRulesSchema.partial().meta({ description: "Every rule to set; a rule left out takes its default (so a client written before a rule existed keeps working)" }),
   ...noise,
   email_recipients: z.array(z.email("Invalid email address")).max(MAX_ALERT_RECIPIENTS, `At most ${MAX_ALERT_RECIPIENTS} recipients`)
     .refine((r) => new Set(r.map((e) => e.toLowerCase())).size === r.length, "Each recipient at most once"),

@@ -128,7 +128,7 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
   const secret = body.rotate_webhook_secret || (webhooks.length && !current.webhookSecretEncrypted) ? newSecret() : undefined;
   const data = {
     enabled: body.enabled,
-    rules: body.rules,
+    rules: { ...DEFAULT_RULES, ...body.rules },
     recoverySuccesses: body.recovery_successes,
     renotifyMinutes: body.renotify_minutes,
     cooldownMinutes: body.cooldown_minutes,
