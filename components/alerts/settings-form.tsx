@@ -7,7 +7,10 @@ import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiRequestError, errorMessage } from "@/components/schedules/api";
 import { saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
-import { SEVERITIES, type AlertRules, type AlertSettingsDto, type RuleName, type TestAlertResult } from "@/lib/alerts/schemas";
+import type { AlertRules, AlertSettingsDto, RuleName, Severity, TestAlertResult } from "@/lib/alerts/schemas";
+
+// The schemas module holds zod: keep it out of the page's first-load JavaScript.
+const SEVERITIES: readonly Severity[] = ["critical", "warning", "info"];
 
 type Threshold = { key: string; label: string; min: number };
 const RULES: { name: RuleName; label: string; thresholds: Threshold[] }[] = [

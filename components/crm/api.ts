@@ -1,8 +1,10 @@
-// Client-side access to the CRM connection API, parsed with the API's own schemas.
-import { z } from "zod";
-import { request } from "@/components/schedules/api";
-import { authorizeResultSchema, connectionOptionsSchema, testResultSchema } from "@/lib/crm/connect-schemas";
-import { crmConnectionSchema } from "@/lib/schedules/schemas";
+// Client-side access to the CRM connection API, parsed with the API's own schemas (loaded on the
+// first request, not with the page; see components/schedules/api.ts).
+import type { z } from "zod";
+import { request, scheduleContract } from "@/components/schedules/api";
+import type { connectionOptionsSchema } from "@/lib/crm/connect-schemas";
+
+const contract = () => import("@/lib/crm/connect-schemas");
 
 export type OAuthProvider = "hubspot" | "salesforce";
 export type SalesforceLogin = "production" | "sandbox" | "my_domain";
@@ -12,14 +14,14 @@ const path = (id: string) => `/api/crm-connections/${encodeURIComponent(id)}`;
 
 /** Starts the OAuth flow: the consent page's URL. */
 export const authorize = (provider: OAuthProvider, body: { login?: SalesforceLogin; my_domain_url?: string; connection_id?: string }) =>
-  request(`/api/crm-connections/${provider}/authorize`, post(body), authorizeResultSchema);
+  request(`/api/crm-connections/${provider}/authorize`, post(body), async () => (await contract()).authorizeResultSchema);
 
-export const testConnection = (id: string) => request(`${path(id)}/test`, { method: "POST" }, testResultSchema);
+export const testConnection = (id: string) => request(`${path(id)}/test`, { method: "POST" }, async () => (await contract()).testResultSchema);
 
 export const renameConnection = (id: string, name: string) =>
-  request(path(id), { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) }, crmConnectionSchema);
+  request(path(id), { method: "PATCH", headers: { "content-type": "application/json" }, body: JSON.stringify({ name }) }, async () => (await scheduleContract()).crmConnectionSchema);
 
 export const deleteConnection = (id: string) => request(path(id), { method: "DELETE" }, null);
 
-export const fetchOptions = (id: string) => request(`${path(id)}/options`, {}, connectionOptionsSchema);
+export const fetchOptions = (id: string) => request(`${path(id)}/options`, {}, async () => (await contract()).connectionOptionsSchema);
 export type ConnectionOptions = z.infer<typeof connectionOptionsSchema>;
