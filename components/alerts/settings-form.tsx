@@ -7,10 +7,8 @@ import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiRequestError, errorMessage } from "@/components/schedules/api";
 import { saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
-import type { AlertRules, AlertSettingsDto, RuleName, Severity, TestAlertResult } from "@/lib/alerts/schemas";
-
-// The schemas module holds zod: keep it out of the page's first-load JavaScript.
-const SEVERITIES: readonly Severity[] = ["critical", "warning", "info"];
+import type { AlertRules, AlertSettingsDto, RuleName, TestAlertResult } from "@/lib/alerts/schemas";
+import { SEVERITIES } from "@/lib/alerts/severities";
 
 type Threshold = { key: string; label: string; min: number };
 const RULES: { name: RuleName; label: string; thresholds: Threshold[] }[] = [

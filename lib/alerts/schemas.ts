@@ -4,8 +4,9 @@ import { parseUrl } from "@/lib/delivery/slack-url";
 // The public contract of /api/alerts (snake_case JSON), shared by the route handlers, the OpenAPI
 // document and the client components. No server imports: the settings form bundles it.
 
-export const SEVERITIES = ["critical", "warning", "info"] as const;
-export type Severity = (typeof SEVERITIES)[number];
+import { SEVERITIES } from "@/lib/alerts/severities";
+
+export { SEVERITIES, type Severity } from "@/lib/alerts/severities";
 export const MAX_ALERT_RECIPIENTS = 20;
 export const MAX_WEBHOOKS = 5;
 
