@@ -105,14 +105,14 @@ async function insertRuns(sql: Sql, rows: Decided[], now: Date): Promise<Set<str
 }
 
 /** One UPDATE moving next_run_at, only where it still holds the value read; returns the ids moved. */
-async function advanceAll(sql: Sql, rows: Decided[]): Promise<Set<string>> {
+async function advanceAll(sql: Sql, rows: Decided[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const { rows: moved } = await sql.query<{ id: string }>(
-    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = now()
+    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = $4::timestamp(3)
      FROM unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[]) AS v(id, old, next)
      WHERE s.id = v.id AND s."nextRunAt" = v.old
      RETURNING s.id`,
-    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null)],
+    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null), now.toISOString()],
   );
   return new Set(moved.map((r) => r.id));
 }
@@ -168,7 +168,7 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
       }
     }
     const inserted = await insertRuns(sql, decided, now);
-    const moved = await advanceAll(sql, decided);
+    const moved = await advanceAll(sql, decided, now);
     tally(result, decided, inserted, moved);
     const last = due.at(-1)!;
     if (due.length === batchSize) result.cursor = { nextRunAt: last.nextRunAt.toISOString(), id: last.id };
