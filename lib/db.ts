@@ -3,6 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { Prisma, PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
 
 // Two ways into the database, both greppable:
 // - forTenant(ownerId): every query of a tenant-owned model gets the owner filter (and creates get
@@ -65,6 +66,13 @@ const bulkTypes = {
     oid === pg.types.builtins.TIMESTAMP ? (v: string) => new Date(`${v.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
+export function bulkPool(connectionString: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max: 2, types: bulkTypes });
+  // An idle client whose connection dies emits 'error' on the pool: unhandled, it would end the process.
+  pool.on("error", (err) => log.warn({ event: "db.bulk_pool_error", message: err.message }, "db.bulk_pool_error"));
+  return pool;
+}
+
 /**
  * A system transaction on plain pg, for set-based statements over thousands of rows (the
  * dispatcher): Prisma's raw-query path spends more CPU on large array parameters than the database
@@ -73,7 +81,7 @@ const bulkTypes = {
 export async function bulkTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const { DATABASE_URL } = env();
   if (!DATABASE_URL) throw new Error("DATABASE_URL is not set (npm run dev starts an embedded database and sets it)");
-  g.__revwatchBulk ??= new pg.Pool({ connectionString: DATABASE_URL, max: 2, types: bulkTypes });
+  g.__revwatchBulk ??= bulkPool(DATABASE_URL);
   const client = await g.__revwatchBulk.connect();
   let failed = false;
   try {

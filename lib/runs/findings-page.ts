@@ -11,10 +11,14 @@ import { findingDto } from "@/lib/runs/queries";
 type Key = { dealId: string; rule: string; id: string };
 const encode = (k: Key) => Buffer.from(JSON.stringify([k.dealId, k.rule, k.id])).toString("base64url");
 
-function decode(cursor: string): Key {
+// NUL and other control characters never occur in keys we issue, and Postgres refuses NUL in text (a 500).
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+
+/** A cursor from encode(), else invalid_cursor (400): never a value the database would refuse. */
+export function decodeFindingsCursor(cursor: string): Key {
   try {
     const v: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === "string" && x.length <= 200)) return { dealId: v[0], rule: v[1], id: v[2] };
+    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === "string" && x.length <= 200 && !CONTROL_CHARS.test(x))) return { dealId: v[0], rule: v[1], id: v[2] };
   } catch {
     // falls through to the error below
   }
@@ -28,7 +32,7 @@ export async function listFindings(ownerId: string, analysisId: string, opts: { 
   const analysis = await tenantDb.analysis.findFirst({ where: { id: analysisId }, select: { id: true } });
   if (!analysis) throw notFound("Analysis");
   const limit = opts.limit ?? 200;
-  const after = opts.cursor ? decode(opts.cursor) : null;
+  const after = opts.cursor ? decodeFindingsCursor(opts.cursor) : null;
   // Raw SQL is not scoped: the analysis id comes from the scoped read above.
   const rows = await tenantDb.$queryRaw<Row[]>`
     SELECT id, "dealId", "dealName", amount, stage, rule, severity::text AS severity, message FROM "Finding"

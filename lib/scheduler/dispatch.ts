@@ -105,19 +105,23 @@ async function insertRuns(sql: Sql, rows: Decided[], now: Date): Promise<Set<str
 }
 
 /** One UPDATE moving next_run_at, only where it still holds the value read; returns the ids moved. */
-async function advanceAll(sql: Sql, rows: Decided[]): Promise<Set<string>> {
+async function advanceAll(sql: Sql, rows: Decided[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const { rows: moved } = await sql.query<{ id: string }>(
-    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = now()
+    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = $4::timestamp(3)
      FROM unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[]) AS v(id, old, next)
      WHERE s.id = v.id AND s."nextRunAt" = v.old
      RETURNING s.id`,
-    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null)],
+    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null), now.toISOString()],
   );
   return new Set(moved.map((r) => r.id));
 }
 
-function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, moved: Set<string>) {
+type QueuedLog = { run_id: string; schedule_id: string; owner_id: string; trigger: "scheduled"; scheduled_for: string; missed_slots: number };
+
+/** Counts the batch; returns the run.queued lines, logged once the transaction has committed. */
+function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, moved: Set<string>): QueuedLog[] {
+  const queued: QueuedLog[] = [];
   for (const { s, d } of rows) {
     if (d.kind === "catch_up_skipped") {
       // Only the dispatcher that moved next_run_at counts the missed slots.
@@ -139,9 +143,10 @@ function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, move
     } else {
       result.dispatched++;
       result.missed += d.missed;
-      logEvent("run.queued", { run_id: runId, schedule_id: s.id, owner_id: s.ownerId, trigger: "scheduled", scheduled_for: d.slot.toISOString(), missed_slots: d.missed });
+      queued.push({ run_id: runId, schedule_id: s.id, owner_id: s.ownerId, trigger: "scheduled", scheduled_for: d.slot.toISOString(), missed_slots: d.missed });
     }
   }
+  return queued;
 }
 
 /**
@@ -150,11 +155,11 @@ function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, move
  * batches of a tick always end.
  */
 export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BATCH_SIZE }: BatchOptions): Promise<BatchResult> {
-  return bulkTransaction(async (sql) => {
+  const { result, queued } = await bulkTransaction(async (sql) => {
     const result: BatchResult = { ...emptyCounts(), details: emptyDetails(), cursor: null };
     const due = await lockDue(sql, now, after, batchSize);
     result.due = due.length;
-    if (due.length === 0) return result;
+    if (due.length === 0) return { result, queued: [] };
     const active = await activeRuns(sql, due.map((s) => s.id));
     const decided: Decided[] = [];
     const timingOf = memoTiming(now);
@@ -168,12 +173,15 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
       }
     }
     const inserted = await insertRuns(sql, decided, now);
-    const moved = await advanceAll(sql, decided);
-    tally(result, decided, inserted, moved);
+    const moved = await advanceAll(sql, decided, now);
+    const queued = tally(result, decided, inserted, moved);
     const last = due.at(-1)!;
     if (due.length === batchSize) result.cursor = { nextRunAt: last.nextRunAt.toISOString(), id: last.id };
-    return result;
+    return { result, queued };
   });
+  // After COMMIT: a rolled-back batch queued nothing.
+  for (const q of queued) logEvent("run.queued", q);
+  return result;
 }
 
 /** Adds one batch's counts to a running total (the tick's summary). */

@@ -15,6 +15,9 @@ export const STALE_TICK_MS = 3 * 60_000;
 export const SCHEDULER_FINISH_TIMEOUT = "2m";
 export const STALE_TICK_ERROR = "timed_out: the tick never closed (its process stopped or Inngest cancelled it)";
 
+/** How far back a tick looks for failed ticks whose queued runs may be unsent (older ones: the reconciler). */
+export const RECOVER_FAILED_MS = 60 * 60_000;
+
 /** recoverSince: the start of the oldest stale tick closed here; work it left half done starts there. */
 export type OpenedTick = { tickId: string; startedAt: string; recoverSince: string | null };
 
@@ -40,7 +43,18 @@ export async function openTick(kind: TickKind, now = new Date(), tickId?: string
         .then(() => systemDb().schedulerTick.findUniqueOrThrow({ where: { id: tickId } }))
     : await systemDb().schedulerTick.create({ data: { kind, startedAt: now, outcome: "RUNNING" } });
   logEvent("tick.start", { kind, tick_id: tick.id, closed_stale: stale.length });
-  return { tickId: tick.id, startedAt: tick.startedAt.toISOString(), recoverSince: stale[0]?.startedAt.toISOString() ?? null };
+  // Ticks that failed just before this one (a later dispatch batch failing after earlier ones were
+  // queued) may have left queued runs unsent: sending starts at the oldest of them, too.
+  const recent = await systemDb().schedulerTick.findMany({
+    where: { kind, outcome: { not: "RUNNING" }, startedAt: { lt: tick.startedAt, gte: new Date(now.getTime() - RECOVER_FAILED_MS) } },
+    select: { startedAt: true, outcome: true },
+    orderBy: { startedAt: "desc" },
+    take: 100,
+  });
+  const firstOk = recent.findIndex((t) => t.outcome !== "FAILURE");
+  const failedRun = firstOk === -1 ? recent : recent.slice(0, firstOk);
+  const starts = [...stale.map((t) => t.startedAt), ...failedRun.map((t) => t.startedAt)].map((d) => d.getTime());
+  return { tickId: tick.id, startedAt: tick.startedAt.toISOString(), recoverSince: starts.length ? new Date(Math.min(...starts)).toISOString() : null };
 }
 
 export type CloseTickInput = {
