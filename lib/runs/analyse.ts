@@ -12,8 +12,22 @@ import { noteAttempt, recordStepError, type RunMetrics } from "@/lib/runs/lifecy
 // The "analyse" step of a review: fetch the open deals from the schedule's CRM connection, run the
 // rules, store the Analysis and its findings in Postgres, and return only ids and counts.
 
-/** A connector that hangs is cut off here and fails as crm_timeout (retried). */
-export const CRM_FETCH_TIMEOUT_MS = 60_000;
+/**
+ * How long one fetch of a connection's open deals may take before it is cut off as crm_timeout
+ * (retried). Per provider, because HubSpot and Salesforce pace their paging:
+ * - Demo CRM: 60 s (in-process, no pacing; a hang is the only way to get near it).
+ * - HubSpot: 15 min. 200 deals a search at 5 searches/s: 100,000 open deals = 500 searches = 100 s of
+ *   pacing alone, plus latency, the pipelines/owners reads, and 429 waits (a TEN_SECONDLY_ROLLING
+ *   answer without Retry-After waits 10 s, up to 8 times per call).
+ * - Salesforce: 15 min. 2,000 records a queryMore page, each a round trip of seconds on a large org,
+ *   plus the describe call and 5xx back-off.
+ * A fetch still longer than this fails the step as crm_timeout and Inngest retries it.
+ */
+export const CRM_FETCH_BUDGET_MS: Record<"DEMO" | "HUBSPOT" | "SALESFORCE", number> = {
+  DEMO: 60_000,
+  HUBSPOT: 15 * 60_000,
+  SALESFORCE: 15 * 60_000,
+};
 const FINDINGS_CHUNK = 10_000;
 
 const withCode = <E extends Error>(err: E, code: string): E => Object.assign(err, { code });
@@ -87,7 +101,8 @@ export async function analyseRun(args: { runId: string; inngestRunId: string; at
   let result: AnalysisResult;
   try {
     const client = crmClientFor(run.scheduledReview.crmConnection, readScanScope(run.scheduledReview.scanScope));
-    const deals = await client.fetchOpenDeals({ signal: AbortSignal.timeout(CRM_FETCH_TIMEOUT_MS) });
+    const budgetMs = CRM_FETCH_BUDGET_MS[run.scheduledReview.crmConnection.provider];
+    const deals = await client.fetchOpenDeals({ signal: AbortSignal.timeout(budgetMs) });
     result = analyzeDeals(deals, settings, now);
   } catch (err) {
     const stepError = toStepError(err);

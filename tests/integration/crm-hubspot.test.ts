@@ -1,7 +1,8 @@
 // HubSpot against its loopback fake: every open deal past the 10,000-per-query cap, tokens refreshed
 // ahead of expiry and when one dies mid-run (once, even with two runs at once), a revoked refresh token
 // expiring the connection, and 429s waited out (DAILY fails the run).
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import { CRM_FETCH_BUDGET_MS } from "@/lib/runs/analyse";
 import { systemDb } from "@/lib/db";
 import { createHubspotClient } from "@/lib/crm/hubspot";
 import { ensureFreshToken } from "@/lib/crm/tokens";
@@ -19,6 +20,8 @@ beforeAll(async () => {
   useFakeCrms(hub, null);
 });
 afterAll(() => hub.close());
+const BUDGETS = { ...CRM_FETCH_BUDGET_MS };
+afterEach(() => void Object.assign(CRM_FETCH_BUDGET_MS, BUDGETS));
 beforeEach(async () => {
   await resetDb();
   hub.reset();
@@ -50,6 +53,22 @@ describe("HubSpot fetching", () => {
     expect(new Set(splits.map((b) => JSON.stringify((b.filterGroups as unknown[])[0]))).size).toBe(2);
     expect(hub.searchBodies.every((b) => (b.limit as number) === 200)).toBe(true);
     expect(hub.rateLimited).toEqual([]);
+  });
+
+  test("a paced fetch longer than the Demo CRM's deadline completes through the run path (budgets scaled down 300x)", { timeout: 60_000 }, async () => {
+    // The production budgets divided by the same factor: Demo 60 s -> 200 ms, HubSpot 15 min -> 3 s.
+    // 1,000 deals = 5 searches at HubSpot's 5/s plus fake latency: well over the Demo budget.
+    CRM_FETCH_BUDGET_MS.DEMO = 200;
+    CRM_FETCH_BUDGET_MS.HUBSPOT = 3_000;
+    hub.deals = makeHubspotDeals(1_000);
+    hub.slowMs = 40;
+    const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
+    const startedAt = Date.now();
+    const { run } = await runReview(conn);
+    expect(run).toMatchObject({ status: "COMPLETED", retryCount: 0, dealsAnalyzed: openIds(hub.deals).length });
+    expect(hub.searchBodies.length).toBeGreaterThanOrEqual(5);
+    // The fetch really outlasted the Demo CRM's deadline (the pacing alone is >= 4 gaps of 200 ms).
+    expect(Date.now() - startedAt).toBeGreaterThan(CRM_FETCH_BUDGET_MS.DEMO);
   });
 
   test("a scan scope of one pipeline reads only that pipeline's open deals, with owner names and stage labels", async () => {
