@@ -21,7 +21,8 @@ const DELIVERY_COLUMNS = `id, "runId", channel, target, status, "providerMessage
 
 /** The floor: the app's queries for each endpoint, on plain pg, serialised as they come. */
 function bareServer(url: string) {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // As many connections as the app's Prisma pool (the bench sets DATABASE_POOL_SIZE): the same budget.
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 5) });
   const q = async (s: Sql) => (await pool.query(s.text, s.values)).rows;
   const runsWithDeliveries = async (ids: string[]) => {
     const [runs, deliveries] = await Promise.all([
@@ -89,11 +90,15 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
       const app = await autocannon({ url: `${origin}${c.app}`, connections: 50, duration, headers });
       const floor = await autocannon({ url: `http://127.0.0.1:${BARE_PORT}${c.floor}`, connections: 50, duration });
       const failed = app.non2xx + app.errors + app.timeouts;
+      // Latencies of failed requests are not the endpoint's: a run with failures is not a result.
+      if (failed > 0) throw new Error(`bench api: ${c.name}: ${failed} of ${app.requests.total} requests failed (non-2xx ${app.non2xx}, errors ${app.errors}, timeouts ${app.timeouts})`);
       const note = `${Math.round(app.requests.average)} req/s vs ${Math.round(floor.requests.average)}${failed ? `; ${failed} failed` : ""}`;
       rows.push({ measure: `${c.name}, ${runs.toLocaleString("en-US")} runs, 50 conn, p99`, value: app.latency.p99, unit: "ms", floor: floor.latency.p99, floorLabel: "bare node+pg, same SQL", note });
       rows.push({ measure: `${c.name}, p50`, value: app.latency.p50, unit: "ms", floor: floor.latency.p50, floorLabel: "bare node+pg, same SQL" });
     }
-    rows.push({ measure: "app (next start) peak RSS", value: peakRssMb(appPort) ?? NaN, unit: "MB", floor: null, floorLabel: "" });
+    const rss = peakRssMb(appPort);
+    if (rss === null) console.log("[bench] app peak RSS not measured: no process listening on the app port was found in /proc (ss unavailable?)");
+    else rows.push({ measure: "app (next start) peak RSS", value: rss, unit: "MB", floor: null, floorLabel: "" });
   } finally {
     await bare.close();
     await stack.stop();
