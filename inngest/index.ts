@@ -1,8 +1,10 @@
 import type { InngestFunction } from "inngest";
 import { coveragePostcheck } from "./functions/coverage-postcheck";
 import { dispatchDueReviews } from "./functions/dispatch-due-reviews";
+import { pruneOldHistory } from "./functions/prune-history";
 import { reconcileStuckRuns } from "./functions/reconcile-stuck-runs";
+import { resumePausedSchedules } from "./functions/resume-paused-schedules";
 import { runReview } from "./functions/run-review";
 
 // Every function the serve endpoint registers. One function per file in ./functions.
-export const functions: InngestFunction.Any[] = [dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck];
+export const functions: InngestFunction.Any[] = [dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck, resumePausedSchedules, pruneOldHistory];

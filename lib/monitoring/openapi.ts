@@ -11,6 +11,6 @@ export const MONITORING_OPERATIONS: OperationSpec[] = [
     query: coverageRangeFields, responses: { 200: { description: "Coverage", body: { name: "Coverage", schema: coverageSchema } } } },
   { method: "post", path: "/api/monitoring/coverage/repair", operationId: "repairCoverage", tag: "monitoring", summary: "Queue one repair run per missing slot",
     description: "Slots with no run at all, of schedules whose catch-up policy is run_once; idempotent on the slot (two concurrent repairs queue each slot once); at most 100 per call.",
-    body: { name: "CoverageRange", schema: coverageRangeFields }, errors: ["rate_limited", "executor_unreachable"],
+    body: { name: "CoverageRange", schema: coverageRangeFields }, errors: ["rate_limited", "executor_unreachable"], role: "member",
     responses: { 202: { description: "Queued", body: { name: "CoverageRepair", schema: repairResultSchema } } } },
 ];

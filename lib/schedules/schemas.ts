@@ -52,6 +52,17 @@ const scheduleFields = {
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
   rules: ruleSettingsSchema,
+  auto_pause_after_failures: z.number().int().min(1).max(100).nullable()
+    .meta({ description: "Pause the schedule after this many consecutive failed runs (recorded with the reason); null = off" }),
+};
+
+/** PATCH only: why a schedule is paused, and when the resume cron re-activates it. */
+export const MAX_PAUSE_NOTE = 500;
+const pauseFields = {
+  pause_note: z.string().trim().max(MAX_PAUSE_NOTE, `At most ${MAX_PAUSE_NOTE} characters`).nullable()
+    .meta({ description: "With is_active false (or on a paused schedule): why it is paused, shown in the schedule list" }),
+  resume_at: z.iso.datetime({ offset: true }).nullable()
+    .meta({ description: "With is_active false (or on a paused schedule): when to re-activate it (in the future); null = stay paused" }),
 };
 
 type ChannelFields = {
@@ -86,6 +97,7 @@ export const createScheduleSchema = z
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
     rules: scheduleFields.rules.default({}),
+    auto_pause_after_failures: scheduleFields.auto_pause_after_failures.default(null),
   })
   .superRefine((v, ctx) => {
     if (!!v.schedule === !!v.frequency)
@@ -96,7 +108,7 @@ export type CreateScheduleInput = z.infer<typeof createScheduleSchema>;
 
 /** PATCH: every field optional; channel rules are checked after merging with the stored schedule. */
 export const updateScheduleSchema = z
-  .strictObject(scheduleFields)
+  .strictObject({ ...scheduleFields, ...pauseFields })
   .partial()
   .superRefine((v, ctx) => {
     if (v.schedule && v.frequency)
@@ -130,6 +142,9 @@ export const scheduleSchema = z.object({
   slack_webhook_url: z.string().nullable(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  auto_pause_after_failures: z.number().nullable(),
+  /** set while paused: why, by whom ("system" for auto-pause), since when, and when it resumes by itself */
+  pause: z.object({ note: z.string().nullable(), paused_by: z.string().nullable(), paused_at: z.string().nullable(), resume_at: z.string().nullable() }).nullable(),
   /** effective rule settings: what was set, over the defaults */
   rules: z.record(z.string(), z.unknown()),
   last_run_at: z.string().nullable(),

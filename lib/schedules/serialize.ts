@@ -35,6 +35,10 @@ export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleD
     slack_webhook_url: row.slackWebhookMasked,
     is_active: row.isActive,
     catch_up_policy: lower(row.catchUpPolicy),
+    auto_pause_after_failures: row.autoPauseAfterFailures,
+    pause: row.isActive
+      ? null
+      : { note: row.pauseNote, paused_by: row.pausedBy, paused_at: iso(row.pausedAt), resume_at: iso(row.resumeAt) },
     rules: { ...resolveRuleSettings(row.ruleSettings) },
     last_run_at: iso(row.lastRunAt),
     next_run_at: iso(row.nextRunAt),

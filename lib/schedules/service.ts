@@ -1,7 +1,8 @@
-import { planAtLeast, type Tenant } from "@/lib/auth";
+import type { Tenant } from "@/lib/auth";
+import { recordAudit } from "@/lib/audit/record";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
-import { forTenant, Prisma, SHORT_TX, type TenantDb } from "@/lib/db";
+import { forTenant, Prisma, SHORT_TX, type TenantTx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { upper } from "@/lib/format";
 import {
@@ -12,6 +13,8 @@ import {
   type ScheduleDto,
   type UpdateScheduleInput,
 } from "@/lib/schedules/schemas";
+import { requireInterval, requirePlan, requireScheduleRoom } from "@/lib/schedules/limits";
+import { pauseColumns, pauseGuard, updateAudit } from "@/lib/schedules/pause";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
 
@@ -19,11 +22,6 @@ import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAft
 // connection is indistinguishable from a missing one (404). Validation happens before any write.
 
 const scheduleNotFound = () => notFound("Scheduled review");
-
-function requirePlan(tenant: Tenant, action: string) {
-  if (!planAtLeast(tenant.plan, "team"))
-    throw new AppError("plan_required", `${action} needs the Team plan or higher (current plan: ${tenant.plan})`);
-}
 
 async function requireConnection(ownerId: string, id: string) {
   if (!(await findConnection(ownerId, id))) throw notFound("CRM connection");
@@ -56,19 +54,19 @@ export async function getSchedule(ownerId: string, id: string): Promise<Schedule
 }
 
 /**
- * `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts).
- * Every query goes through `db`: a query on another connection while the transaction is open would wait
- * for it forever on the embedded database (one session, held by the transaction).
+ * `db`: the transaction the create (with its audit row) runs in: the idempotent create's
+ * (lib/schedules/idempotency.ts), else one of its own. Every query goes through `db`: a query on another
+ * connection while the transaction is open would wait for it forever on the embedded database (one
+ * session, held by the transaction).
  */
-export async function createSchedule(
-  tenant: Tenant,
-  input: CreateScheduleInput,
-  db: Pick<TenantDb, "scheduledReview" | "crmConnection"> = forTenant(tenant.ownerId),
-): Promise<ScheduleDto> {
+export async function createSchedule(tenant: Tenant, input: CreateScheduleInput, db?: TenantTx): Promise<ScheduleDto> {
+  if (!db) return forTenant(tenant.ownerId).$transaction((tx) => createSchedule(tenant, input, tx), SHORT_TX);
   requirePlan(tenant, "Creating a scheduled review");
-  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
   const cron = cronOf(input);
   if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
+  requireInterval(tenant, cron, input.timezone);
+  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
+  await requireScheduleRoom(tenant, db);
   const row = await db.scheduledReview.create({
     data: {
       ownerId: tenant.ownerId,
@@ -84,8 +82,13 @@ export async function createSchedule(
       nextRunAt: input.is_active ? nextRunAfter(cron, input.timezone, new Date()) : null,
       catchUpPolicy: upper(input.catch_up_policy),
       ruleSettings: toJson(input.rules),
+      autoPauseAfterFailures: input.auto_pause_after_failures,
     },
     include: scheduleInclude,
+  });
+  await recordAudit(db, {
+    ownerId: tenant.ownerId, actorId: tenant.userId, action: "schedule.created", targetType: "schedule", targetId: row.id, scheduleId: row.id,
+    summary: `Created "${row.name}" (${cron}, ${row.timezone})`,
   });
   return serializeSchedule(row);
 }
@@ -122,6 +125,8 @@ function guardFor(input: UpdateScheduleInput, current: Row): Prisma.ScheduledRev
       : {}),
     ...(input.catch_up_policy !== undefined ? { catchUpPolicy: current.catchUpPolicy } : {}),
     ...(input.rules !== undefined ? { ruleSettings: { equals: current.ruleSettings as Prisma.InputJsonValue } } : {}),
+    ...(input.auto_pause_after_failures !== undefined ? { autoPauseAfterFailures: current.autoPauseAfterFailures } : {}),
+    ...pauseGuard(input, current),
   };
 }
 
@@ -132,6 +137,8 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
 
   const isActive = input.is_active ?? current.isActive;
   if (isActive && !current.isActive) requirePlan(tenant, "Activating a scheduled review");
+  const now = new Date();
+  const pause = pauseColumns(tenant, input, current, now);
   if (input.crm_connection_id !== undefined && input.crm_connection_id !== current.crmConnectionId)
     await requireConnection(tenant.ownerId, input.crm_connection_id);
   channelRulesSchema.parse({
@@ -142,10 +149,12 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
 
   const cron = cronOf(input) ?? current.cron;
   const timezone = input.timezone ?? current.timezone;
+  if (cron !== current.cron) requireInterval(tenant, cron, timezone);
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
     // Only the fields given are written: writing unchanged ones back would undo a concurrent PATCH.
-    const row = await tenantDb.scheduledReview.update({
+    return await tenantDb.$transaction(async (tx) => {
+    const row = await tx.scheduledReview.update({
       where: { id, AND: [guardFor(input, current)] },
       data: {
         name: input.name,
@@ -157,13 +166,17 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
         emailRecipients: input.email_recipients,
         ...(input.slack_webhook_url === undefined ? {} : webhookColumns(input.slack_webhook_url)),
         isActive: input.is_active,
-        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null, timingChangedAt: new Date() } : {}),
+        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, now) : null, timingChangedAt: now } : {}),
         catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
         ruleSettings: input.rules && toJson(input.rules),
+        autoPauseAfterFailures: input.auto_pause_after_failures,
+        ...pause,
       },
       include: scheduleInclude,
     });
+    await recordAudit(tx, updateAudit(tenant, input, current, row));
     return serializeSchedule(row);
+    }, SHORT_TX);
   } catch (err) {
     // Its fields changed (read again) or the schedule was deleted (404 on the next read) meanwhile.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
@@ -177,10 +190,14 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
  * Alerts survive, detached (FK set null), so the alert log stays complete. A run still executing
  * loses its row; the review function has to treat that as the end of the run.
  */
-export async function deleteSchedule(ownerId: string, id: string): Promise<void> {
-  await forTenant(ownerId).$transaction(async (tx) => {
-    const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true } });
+export async function deleteSchedule(tenant: Tenant, id: string): Promise<void> {
+  await forTenant(tenant.ownerId).$transaction(async (tx) => {
+    const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true, name: true } });
     if (!found) throw scheduleNotFound();
+    await recordAudit(tx, {
+      ownerId: tenant.ownerId, actorId: tenant.userId, action: "schedule.deleted", targetType: "schedule", targetId: id, scheduleId: id,
+      summary: `Deleted "${found.name}" with its run history`,
+    });
     // Schedule first (cascading to its runs, after any analysis being stored holds the run row), then
     // the analyses: the same lock order as storeAnalysis, and this statement sees one it just committed.
     await tx.scheduledReview.delete({ where: { id } });
