@@ -38,7 +38,7 @@ const pageLeaks = (text: string) => leaks(text, false);
 function bodyFor(op: Operation): unknown {
   if (op.method === "POST" && op.path === "/api/scheduled-reviews")
     return { name: "Stolen", crm_connection_id: victim.connectionId, schedule: "0 6 * * 1", timezone: "UTC", delivery_channels: [] };
-  if (op.method === "PATCH") return { name: "pwned" };
+  if (op.method === "PATCH" && op.path.includes("{id}")) return { name: "pwned" };
   return undefined;
 }
 
