@@ -1,21 +1,38 @@
-import { reviewRunRequested } from "@/inngest/events";
-import { sendInBatches } from "@/inngest/send-batches";
 import { schedulerCron } from "@/inngest/with-tick";
-import { dispatchDue } from "@/lib/scheduler/dispatch";
+import { addBatch, dispatchBatch, type BatchCursor } from "@/lib/scheduler/dispatch";
+import { sendQueuedRuns, type SendCursor } from "@/lib/scheduler/send-queued";
+import { emptyCounts } from "@/lib/scheduler/ticks";
 
-// Every minute: record a tick, queue one run per due (schedule, slot), fan the runs out as
-// review/run.requested events (event id = run id, so Inngest drops duplicates), close the tick.
-// A tick whose process died is closed as failed by the next one, which resends what it queued.
+// Every minute: record a tick, queue one run per due (schedule, slot) batch by batch ("dispatch-N"),
+// then hand every run still QUEUED since the tick's instant to Inngest ("send-N", event id = run id,
+// so Inngest drops duplicates), close the tick. Step outputs are counts and cursors, never run ids.
+// A retried step, or a tick after one whose process died, sends again what may not have been sent.
 export const dispatchDueReviews = schedulerCron(
   { id: "dispatch-due-reviews", name: "Dispatch due reviews", cron: "* * * * *", kind: "DISPATCH" },
-  async ({ step, now, report, attempt, recoverSince }) => {
-    const { runs, details, ...counts } = await step.run("dispatch-due", () =>
-      // Runs queued by an earlier attempt, or by a tick whose process died, may never have had their
-      // events sent: send them again (the event id is the run id, so a resend is harmless).
-      dispatchDue({ now, recoverSince: recoverSince ?? (attempt > 0 ? now : undefined) }),
-    );
-    report({ counts, details });
-    const events = runs.map((r) => reviewRunRequested.create({ runId: r.runId, scheduleId: r.scheduleId, ownerId: r.ownerId }, { id: r.runId }));
-    await sendInBatches(step, "fan-out", events);
+  async ({ step, now, report, recoverSince }) => {
+    const total = { ...emptyCounts(), details: { overlap: 0, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] as { schedule_id: string; message: string }[] } };
+    const summarise = () => {
+      const { details, ...counts } = total;
+      report({ counts, details });
+    };
+    let after: BatchCursor | null = null;
+    for (let i = 0; ; i++) {
+      const batch = await step.run(`dispatch-${i}`, () => dispatchBatch({ now, after }));
+      addBatch(total, batch);
+      summarise();
+      if (!batch.cursor) break;
+      after = batch.cursor;
+    }
+    let sent = 0;
+    let from: SendCursor | null = null;
+    for (let i = 0; ; i++) {
+      const page = await step.run(`send-${i}`, () => sendQueuedRuns({ since: recoverSince ?? now, after: from }));
+      sent += page.sent;
+      // Sent beyond what this tick queued: runs of an earlier attempt or a dead tick.
+      total.details.resent = Math.max(0, sent - total.dispatched);
+      summarise();
+      if (!page.cursor) break;
+      from = page.cursor;
+    }
   },
 );

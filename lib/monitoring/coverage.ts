@@ -1,6 +1,6 @@
 import { forTenant, systemDb } from "@/lib/db";
 import type { CoverageDto, CoverageRange } from "@/lib/monitoring/schemas";
-import { CATCH_UP_GRACE_MS } from "@/lib/scheduler/dispatch";
+import { CATCH_UP_GRACE_MS } from "@/lib/scheduler/decide";
 import { slotsBetween } from "@/lib/schedules/time";
 
 // The coverage postcheck (the coverage guide): every slot each active schedule should have run in a

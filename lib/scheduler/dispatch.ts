@@ -1,185 +1,166 @@
-import { systemDb } from "@/lib/db";
+import { createHash } from "node:crypto";
+import { Prisma, systemDb } from "@/lib/db";
 import { logEvent } from "@/lib/log";
-import type { CatchUpPolicy } from "@/lib/generated/prisma/client";
-import { nextRunAfter, slotsBetween } from "@/lib/schedules/time";
-import { MAX_ERRORS_KEPT, settleEach } from "./parallel";
+import { decide, type ActiveRun, type Decision, type DueSchedule } from "./decide";
+import { MAX_ERRORS_KEPT } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
 
-// The dispatcher's database work: find due schedules, record one run per (schedule, slot), advance
-// next_run_at. Safe to repeat and to run concurrently: the unique (schedule, slot) index admits one
-// run per slot, and next_run_at only moves by compare-and-set on the value this dispatcher read.
+// The dispatcher's database work, set-based: one transaction per batch of due schedules reads them
+// (FOR UPDATE SKIP LOCKED: concurrent dispatchers take disjoint batches), reads their active runs in
+// one query, decides each in memory (./decide.ts), inserts the batch's runs in one multi-row
+// statement (ON CONFLICT on the (schedule, slot) unique index: one run per slot) and moves next_run_at
+// in one statement, by compare-and-set on the value read. Its cost grows with the number of due
+// schedules, not with the number of schedules. Events are sent afterwards (./send-queued.ts).
 
-export const DISPATCH_BATCH_SIZE = 100;
-/** A slot dispatched later than this after its time counts as missed (the scheduler was down or lagging). */
-export const CATCH_UP_GRACE_MS = 5 * 60_000;
-const SLOT_CHUNK = 10_000;
-const MAX_SLOTS_COUNTED = 1_000_000; // ~2 years of a per-minute schedule; beyond that the count is a floor
+export const DISPATCH_BATCH_SIZE = 2_000;
 
-export type DispatchedRun = { runId: string; scheduleId: string; ownerId: string };
-export type DispatchResult = TickCounts & {
-  /** QUEUED runs whose review/run.requested event must be sent (event id = run id, so resending is harmless). */
-  runs: DispatchedRun[];
-  details: { overlap: number; catch_up_skipped: number; raced: number; resent: number; errors: { schedule_id: string; message: string }[] };
-};
-export type DispatchOptions = {
-  now?: Date;
-  batchSize?: number;
-  /** After a failed attempt: also return runs still QUEUED since then, whose events may never have been sent. */
-  recoverSince?: Date;
-};
+export type BatchCursor = { nextRunAt: string; id: string };
+export type DispatchDetails = { overlap: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
+/** Small on purpose (it is a step's output): counts and where the next batch starts, never run ids. */
+export type BatchResult = TickCounts & { details: DispatchDetails; cursor: BatchCursor | null };
+export type BatchOptions = { now: Date; after?: BatchCursor | null; batchSize?: number };
 
-type DueSchedule = { id: string; ownerId: string; cron: string; timezone: string; nextRunAt: Date; catchUpPolicy: CatchUpPolicy };
-type Outcome =
-  | { kind: "queued"; run: DispatchedRun; missed: number }
-  | { kind: "resent"; run: DispatchedRun }
-  | { kind: "overlap"; missed: number }
-  | { kind: "catch_up_skipped"; missed: number }
-  | { kind: "raced" };
+/** Deterministic: every dispatcher names a slot's run the same, so a duplicate can only collide. */
+export const scheduledRunId = (scheduleId: string, slot: Date) =>
+  `c${createHash("sha256").update(`${scheduleId}|${slot.toISOString()}`).digest("hex").slice(0, 24)}`;
 
-/** The latest slot due in [previous, now] and how many slots that window holds. */
-export function dueSlots(cron: string, tz: string, previous: Date, now: Date): { latest: Date; count: number } {
-  let count = 0;
-  let latest: Date | undefined;
-  let cursor = new Date(previous.getTime() - 1); // previous itself is a slot
-  for (;;) {
-    const chunk = slotsBetween(cron, tz, cursor, now, SLOT_CHUNK);
-    count += chunk.length;
-    latest = chunk.at(-1) ?? latest;
-    if (chunk.length < SLOT_CHUNK || count >= MAX_SLOTS_COUNTED || !latest) break;
-    cursor = latest;
-  }
-  // next_run_at off the cron (the cron was edited without recomputing it): that instant is the slot.
-  return latest ? { latest, count } : { latest: previous, count: 1 };
+type Row = DueSchedule;
+type Decided = { s: Row; d: Decision };
+
+const emptyDetails = (): DispatchDetails => ({ overlap: 0, catch_up_skipped: 0, raced: 0, errors: [] });
+
+async function lockDue(tx: Prisma.TransactionClient, now: Date, after: BatchCursor | null, limit: number): Promise<Row[]> {
+  const cursor = after ? Prisma.sql`AND ("nextRunAt", id) > (${after.nextRunAt}::timestamp(3), ${after.id})` : Prisma.empty;
+  return tx.$queryRaw<Row[]>`
+    SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy"
+    FROM "ScheduledReview"
+    WHERE "isActive" AND "nextRunAt" <= ${now.toISOString()}::timestamp(3) ${cursor}
+    ORDER BY "nextRunAt", id
+    LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED`;
 }
 
-async function advance(s: DueSchedule, now: Date): Promise<boolean> {
-  const next = nextRunAfter(s.cron, s.timezone, now);
-  const { count } = await systemDb().scheduledReview.updateMany({
-    where: { id: s.id, nextRunAt: s.nextRunAt },
-    data: { nextRunAt: next },
-  });
-  return count === 1;
+async function activeRuns(tx: Prisma.TransactionClient, ids: string[]): Promise<Map<string, ActiveRun[]>> {
+  const rows = await tx.$queryRaw<(ActiveRun & { scheduledReviewId: string })[]>`
+    SELECT "scheduledReviewId", id, "scheduledFor" FROM "ReviewRun"
+    WHERE "scheduledReviewId" = ANY(${ids}::text[]) AND status IN ('QUEUED', 'RUNNING')`;
+  const map = new Map<string, ActiveRun[]>();
+  for (const r of rows) map.set(r.scheduledReviewId, [...(map.get(r.scheduledReviewId) ?? []), r]);
+  return map;
 }
 
-async function dispatchSchedule(s: DueSchedule, now: Date): Promise<Outcome> {
-  const { latest, count } = dueSlots(s.cron, s.timezone, s.nextRunAt, now);
-  const late = now.getTime() - latest.getTime() > CATCH_UP_GRACE_MS;
-  if (late && s.catchUpPolicy === "SKIP") {
-    // Every due slot is missed; only the dispatcher that moves next_run_at counts them.
-    return (await advance(s, now)) ? { kind: "catch_up_skipped", missed: count } : { kind: "raced" };
-  }
-
-  const collapsed = count - 1;
-  const active = await systemDb().reviewRun.findFirst({
-    where: { scheduledReviewId: s.id, status: { in: ["QUEUED", "RUNNING"] }, scheduledFor: { not: latest } },
-    select: { id: true },
-  });
-  const [inserted] = await systemDb().reviewRun.createManyAndReturn({
-    data: [
-      {
-        scheduledReviewId: s.id,
-        ownerId: s.ownerId,
-        trigger: "SCHEDULED",
-        scheduledFor: latest,
-        queuedAt: now,
-        missedSlots: collapsed,
-        ...(active
-          ? {
-              status: "SKIPPED" as const,
-              completedAt: now,
-              errorCode: "overlap",
-              errorMessage: `Skipped: the previous run (${active.id}) was still queued or running`,
-            }
-          : { status: "QUEUED" as const }),
-      },
-    ],
-    skipDuplicates: true,
-    select: { id: true, status: true },
-  });
-  await advance(s, now);
-  if (inserted) {
-    if (inserted.status === "SKIPPED") return { kind: "overlap", missed: collapsed };
-    logEvent("run.queued", { run_id: inserted.id, schedule_id: s.id, owner_id: s.ownerId, trigger: "scheduled", scheduled_for: latest.toISOString(), missed_slots: collapsed });
-    return { kind: "queued", run: { runId: inserted.id, scheduleId: s.id, ownerId: s.ownerId }, missed: collapsed };
-  }
-  // The slot already has a run (a repeated or concurrent dispatch). Still queued: its event may
-  // not have been sent, so send it again; the event id makes that a no-op if it was.
-  const existing = await systemDb().reviewRun.findUnique({
-    where: { scheduledReviewId_scheduledFor: { scheduledReviewId: s.id, scheduledFor: latest } },
-    select: { id: true, status: true },
-  });
-  return existing?.status === "QUEUED"
-    ? { kind: "resent", run: { runId: existing.id, scheduleId: s.id, ownerId: s.ownerId } }
-    : { kind: "raced" };
+/** One multi-row INSERT of the batch's runs; returns the ids actually inserted (a slot already taken inserts nothing). */
+async function insertRuns(tx: Prisma.TransactionClient, rows: Decided[], now: string): Promise<Set<string>> {
+  const runs = rows.flatMap(({ s, d }) => (d.kind === "catch_up_skipped" ? [] : [{ s, d }]));
+  if (runs.length === 0) return new Set();
+  const col = <T>(f: (r: (typeof runs)[number]) => T) => runs.map(f);
+  const inserted = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "ReviewRun" (id, "scheduledReviewId", "ownerId", trigger, "scheduledFor", status, "queuedAt", "missedSlots",
+                             "completedAt", "errorCode", "errorMessage", "createdAt", "updatedAt")
+    SELECT v.id, v.sid, v.oid, 'SCHEDULED'::"RunTrigger", v.slot, v.status::"RunStatus", ${now}::timestamp(3), v.missed,
+           CASE WHEN v.status = 'SKIPPED' THEN ${now}::timestamp(3) END, v.code, v.message, ${now}::timestamp(3), ${now}::timestamp(3)
+    FROM unnest(${col(({ s, d }) => scheduledRunId(s.id, "slot" in d ? d.slot : s.nextRunAt))}::text[],
+                ${col(({ s }) => s.id)}::text[], ${col(({ s }) => s.ownerId)}::text[],
+                ${col(({ d }) => ("slot" in d ? d.slot.toISOString() : ""))}::timestamp(3)[],
+                ${col(({ d }) => (d.kind === "overlap" ? "SKIPPED" : "QUEUED"))}::text[],
+                ${col(({ d }) => d.missed)}::int[],
+                ${col(({ d }) => (d.kind === "overlap" ? "overlap" : null))}::text[],
+                ${col(({ d }) => (d.kind === "overlap" ? `Skipped: the previous run (${d.blockedBy}) was still queued or running` : null))}::text[])
+         AS v(id, sid, oid, slot, status, missed, code, message)
+    ON CONFLICT ("scheduledReviewId", "scheduledFor") DO NOTHING
+    RETURNING id`;
+  return new Set(inserted.map((r) => r.id));
 }
 
-function record(result: DispatchResult, outcome: Outcome) {
-  switch (outcome.kind) {
-    case "queued":
-      result.dispatched++;
-      result.missed += outcome.missed;
-      result.runs.push(outcome.run);
-      break;
-    case "resent":
-      result.details.resent++;
-      result.runs.push(outcome.run);
-      break;
-    case "overlap":
-    case "catch_up_skipped":
+/** One UPDATE moving next_run_at, only where it still holds the value read; returns the ids moved. */
+async function advanceAll(tx: Prisma.TransactionClient, rows: Decided[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const moved = await tx.$queryRaw<{ id: string }[]>`
+    UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = now()
+    FROM unnest(${rows.map(({ s }) => s.id)}::text[], ${rows.map(({ s }) => s.nextRunAt.toISOString())}::timestamp(3)[],
+                ${rows.map(({ d }) => d.next?.toISOString() ?? null)}::timestamp(3)[]) AS v(id, old, next)
+    WHERE s.id = v.id AND s."nextRunAt" = v.old
+    RETURNING s.id`;
+  return new Set(moved.map((r) => r.id));
+}
+
+function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, moved: Set<string>) {
+  for (const { s, d } of rows) {
+    if (d.kind === "catch_up_skipped") {
+      // Only the dispatcher that moved next_run_at counts the missed slots.
+      if (!moved.has(s.id)) result.details.raced++;
+      else {
+        result.skipped++;
+        result.missed += d.missed;
+        result.details.catch_up_skipped++;
+      }
+      continue;
+    }
+    const runId = scheduledRunId(s.id, d.slot);
+    // The slot already has a run (a repeated or concurrent dispatch): if still queued, the send step sends it again.
+    if (!inserted.has(runId)) result.details.raced++;
+    else if (d.kind === "overlap") {
       result.skipped++;
-      result.missed += outcome.missed;
-      result.details[outcome.kind]++;
-      break;
-    case "raced":
-      result.details.raced++;
-      break;
+      result.missed += d.missed;
+      result.details.overlap++;
+    } else {
+      result.dispatched++;
+      result.missed += d.missed;
+      logEvent("run.queued", { run_id: runId, schedule_id: s.id, owner_id: s.ownerId, trigger: "scheduled", scheduled_for: d.slot.toISOString(), missed_slots: d.missed });
+    }
   }
 }
 
-export async function dispatchDue({ now = new Date(), batchSize = DISPATCH_BATCH_SIZE, recoverSince }: DispatchOptions = {}): Promise<DispatchResult> {
-  const result: DispatchResult = {
-    ...emptyCounts(),
-    runs: [],
-    details: { overlap: 0, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] },
-  };
-  let after: { nextRunAt: Date; id: string } | null = null;
-  for (;;) {
-    // Keyset paging on the (isActive, nextRunAt) index; a schedule that fails keeps its next_run_at
-    // and is retried next tick, but the cursor still moves past it, so this loop always ends.
-    const batch: DueSchedule[] = (await systemDb().scheduledReview.findMany({
-      where: {
-        isActive: true,
-        nextRunAt: { lte: now },
-        ...(after ? { OR: [{ nextRunAt: { gt: after.nextRunAt } }, { nextRunAt: after.nextRunAt, id: { gt: after.id } }] } : {}),
-      },
-      orderBy: [{ nextRunAt: "asc" }, { id: "asc" }],
-      take: batchSize,
-      select: { id: true, ownerId: true, cron: true, timezone: true, nextRunAt: true, catchUpPolicy: true },
-    })).flatMap((s) => (s.nextRunAt ? [{ ...s, nextRunAt: s.nextRunAt }] : []));
-    result.due += batch.length;
-    const pass = await settleEach(batch, (s) => dispatchSchedule(s, now), (outcome) => record(result, outcome));
-    result.failed += pass.failed;
-    const room = MAX_ERRORS_KEPT - result.details.errors.length;
-    result.details.errors.push(...pass.errors.slice(0, room).map((e) => ({ schedule_id: e.id, message: e.message })));
-    const last = batch.at(-1);
-    if (batch.length < batchSize || !last) break;
-    after = { nextRunAt: last.nextRunAt, id: last.id };
-  }
-  if (recoverSince) await addUnsentRuns(result, recoverSince);
-  return result;
+/**
+ * One batch of due schedules after `after`, in one transaction. A schedule whose cron or zone fails
+ * is counted and keeps its next_run_at (retried next tick); the cursor moves past it, so the
+ * batches of a tick always end.
+ */
+export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BATCH_SIZE }: BatchOptions): Promise<BatchResult> {
+  return systemDb().$transaction(
+    async (tx) => {
+      const result: BatchResult = { ...emptyCounts(), details: emptyDetails(), cursor: null };
+      const due = await lockDue(tx, now, after, batchSize);
+      result.due = due.length;
+      if (due.length === 0) return result;
+      const active = await activeRuns(tx, due.map((s) => s.id));
+      const decided: Decided[] = [];
+      for (const s of due) {
+        try {
+          decided.push({ s, d: decide(s, now, active.get(s.id) ?? []) });
+        } catch (err) {
+          result.failed++;
+          if (result.details.errors.length < MAX_ERRORS_KEPT)
+            result.details.errors.push({ schedule_id: s.id, message: (err instanceof Error ? err.message : String(err)).slice(0, 500) });
+        }
+      }
+      const inserted = await insertRuns(tx, decided, now.toISOString());
+      const moved = await advanceAll(tx, decided);
+      tally(result, decided, inserted, moved);
+      const last = due.at(-1)!;
+      if (due.length === batchSize) result.cursor = { nextRunAt: last.nextRunAt.toISOString(), id: last.id };
+      return result;
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
 }
 
-async function addUnsentRuns(result: DispatchResult, since: Date) {
-  const known = new Set(result.runs.map((r) => r.runId));
-  const queued = await systemDb().reviewRun.findMany({
-    where: { status: "QUEUED", trigger: "SCHEDULED", queuedAt: { gte: since } },
-    select: { id: true, scheduledReviewId: true, ownerId: true },
-    orderBy: { queuedAt: "asc" },
-    take: 5_000,
-  });
-  for (const r of queued) {
-    if (known.has(r.id)) continue;
-    result.details.resent++;
-    result.runs.push({ runId: r.id, scheduleId: r.scheduledReviewId, ownerId: r.ownerId });
-  }
+/** Adds one batch's counts to a running total (the tick's summary). */
+export function addBatch(total: TickCounts & { details: DispatchDetails }, batch: BatchResult) {
+  for (const k of ["due", "dispatched", "skipped", "missed", "failed"] as const) total[k] += batch[k];
+  for (const k of ["overlap", "catch_up_skipped", "raced"] as const) total.details[k] += batch.details[k];
+  const room = MAX_ERRORS_KEPT - total.details.errors.length;
+  total.details.errors.push(...batch.details.errors.slice(0, room));
+}
+
+/** Every batch due at `now`, in process (no events sent): tests, the bench, scripts. */
+export async function dispatchDue({ now = new Date(), batchSize = DISPATCH_BATCH_SIZE }: { now?: Date; batchSize?: number } = {}) {
+  const total = { ...emptyCounts(), details: emptyDetails() };
+  let after: BatchCursor | null = null;
+  do {
+    const batch = await dispatchBatch({ now, after, batchSize });
+    addBatch(total, batch);
+    after = batch.cursor;
+  } while (after);
+  return total;
 }

@@ -30,7 +30,19 @@ function assertDate(d: Date, name: string): void {
 }
 
 type Job = { spec: CronSpec; rules: ZoneRules };
-const jobFor = (cron: string, tz: string): Job => ({ spec: parseCron(cron), rules: rulesFor(tz) });
+// The dispatcher asks for the same few (cron, zone) pairs thousands of times per tick: parse once.
+const JOB_CACHE_MAX = 5_000;
+const jobs = new Map<string, Job>();
+function jobFor(cron: string, tz: string): Job {
+  const key = `${cron}\u0000${tz}`;
+  let job = jobs.get(key);
+  if (!job) {
+    job = { spec: parseCron(cron), rules: rulesFor(tz) };
+    if (jobs.size >= JOB_CACHE_MAX) jobs.clear();
+    jobs.set(key, job);
+  }
+  return job;
+}
 const next = (job: Job, after: number): Slot | null => nextSlot(job.spec, job.rules, after);
 
 export function nextRunAfter(cron: string, tz: string, after: Date): Date | null {

@@ -3,20 +3,20 @@
 // Time control: Date is faked (timers stay real) so "now" is a chosen instant.
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { systemDb } from "@/lib/db";
-import { dispatchDue } from "@/lib/scheduler/dispatch";
+import { dispatchDue, scheduledRunId } from "@/lib/scheduler/dispatch";
 import { nextRunAfter } from "@/lib/schedules/time";
 import { resetDb } from "@/tests/support/db";
 import { createSchedule, FN, inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
-// Switchable faults around the real dispatchDue, for the tick's failure and recovery paths.
+// Switchable faults around the real dispatchBatch, for the tick's failure and recovery paths.
 const fault = vi.hoisted(() => ({ mode: "none" as "none" | "always" | "after-commit-once" }));
 vi.mock("@/lib/scheduler/dispatch", async (importOriginal) => {
   const real = await importOriginal<typeof import("@/lib/scheduler/dispatch")>();
   return {
     ...real,
-    dispatchDue: async (opts: Parameters<typeof real.dispatchDue>[0]) => {
+    dispatchBatch: async (opts: Parameters<typeof real.dispatchBatch>[0]) => {
       if (fault.mode === "always") throw new Error("database unavailable");
-      const result = await real.dispatchDue(opts);
+      const result = await real.dispatchBatch(opts);
       if (fault.mode === "after-commit-once") {
         fault.mode = "none";
         throw new Error("connection lost after commit");
@@ -135,7 +135,7 @@ describe("dispatch-due-reviews through the executor double", () => {
     await createSchedule();
     const record = await tick();
     expect(record.status).toBe("failed");
-    expect(record.attempts["dispatch-due"]).toBe(3); // retries: 2
+    expect(record.attempts["dispatch-0"]).toBe(3); // retries: 2
     expect(await ticks()).toMatchObject([{ outcome: "FAILURE", error: "database unavailable", dispatched: 0 }]);
     expect((await ticks())[0].finishedAt).not.toBeNull();
   });
@@ -144,7 +144,7 @@ describe("dispatch-due-reviews through the executor double", () => {
     fault.mode = "after-commit-once";
     const schedule = await createSchedule();
     const record = await tick();
-    expect(record).toMatchObject({ status: "completed", attempts: { "dispatch-due": 2 } });
+    expect(record).toMatchObject({ status: "completed", attempts: { "dispatch-0": 2 } });
     expect(await runsOf(schedule.id)).toMatchObject([{ status: "COMPLETED" }]);
     expect(await ticks()).toMatchObject([{ outcome: "SUCCESS", details: expect.objectContaining({ resent: 1 }) }]);
   });
@@ -174,6 +174,20 @@ describe("dispatchDue at fixed instants", () => {
     for (const s of schedules) expect((await scheduleOf(s.id)).nextRunAt).toEqual(new Date("2026-04-02T06:00:00Z"));
   });
 
+  test("set-based batches under concurrency: 3 dispatchers, batches of 4, 25 due schedules: one run each, moved once", async () => {
+    const now = new Date("2026-04-01T06:00:30Z");
+    const schedules = await Promise.all(Array.from({ length: 25 }, (_, i) => createSchedule({ nextRunAt: new Date(Date.parse("2026-04-01T05:59:00Z") + i * 1_000) })));
+    const results = await Promise.all([1, 2, 3].map(() => dispatchDue({ now, batchSize: 4 })));
+    expect(results.reduce((n, r) => n + r.dispatched, 0)).toBe(25);
+    const runs = await systemDb().reviewRun.findMany({ select: { id: true, scheduledReviewId: true, status: true } });
+    expect(runs).toHaveLength(25);
+    expect(new Set(runs.map((r) => r.scheduledReviewId)).size).toBe(25);
+    expect(runs.every((r) => r.status === "QUEUED")).toBe(true);
+    for (const s of schedules) expect((await scheduleOf(s.id)).nextRunAt).toEqual(new Date("2026-04-02T06:00:00Z"));
+    // Run ids are derived from (schedule, slot): a later dispatch of the same slot can only collide.
+    expect(runs.map((r) => r.id).sort()).toEqual(schedules.map((s) => scheduledRunId(s.id, new Date("2026-04-01T06:00:00Z"))).sort());
+  });
+
   test("index-backed batches: every due schedule is reached; a broken one is counted and skipped past", async () => {
     const now = new Date("2026-04-01T06:00:30Z");
     const due = await Promise.all([1, 2, 3, 4, 5].map(() => createSchedule({ nextRunAt: new Date("2026-04-01T06:00:00Z") })));
@@ -185,7 +199,8 @@ describe("dispatchDue at fixed instants", () => {
     const result = await dispatchDue({ now, batchSize: 2 });
     expect(result).toMatchObject({ due: 6, dispatched: 5, failed: 1 });
     expect(result.details.errors).toEqual([{ schedule_id: broken.id, message: expect.stringContaining("Mars/Olympus_Mons") }]);
-    expect(new Set(result.runs.map((r) => r.scheduleId))).toEqual(new Set(due.map((s) => s.id)));
+    const queued = await systemDb().reviewRun.findMany({ select: { scheduledReviewId: true } });
+    expect(new Set(queued.map((r) => r.scheduledReviewId))).toEqual(new Set(due.map((s) => s.id)));
     expect((await scheduleOf(broken.id)).nextRunAt).toEqual(new Date("2026-04-01T05:00:00Z")); // retried next tick
   });
 });

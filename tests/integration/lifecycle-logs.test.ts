@@ -25,12 +25,13 @@ describe("lifecycle log lines", () => {
     const now = new Date();
     const schedule = await createSchedule({ ownerId: OWNER, cron: "* * * * *", nextRunAt: new Date(now.getTime() - 30_000) });
     const tick = await openTick("DISPATCH", now);
-    const { runs, due, dispatched, skipped, missed, failed } = await dispatchDue({ now });
+    const { due, dispatched, skipped, missed, failed } = await dispatchDue({ now });
+    const [run] = await systemDb().reviewRun.findMany({ where: { scheduledReviewId: schedule.id } });
     await closeTick({ tickId: tick.tickId, counts: { due, dispatched, skipped, missed, failed }, now: new Date(now.getTime() + 1_234) });
 
     expect(events("tick.start")).toEqual([expect.objectContaining({ msg: "tick.start", level: 30, app: "revwatch", kind: "DISPATCH", tick_id: tick.tickId, closed_stale: 0 })]);
     expect(events("run.queued")).toEqual([
-      expect.objectContaining({ run_id: runs[0]!.runId, schedule_id: schedule.id, owner_id: OWNER, trigger: "scheduled", missed_slots: 0 }),
+      expect.objectContaining({ run_id: run!.id, schedule_id: schedule.id, owner_id: OWNER, trigger: "scheduled", missed_slots: 0 }),
     ]);
     expect(events("tick.end")).toEqual([
       expect.objectContaining({ tick_id: tick.tickId, outcome: "SUCCESS", duration_ms: 1_234, due: 1, dispatched: 1, skipped: 0, missed: 0, failed: 0 }),

@@ -13,7 +13,11 @@ vi.mock("@/lib/runs/lifecycle", async (importOriginal) => ({
 }));
 vi.mock("@/lib/runs/analyse", () => ({ analyseRun: vi.fn() }));
 vi.mock("@/lib/delivery/deliver", () => ({ deliverChannel: vi.fn() }));
-vi.mock("@/lib/scheduler/dispatch", () => ({ dispatchDue: vi.fn() }));
+vi.mock("@/lib/scheduler/dispatch", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/scheduler/dispatch")>()),
+  dispatchBatch: vi.fn(),
+}));
+vi.mock("@/lib/scheduler/send-queued", () => ({ sendQueuedRuns: vi.fn() }));
 vi.mock("@/lib/scheduler/ticks", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/scheduler/ticks")>()),
   openTick: vi.fn(),
@@ -25,7 +29,8 @@ const { dispatchDueReviews } = await import("@/inngest/functions/dispatch-due-re
 const lifecycle = vi.mocked(await import("@/lib/runs/lifecycle"));
 const { analyseRun } = vi.mocked(await import("@/lib/runs/analyse"));
 const { deliverChannel } = vi.mocked(await import("@/lib/delivery/deliver"));
-const { dispatchDue } = vi.mocked(await import("@/lib/scheduler/dispatch"));
+const { dispatchBatch } = vi.mocked(await import("@/lib/scheduler/dispatch"));
+const { sendQueuedRuns } = vi.mocked(await import("@/lib/scheduler/send-queued"));
 const ticks = vi.mocked(await import("@/lib/scheduler/ticks"));
 
 const requested = { id: "run_1", name: "review/run.requested", data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1" } } as const;
@@ -156,58 +161,59 @@ test("errorCodeOf: the first lower-snake code down the cause chain, else interna
 describe("dispatch-due-reviews", () => {
   const startedAt = "2026-03-09T10:00:00.000Z";
   const counts = { due: 3, dispatched: 2, skipped: 1, missed: 0, failed: 0 };
-  const details = { overlap: 1, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] };
-  const run = (i: number) => ({ runId: `run_${i}`, scheduleId: `sch_${i}`, ownerId: `org_${i % 2}` });
+  const batchDetails = { overlap: 1, catch_up_skipped: 0, raced: 0, errors: [] };
+  const cursor = (id: string) => ({ nextRunAt: startedAt, id });
   const engine = () =>
-    new InngestTestEngine({
-      function: dispatchDueReviews,
-      events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }],
-      steps: sent("fan-out-0", "fan-out-1", "fan-out-2"),
-    });
+    new InngestTestEngine({ function: dispatchDueReviews, events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }] });
 
   beforeEach(() => {
     ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt, recoverSince: null });
-    dispatchDue.mockResolvedValue({ ...counts, runs: [run(1), run(2)], details });
+    dispatchBatch.mockResolvedValue({ ...counts, details: batchDetails, cursor: null });
+    sendQueuedRuns.mockResolvedValue({ sent: 2, cursor: null });
     ticks.closeTick.mockResolvedValue({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS" });
   });
 
-  test("a whole tick: open, dispatch at the tick's instant, fan out with event id = run id, close with counts", async () => {
-    const { result, error, ctx } = await engine().execute();
+  test("a whole tick: open, dispatch at the tick's instant, send what it queued, close with counts", async () => {
+    const { result, error } = await engine().execute();
     expect(error).toBeUndefined();
     expect(result).toEqual({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS", ...counts });
-    expect(dispatchDue).toHaveBeenCalledWith({ now: new Date(startedAt), recoverSince: undefined });
-    expect(ctx.step.sendEvent).toHaveBeenCalledTimes(1);
-    expect(ctx.step.sendEvent).toHaveBeenCalledWith("fan-out-0", [
-      expect.objectContaining({ id: "run_1", name: "review/run.requested", data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1" } }),
-      expect.objectContaining({ id: "run_2", name: "review/run.requested", data: { runId: "run_2", scheduleId: "sch_2", ownerId: "org_0" } }),
-    ]);
-    expect(ticks.closeTick).toHaveBeenCalledWith({ tickId: "tick_1", counts, details });
+    expect(dispatchBatch).toHaveBeenCalledWith({ now: new Date(startedAt), after: null });
+    expect(sendQueuedRuns).toHaveBeenCalledWith({ since: new Date(startedAt), after: null });
+    expect(ticks.closeTick).toHaveBeenCalledWith({ tickId: "tick_1", counts, details: { ...batchDetails, resent: 0 } });
   });
 
-  test("fan-out is batched; nothing due sends nothing", async () => {
-    dispatchDue.mockResolvedValueOnce({ ...counts, runs: Array.from({ length: 450 }, (_, i) => run(i)), details });
-    const big = await engine().execute();
-    expect(big.ctx.step.sendEvent.mock.calls.map(([id, events]) => [id, Array.isArray(events) ? events.length : 1])).toEqual([
-      ["fan-out-0", 200], ["fan-out-1", 200], ["fan-out-2", 50],
-    ]);
-    dispatchDue.mockResolvedValueOnce({ due: 0, dispatched: 0, skipped: 0, missed: 0, failed: 0, runs: [], details });
-    const idle = await engine().execute();
-    expect(idle.ctx.step.sendEvent).not.toHaveBeenCalled();
-    expect(idle.result).toMatchObject({ due: 0, dispatched: 0 });
+  test("batches follow the cursor, each its own small step; totals add up; sends page on", async () => {
+    dispatchBatch
+      .mockResolvedValueOnce({ ...counts, details: batchDetails, cursor: cursor("a") })
+      .mockResolvedValueOnce({ ...counts, details: batchDetails, cursor: cursor("b") })
+      .mockResolvedValueOnce({ ...counts, details: batchDetails, cursor: null });
+    sendQueuedRuns.mockResolvedValueOnce({ sent: 5, cursor: { queuedAt: startedAt, id: "r5" } }).mockResolvedValueOnce({ sent: 2, cursor: null });
+    const { result } = await engine().execute();
+    expect(dispatchBatch.mock.calls.map(([o]) => o.after)).toEqual([null, cursor("a"), cursor("b")]);
+    expect(sendQueuedRuns.mock.calls.map(([o]) => o.after)).toEqual([null, { queuedAt: startedAt, id: "r5" }]);
+    expect(result).toMatchObject({ due: 9, dispatched: 6, skipped: 3 });
+    // 7 sent for 6 queued: one run of an earlier attempt was sent again.
+    expect(ticks.closeTick).toHaveBeenCalledWith(expect.objectContaining({ details: expect.objectContaining({ overlap: 3, resent: 1 }) }));
   });
 
-  test("a single step: dispatch-due", async () => {
-    const { result } = await engine().executeStep("dispatch-due");
-    expect(result).toEqual({ ...counts, runs: [run(1), run(2)], details });
+  test("a dead tick's start is where sending starts", async () => {
+    ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt, recoverSince: "2026-03-09T09:55:00.000Z" });
+    await engine().execute();
+    expect(sendQueuedRuns).toHaveBeenCalledWith({ since: new Date("2026-03-09T09:55:00.000Z"), after: null });
+  });
+
+  test("a single step: dispatch-0 returns counts and a cursor, no run ids", async () => {
+    const { result } = await engine().executeStep("dispatch-0");
+    expect(result).toEqual({ ...counts, details: batchDetails, cursor: null });
     expect(ticks.closeTick).not.toHaveBeenCalled();
   });
 
-  test("failure path: a failing dispatch fails the function and fans nothing out", async () => {
+  test("failure path: a failing dispatch fails the function and sends nothing", async () => {
     // Retries are not modelled here: a non-retriable error is final at once, like the last attempt.
-    dispatchDue.mockRejectedValue(new NonRetriableError("database is down"));
-    const { error, ctx } = await engine().execute();
+    dispatchBatch.mockRejectedValue(new NonRetriableError("database is down"));
+    const { error } = await engine().execute();
     expect(error).toMatchObject({ message: "database is down" });
-    expect(ctx.step.sendEvent).not.toHaveBeenCalled();
+    expect(sendQueuedRuns).not.toHaveBeenCalled();
     // @inngest/test stops at the failed step; closing the tick as FAILURE is covered with the
     // executor double in tests/integration/dispatch.test.ts.
     expect(ticks.closeTick).not.toHaveBeenCalled();
