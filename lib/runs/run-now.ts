@@ -8,16 +8,18 @@ import { serializeRun } from "@/lib/runs/serialize";
 
 /**
  * Queues a manual run (inactive schedules too) and hands its event to Inngest. One active run per
- * schedule: a second request while one is queued or running gets 409 with that run's id. If the
+ * schedule unless its overlap policy is allow: a second request while one is queued or running gets
+ * 409 with that run's id. If the
  * event cannot be handed over in time the run is failed at once, never left queued.
  */
 export async function runNow(ownerId: string, scheduleId: string, actorId: string, now = new Date()): Promise<RunDto> {
   const run = await forTenant(ownerId).$transaction(async (tx) => {
     // Row lock (raw SQL is not scoped: the owner filter is explicit): concurrent run-now requests for one schedule queue up here instead of both inserting.
-    const locked = await tx.$queryRaw<{ id: string; name: string }[]>`
-      SELECT id, name FROM "ScheduledReview" WHERE id = ${scheduleId} AND "ownerId" = ${ownerId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<{ id: string; name: string; overlapPolicy: string }[]>`
+      SELECT id, name, "overlapPolicy"::text AS "overlapPolicy" FROM "ScheduledReview" WHERE id = ${scheduleId} AND "ownerId" = ${ownerId} FOR UPDATE`;
     if (locked.length === 0) throw notFound("Scheduled review");
-    const active = await tx.reviewRun.findFirst({
+    // Overlap policy allow: a manual run starts beside an active one; skip and buffer_one refuse (409).
+    const active = locked[0]!.overlapPolicy === "ALLOW" ? null : await tx.reviewRun.findFirst({
       where: { scheduledReviewId: scheduleId, status: { in: ["QUEUED", "RUNNING"] } },
       orderBy: { queuedAt: "desc" },
       select: { id: true },

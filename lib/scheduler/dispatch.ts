@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Prisma, systemDb } from "@/lib/db";
 import { logEvent } from "@/lib/log";
+import { BUFFERED, bufferedMessage, supersedeBuffered } from "./buffered";
 import { decide, type ActiveRun, type Decision, type DueSchedule } from "./decide";
 import { MAX_ERRORS_KEPT } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
@@ -15,7 +16,7 @@ import { emptyCounts, type TickCounts } from "./ticks";
 export const DISPATCH_BATCH_SIZE = 2_000;
 
 export type BatchCursor = { nextRunAt: string; id: string };
-export type DispatchDetails = { overlap: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
+export type DispatchDetails = { overlap: number; buffered: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
 /** Small on purpose (it is a step's output): counts and where the next batch starts, never run ids. */
 export type BatchResult = TickCounts & { details: DispatchDetails; cursor: BatchCursor | null };
 export type BatchOptions = { now: Date; after?: BatchCursor | null; batchSize?: number };
@@ -27,12 +28,13 @@ export const scheduledRunId = (scheduleId: string, slot: Date) =>
 type Row = DueSchedule;
 type Decided = { s: Row; d: Decision };
 
-const emptyDetails = (): DispatchDetails => ({ overlap: 0, catch_up_skipped: 0, raced: 0, errors: [] });
+const emptyDetails = (): DispatchDetails => ({ overlap: 0, buffered: 0, catch_up_skipped: 0, raced: 0, errors: [] });
 
 async function lockDue(tx: Prisma.TransactionClient, now: Date, after: BatchCursor | null, limit: number): Promise<Row[]> {
   const cursor = after ? Prisma.sql`AND ("nextRunAt", id) > (${after.nextRunAt}::timestamp(3), ${after.id})` : Prisma.empty;
   return tx.$queryRaw<Row[]>`
-    SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy"
+    SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy", "catchUpWindowMinutes",
+           "overlapPolicy"::text AS "overlapPolicy"
     FROM "ScheduledReview"
     WHERE "isActive" AND "nextRunAt" <= ${now.toISOString()}::timestamp(3) ${cursor}
     ORDER BY "nextRunAt", id
@@ -62,10 +64,10 @@ async function insertRuns(tx: Prisma.TransactionClient, rows: Decided[], now: st
     FROM unnest(${col(({ s, d }) => scheduledRunId(s.id, "slot" in d ? d.slot : s.nextRunAt))}::text[],
                 ${col(({ s }) => s.id)}::text[], ${col(({ s }) => s.ownerId)}::text[],
                 ${col(({ d }) => ("slot" in d ? d.slot.toISOString() : ""))}::timestamp(3)[],
-                ${col(({ d }) => (d.kind === "overlap" ? "SKIPPED" : "QUEUED"))}::text[],
+                ${col(({ d }) => (d.kind === "queue" ? "QUEUED" : "SKIPPED"))}::text[],
                 ${col(({ d }) => d.missed)}::int[],
-                ${col(({ d }) => (d.kind === "overlap" ? "overlap" : null))}::text[],
-                ${col(({ d }) => (d.kind === "overlap" ? `Skipped: the previous run (${d.blockedBy}) was still queued or running` : null))}::text[])
+                ${col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? BUFFERED : "overlap"))}::text[],
+                ${col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? bufferedMessage(d.blockedBy) : `Skipped: the previous run (${d.blockedBy}) was still queued or running`))}::text[])
          AS v(id, sid, oid, slot, status, missed, code, message)
     ON CONFLICT ("scheduledReviewId", "scheduledFor") DO NOTHING
     RETURNING id`;
@@ -76,9 +78,9 @@ async function insertRuns(tx: Prisma.TransactionClient, rows: Decided[], now: st
 async function advanceAll(tx: Prisma.TransactionClient, rows: Decided[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const moved = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = now()
+    UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "missedSlotCount" = s."missedSlotCount" + v.missed, "updatedAt" = now()
     FROM unnest(${rows.map(({ s }) => s.id)}::text[], ${rows.map(({ s }) => s.nextRunAt.toISOString())}::timestamp(3)[],
-                ${rows.map(({ d }) => d.next?.toISOString() ?? null)}::timestamp(3)[]) AS v(id, old, next)
+                ${rows.map(({ d }) => d.next?.toISOString() ?? null)}::timestamp(3)[], ${rows.map(({ d }) => d.missed)}::int[]) AS v(id, old, next, missed)
     WHERE s.id = v.id AND s."nextRunAt" = v.old
     RETURNING s.id`;
   return new Set(moved.map((r) => r.id));
@@ -103,6 +105,9 @@ function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, move
       result.skipped++;
       result.missed += d.missed;
       result.details.overlap++;
+    } else if (d.kind === "buffer") {
+      result.missed += d.missed;
+      result.details.buffered++;
     } else {
       result.dispatched++;
       result.missed += d.missed;
@@ -135,6 +140,7 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
         }
       }
       const inserted = await insertRuns(tx, decided, now.toISOString());
+      await supersedeBuffered(tx, decided.flatMap(({ s, d }) => (d.kind === "buffer" && inserted.has(scheduledRunId(s.id, d.slot)) ? [scheduledRunId(s.id, d.slot)] : [])));
       const moved = await advanceAll(tx, decided);
       tally(result, decided, inserted, moved);
       const last = due.at(-1)!;
@@ -148,7 +154,7 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
 /** Adds one batch's counts to a running total (the tick's summary). */
 export function addBatch(total: TickCounts & { details: DispatchDetails }, batch: BatchResult) {
   for (const k of ["due", "dispatched", "skipped", "missed", "failed"] as const) total[k] += batch[k];
-  for (const k of ["overlap", "catch_up_skipped", "raced"] as const) total.details[k] += batch.details[k];
+  for (const k of ["overlap", "buffered", "catch_up_skipped", "raced"] as const) total.details[k] += batch.details[k];
   const room = MAX_ERRORS_KEPT - total.details.errors.length;
   total.details.errors.push(...batch.details.errors.slice(0, room));
 }

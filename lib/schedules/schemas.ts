@@ -12,6 +12,8 @@ export const DELIVERY_CHANNELS = ["email", "slack"] as const;
 export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skipped"] as const;
 export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
 export const MAX_RECIPIENTS = 50;
+export const OVERLAP_POLICIES = ["skip", "buffer_one", "allow"] as const;
+export const MAX_CATCH_UP_WINDOW_MINUTES = 30 * 24 * 60;
 
 /** An integer query parameter in plain decimal digits: z.coerce.number would also read "0x10", "1e1" or " 5". */
 export const queryInt = (min: number, max: number) =>
@@ -51,6 +53,10 @@ const scheduleFields = {
   slack_webhook_url: slackUrlField.nullable().optional(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  catch_up_window_minutes: z.number().int().min(1).max(MAX_CATCH_UP_WINDOW_MINUTES)
+    .meta({ description: "After downtime, a missed slot older than this is counted, not run (default 1440 = 1 day)" }),
+  overlap_policy: z.enum(OVERLAP_POLICIES)
+    .meta({ description: "A slot due while the previous run is active: skip (recorded as skipped), buffer_one (the newest waiting slot runs when that run ends), allow (runs concurrently)" }),
   rules: ruleSettingsSchema,
   auto_pause_after_failures: z.number().int().min(1).max(100).nullable()
     .meta({ description: "Pause the schedule after this many consecutive failed runs (recorded with the reason); null = off" }),
@@ -96,6 +102,8 @@ export const createScheduleSchema = z
     email_recipients: scheduleFields.email_recipients.default([]),
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
+    catch_up_window_minutes: scheduleFields.catch_up_window_minutes.default(1440),
+    overlap_policy: scheduleFields.overlap_policy.default("skip"),
     rules: scheduleFields.rules.default({}),
     auto_pause_after_failures: scheduleFields.auto_pause_after_failures.default(null),
   })
@@ -142,6 +150,10 @@ export const scheduleSchema = z.object({
   slack_webhook_url: z.string().nullable(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  catch_up_window_minutes: z.number(),
+  overlap_policy: z.enum(OVERLAP_POLICIES),
+  /** slots that were due but never ran on their own (collapsed into a catch-up run, or outside the catch-up window) */
+  missed_slots: z.number(),
   auto_pause_after_failures: z.number().nullable(),
   /** set while paused: why, by whom ("system" for auto-pause), since when, and when it resumes by itself */
   pause: z.object({ note: z.string().nullable(), paused_by: z.string().nullable(), paused_at: z.string().nullable(), resume_at: z.string().nullable() }).nullable(),

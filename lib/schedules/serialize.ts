@@ -35,6 +35,9 @@ export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleD
     slack_webhook_url: row.slackWebhookMasked,
     is_active: row.isActive,
     catch_up_policy: lower(row.catchUpPolicy),
+    catch_up_window_minutes: row.catchUpWindowMinutes,
+    overlap_policy: lower(row.overlapPolicy),
+    missed_slots: row.missedSlotCount,
     auto_pause_after_failures: row.autoPauseAfterFailures,
     pause: row.isActive
       ? null

@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { pageOwnerId, pageTenant, readForPage } from "@/app/(app)/page-glue";
 import { listAudit } from "@/lib/audit/queries";
+import { describeSchedule } from "@/lib/schedules/describe";
+import { PolicyPanel } from "@/components/schedules/policy-panel";
 import { getSchedule } from "@/lib/schedules/service";
 import { devToolsAllowed } from "@/lib/env";
 import { executorStatus } from "@/lib/executor";
@@ -29,10 +31,11 @@ export async function generateMetadata({ params }: Props) {
 export default async function SchedulePage({ params }: Props) {
   const { ownerId, role } = await pageTenant();
   const schedule = await readForPage(getSchedule, ownerId, (await params).id);
-  const [latest, executor, activity] = await Promise.all([
+  const [latest, executor, activity, description] = await Promise.all([
     listRuns(ownerId, schedule.id, { limit: 1 }).then((p) => p.data[0] ?? null),
     executorStatus(),
     listAudit(ownerId, { schedule_id: schedule.id, limit: 20 }),
+    describeSchedule(ownerId, schedule),
   ]);
   const checklist = successChecklist(schedule, latest, executor, { outbox: devToolsAllowed() });
   return (
@@ -55,6 +58,8 @@ export default async function SchedulePage({ params }: Props) {
       </div>
 
       <ScheduleSummary schedule={schedule} />
+
+      <PolicyPanel schedule={schedule} description={description} />
 
       <SuccessChecklist items={checklist} runInProgress={latest?.status === "queued" || latest?.status === "running"} />
 

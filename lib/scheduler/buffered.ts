@@ -1,0 +1,33 @@
+import { Prisma, systemDb } from "@/lib/db";
+import { logEvent } from "@/lib/log";
+
+// Overlap policy BUFFER_ONE: a slot due while the schedule's previous run is still queued or running
+// is recorded as waiting (status SKIPPED, error code "buffered"), and only the newest waits: a newer
+// one supersedes it (it becomes a plain overlap skip). When no run of the schedule is active any more,
+// the dispatcher's tick releases the waiting slot (QUEUED at the tick's instant, so the tick's send
+// step hands it to Inngest). Both are compare-and-set on the row's status and code.
+
+export const BUFFERED = "buffered";
+export const bufferedMessage = (blockedBy: string) => `Waiting: runs when the previous run (${blockedBy}) ends (overlap policy buffer_one)`;
+
+/** The other waiting slots of the schedules that just buffered `keep` become plain overlap skips. */
+export async function supersedeBuffered(tx: Prisma.TransactionClient, keep: string[]): Promise<void> {
+  if (keep.length === 0) return;
+  await tx.$executeRaw`
+    UPDATE "ReviewRun" r SET "errorCode" = 'overlap', "errorMessage" = 'Skipped: a newer slot took the one waiting place (overlap policy buffer_one)', "updatedAt" = now()
+    FROM (SELECT "scheduledReviewId" FROM "ReviewRun" WHERE id = ANY(${keep}::text[])) k
+    WHERE r."scheduledReviewId" = k."scheduledReviewId" AND r.status = 'SKIPPED' AND r."errorCode" = ${BUFFERED} AND NOT (r.id = ANY(${keep}::text[]))`;
+}
+
+/** Releases each schedule's waiting slot once nothing of that schedule is queued or running. */
+export async function releaseBufferedRuns(now: Date): Promise<{ released: number }> {
+  const at = now.toISOString();
+  const rows = await systemDb().$queryRaw<{ id: string; scheduledReviewId: string; ownerId: string }[]>`
+    UPDATE "ReviewRun" r SET status = 'QUEUED', "errorCode" = NULL, "errorMessage" = NULL, "completedAt" = NULL,
+      "queuedAt" = ${at}::timestamp(3), "updatedAt" = ${at}::timestamp(3)
+    WHERE r.status = 'SKIPPED' AND r."errorCode" = ${BUFFERED}
+      AND NOT EXISTS (SELECT 1 FROM "ReviewRun" a WHERE a."scheduledReviewId" = r."scheduledReviewId" AND a.status IN ('QUEUED', 'RUNNING'))
+    RETURNING r.id, r."scheduledReviewId", r."ownerId"`;
+  for (const r of rows) logEvent("run.queued", { run_id: r.id, schedule_id: r.scheduledReviewId, owner_id: r.ownerId, trigger: "scheduled", released_from: BUFFERED });
+  return { released: rows.length };
+}
