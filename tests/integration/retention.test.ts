@@ -3,6 +3,7 @@
 // sums computed from the runs before any was deleted. Recent runs stay; a second pass changes nothing.
 import { beforeAll, describe, expect, it } from "vitest";
 import { systemDb } from "@/lib/db";
+import { dailyHistory } from "@/lib/retention/daily";
 import { pruneHistory, retentionCutoff } from "@/lib/retention/prune";
 import { resetDb } from "../support/db";
 
@@ -104,6 +105,22 @@ describe("retention", () => {
     expect([await db.analysis.count({ where: { ownerId: OWNER } }), await db.finding.count(), await db.delivery.count()]).toEqual([0, 0, 0]);
     expect((await db.reviewRun.findMany({ where: { ownerId: OTHER }, select: { id: true } })).map((r) => r.id)).toEqual(["other_20"]);
     expect((await db.schedulerTick.findMany({ select: { id: true } })).map((t) => t.id)).toEqual(["tick_29"]);
+  });
+
+  it("runs per day over 730 days still add up: pruned days from the aggregates, kept days from the runs", async () => {
+    const { days } = await dailyHistory(OWNER, { days: 730 }, now);
+    const perDay = new Map<string, { total: number; failed: number; health_sum: number; health_n: number }>();
+    for (const r of expected) {
+      const d = perDay.get(r.day) ?? { total: 0, failed: 0, health_sum: 0, health_n: 0 };
+      perDay.set(r.day, { total: d.total + r.total, failed: d.failed + r.failed, health_sum: d.health_sum + r.health_sum, health_n: d.health_n + r.health_n });
+    }
+    const pruned = days.filter((d) => d.source === "aggregate");
+    expect(pruned.map((d) => [d.day, d.total, d.failed])).toEqual([...perDay].filter(([day]) => day >= pruned[0]!.day).map(([day, d]) => [day, d.total, d.failed]));
+    expect(pruned.length).toBeGreaterThan(300);
+    const one = pruned[10]!;
+    const sums = perDay.get(one.day)!;
+    expect(one.mean_health_score).toBe(Math.round((sums.health_sum / sums.health_n) * 10) / 10);
+    expect(days.filter((d) => d.source === "runs").reduce((n, d) => n + d.total, 0)).toBe(51); // the retained runs
   });
 
   it("a later pass finds nothing and leaves the aggregates as they are", async () => {
