@@ -8,7 +8,7 @@ import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-s
 import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { PLANS } from "@/lib/plans";
 import { ROLES, type Role } from "@/lib/roles";
-import { analysisSchema } from "@/lib/runs/analysis-schemas";
+import { analysisSchema, findingPageQuerySchema, findingPageSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
 import { upcomingQuerySchema, upcomingSchema } from "@/lib/schedules/upcoming-schemas";
@@ -146,6 +146,8 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
+  { method: "get", path: "/api/analysis/{id}/findings", operationId: "listAnalysisFindings", tag: "runs", summary: "Every finding of an analysis, by deal then rule (cursor paging)",
+    query: findingPageQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of findings; pass next_cursor as cursor for the next", body: named("FindingPage", findingPageSchema) } } },
   { method: "get", path: "/api/audit", operationId: "listAuditEvents", tag: "system", summary: "The workspace's audit trail, newest first (cursor paging)",
     description: "Who created, changed, paused, resumed, deleted, ran or replayed what and when; `schedule_id` narrows it to one schedule (its Activity list). Actor \"system\" is the resume cron or auto-pause.",
     query: auditListQuerySchema, errors: ["invalid_cursor"],

@@ -1,83 +1,81 @@
 /**
- * Rules-engine benchmark: `npm run bench [-- --size N] [--iterations N]`.
- * Generates demo deals once, warms the JIT up, then times analyzeDeals alone.
+ * The benchmark of record: `npm run bench [-- --full] [--only rules,dispatch,store,review,api]`.
+ * Each measure next to its floor measured in the same run on the same data, as one table, and as
+ * JSON in artifacts/bench.json. Not a test: it asserts nothing about time. Data is seeded in SQL
+ * (generate_series) in a fresh database on TEST_DATABASE_URL's server (dropped afterwards), or an
+ * embedded PGlite when that is unset. --full (or BENCH_FULL=1) adds the full-size runs.
  */
-import os from "node:os";
-import v8 from "node:v8";
-import vm from "node:vm";
-import { generateDemoDeals } from "@/lib/crm/demo";
-import { analyzeDeals } from "@/lib/reviews/analyze";
-import { DEFAULT_RULE_SETTINGS, resolveRuleSettings } from "@/lib/reviews/types";
+import fs from "node:fs";
+import pg from "pg";
+import { provisionTestDatabase } from "./test-db.mjs";
 
-function intArg(name: string, def: number): number {
-  const args = process.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const raw = a === `--${name}` ? args[i + 1] : a.startsWith(`--${name}=`) ? a.slice(name.length + 3) : undefined;
-    if (raw === undefined) continue;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
-    return n;
-  }
-  return def;
-}
-
-const size = intArg("size", 100_000);
-const iterations = intArg("iterations", 15);
-const warmup = 5;
-// Fixed clock so runs are comparable across days.
-const now = new Date("2026-06-01T12:00:00.000Z");
-const settings = resolveRuleSettings(DEFAULT_RULE_SETTINGS);
-
-// Collect the previous iteration's garbage outside the timed region so every iteration starts
-// from the same heap; GC caused by the analysis itself is still timed.
-v8.setFlagsFromString("--expose-gc");
-const collectGarbage = vm.runInNewContext("gc") as () => void;
+const args = process.argv.slice(2);
+const full = args.includes("--full") || process.env.BENCH_FULL === "1";
+const onlyArg = args.find((a, i) => args[i - 1] === "--only" || a.startsWith("--only="))?.replace(/^--only=/, "");
+const only = new Set(onlyArg ? onlyArg.split(",") : ["rules", "dispatch", "store", "review", "api"]);
+const SIZES = {
+  rulesDeals: 100_000,
+  dispatch: full ? [10_000, 50_000] : [10_000],
+  schedules: 100_000,
+  findings: full ? [10_000, 100_000] : [100_000],
+  reviewDeals: full ? [1_000, 10_000, 100_000] : [1_000, 10_000],
+  apiRuns: 1_000_000,
+  apiSeconds: full ? 20 : 10,
+};
 
 let peakRss = 0;
-let peakHeap = 0;
-const sampleMemory = (): void => {
-  const m = process.memoryUsage();
-  if (m.rss > peakRss) peakRss = m.rss;
-  if (m.heapUsed > peakHeap) peakHeap = m.heapUsed;
-};
-const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
 
-sampleMemory();
-const genStart = performance.now();
-const deals = generateDemoDeals({ seed: 42, size, now });
-const genMs = performance.now() - genStart;
-sampleMemory();
+const db = await provisionTestDatabase({ embeddedPort: Number(process.env.BENCH_DB_PORT ?? 54369) });
+process.env.DATABASE_URL = db.url;
+process.env.DATABASE_POOL_SIZE ??= "5";
+process.env.LOG_LEVEL ??= "warn"; // one run.queued line per run would time the logger
+const client = new pg.Client({ connectionString: db.url });
+await client.connect();
 
-let result = analyzeDeals(deals, settings, now);
-for (let i = 1; i < warmup; i++) result = analyzeDeals(deals, settings, now);
-sampleMemory();
-
-const times: number[] = [];
-for (let i = 0; i < iterations; i++) {
-  collectGarbage();
-  const t0 = performance.now();
-  result = analyzeDeals(deals, settings, now);
-  times.push(performance.now() - t0);
-  sampleMemory();
+// Everything that reads the environment (database, Inngest client) is imported after it is set.
+const { machine, printTable, ratio } = await import("./bench/measure");
+const rows: import("./bench/measure").Row[] = [];
+const startedAt = new Date();
+try {
+  if (only.has("rules")) rows.push(...(await import("./bench/rules")).benchRules(SIZES.rulesDeals, 10));
+  const { startExecutor, benchReview } = await import("./bench/review");
+  if (only.has("review")) {
+    const { executor, close } = await startExecutor();
+    try {
+      await benchReview(client, executor, 100); // warm-up: the first review pays for loading and JIT
+      for (const n of SIZES.reviewDeals) rows.push(await benchReview(client, executor, n));
+    } finally {
+      await close();
+    }
+  }
+  // The dispatcher's events go to an executor that takes them without running the reviews.
+  const sink = await startExecutor(false);
+  try {
+    if (only.has("dispatch")) {
+      const { benchDispatch } = await import("./bench/dispatch");
+      for (const due of SIZES.dispatch) rows.push(await benchDispatch(client, SIZES.schedules, due));
+    }
+    if (only.has("store")) {
+      const { benchStore } = await import("./bench/store");
+      for (const n of SIZES.findings) rows.push(await benchStore(client, n));
+    }
+  } finally {
+    await sink.close();
+  }
+  if (only.has("api")) rows.push(...(await (await import("./bench/api")).benchApi(client, db.url, SIZES.apiRuns, SIZES.apiSeconds)));
+  rows.push({ measure: "bench process peak RSS", value: peakRss / 1024 / 1024, unit: "MB", floor: null, floorLabel: "" });
+  const info = { ...machine(), full, database: db.embedded ? "embedded PGlite" : "PostgreSQL", startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000 };
+  console.log(`revwatch bench: node ${info.node}, ${info.cpus} cpus, load ${info.loadavg.join(" ")}, ${info.database}${full ? ", full size" : ""}`);
+  printTable(rows);
+  fs.mkdirSync("artifacts", { recursive: true });
+  fs.writeFileSync("artifacts/bench.json", JSON.stringify({ ...info, rows: rows.map((r) => ({ ...r, ratio: ratio(r) })) }, null, 2));
+  console.log("written: artifacts/bench.json");
+} finally {
+  clearInterval(rssTimer);
+  await client.end();
+  const { disconnectDb } = await import("@/lib/db");
+  await disconnectDb();
+  await db.cleanup();
 }
-
-times.sort((a, b) => a - b);
-const median = times.length % 2 ? times[(times.length - 1) / 2] : (times[times.length / 2 - 1] + times[times.length / 2]) / 2;
-const min = times[0];
-const per100k = (ms: number): string => ((ms * 100_000) / size).toFixed(1);
-
-console.log(`revwatch rules bench — node ${process.version}, ${process.platform}/${process.arch}`);
-// Other processes on a small box skew wall-clock numbers; record how busy it was.
-console.log(`load average (1m): ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cpus`);
-console.log(`deals: ${size}`);
-console.log(`generate: ${genMs.toFixed(1)} ms`);
-console.log(`iterations: ${iterations} (after ${warmup} warm-up)`);
-console.log(`analyze median: ${median.toFixed(2)} ms (${per100k(median)} ms per 100k)`);
-console.log(`analyze min: ${min.toFixed(2)} ms (${per100k(min)} ms per 100k)`);
-console.log(`throughput: ${Math.round((size / median) * 1000).toLocaleString("en-US")} deals/s (median)`);
-console.log(`findings: ${result.issuesFound}`);
-console.log(`high-risk deals: ${result.highRiskDeals}`);
-console.log(`health score: ${result.healthScore} (${result.band})`);
-console.log(`peak rss: ${mb(peakRss)}`);
-console.log(`peak heap used: ${mb(peakHeap)}`);
+process.exit(0);

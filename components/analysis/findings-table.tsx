@@ -4,7 +4,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatAmount } from "@/components/runs/format";
 import { SeverityBadge } from "@/components/analysis/severity-badge";
-import { SEVERITY_VALUES, type FindingDto } from "@/lib/runs/analysis-schemas";
+import { SEVERITY_VALUES } from "@/lib/runs/analysis-constants";
+import type { FindingDto } from "@/lib/runs/analysis-schemas";
 
 type Key = "deal_name" | "amount" | "stage" | "rule_label" | "severity" | "message";
 type Sort = { key: Key | null; dir: "asc" | "desc" };

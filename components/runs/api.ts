@@ -1,8 +1,11 @@
-// Client-side access to the runs API; responses are parsed with the API's own zod schemas.
-import { z } from "zod";
+// Client-side access to the runs API; responses are parsed with the API's own zod schemas, loaded on
+// the first request (not with the page; see components/schedules/api.ts).
+import type { z } from "zod";
 import { request } from "@/components/schedules/api";
-import { bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
-import { runListSchema, runSchema, type RunDto } from "@/lib/runs/schemas";
+import type { runListSchema, RunDto } from "@/lib/runs/schemas";
+
+const runContract = () => import("@/lib/runs/schemas");
+const replayContract = () => import("@/lib/runs/replay-schemas");
 
 export type RunStatusFilter = RunDto["status"] | "";
 export type RunPage = z.infer<typeof runListSchema>;
@@ -25,20 +28,20 @@ export function fetchRuns(scheduleId: string, q: { status?: RunStatusFilter; cur
   if (q.status) qs.set("status", q.status);
   if (q.cursor) qs.set("cursor", q.cursor);
   if (q.limit) qs.set("limit", String(q.limit));
-  return request(`/api/scheduled-reviews/${enc(scheduleId)}/runs?${qs}`, { cache: "no-store" }, runListSchema);
+  return request(`/api/scheduled-reviews/${enc(scheduleId)}/runs?${qs}`, { cache: "no-store" }, async () => (await runContract()).runListSchema);
 }
 
-export const fetchRun = (runId: string) => request(`/api/runs/${enc(runId)}`, { cache: "no-store" }, runSchema);
+export const fetchRun = (runId: string) => request(`/api/runs/${enc(runId)}`, { cache: "no-store" }, async () => (await runContract()).runSchema);
 
 export const startRun = (scheduleId: string) =>
-  request(`/api/scheduled-reviews/${enc(scheduleId)}/run-now`, { method: "POST" }, z.object({ run: runSchema })).then((r) => r.run);
+  request(`/api/scheduled-reviews/${enc(scheduleId)}/run-now`, { method: "POST" }, async () => (await runContract()).runNowResultSchema).then((r) => r.run);
 
 export const replayRun = (runId: string) =>
-  request(`/api/runs/${enc(runId)}/replay`, { method: "POST" }, replayResultSchema).then((r) => r.run);
+  request(`/api/runs/${enc(runId)}/replay`, { method: "POST" }, async () => (await replayContract()).replayResultSchema).then((r) => r.run);
 
 export const replayFailedRuns = (scheduleId: string, range: { from: string; to: string }) =>
   request(
     `/api/scheduled-reviews/${enc(scheduleId)}/replay-failed`,
     { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(range) },
-    bulkReplayResultSchema,
+    async () => (await replayContract()).bulkReplayResultSchema,
   );

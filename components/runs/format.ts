@@ -1,4 +1,4 @@
-import { healthBand } from "@/lib/reviews/score";
+import { healthBand } from "@/lib/reviews/bands";
 import type { HealthBand } from "@/lib/reviews/types";
 
 // Display helpers shared by the run and analysis views (server and client components).

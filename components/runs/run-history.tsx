@@ -9,7 +9,7 @@ import { isActive } from "@/components/runs/format";
 import { ReplayFailedButton } from "@/components/runs/replay-failed-button";
 import { RunNowButton } from "@/components/runs/run-now-button";
 import { RunTable } from "@/components/runs/run-table";
-import { RUN_STATUSES } from "@/lib/schedules/schemas";
+import { RUN_STATUSES } from "@/lib/schedules/constants";
 
 const PAGE_SIZE = 20;
 const FILTER_LABEL: Record<RunStatusFilter, string> = {

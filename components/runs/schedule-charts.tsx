@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { CHART_RUNS, fetchRuns, runKeys } from "@/components/runs/api";
 import { BAND_HEX, formatDuration } from "@/components/runs/format";
-import { BAND_LIMITS } from "@/lib/reviews/score";
+import { BAND_LIMITS } from "@/lib/reviews/bands";
 import { toHealthPoints, type HealthPoint } from "@/lib/runs/schemas";
 
 const day = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short" });

@@ -1,14 +1,14 @@
 "use client";
-import { frequencyToCron } from "@/lib/schedules/frequency";
+import { cronOfFrequency } from "@/lib/schedules/frequency-cron";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
 
 export const PRESETS = [
   { label: "Every weekday 09:00", cron: "0 9 * * 1-5" },
-  { label: "Every Monday 06:00", cron: frequencyToCron({ every: "weekly", time: "06:00", day_of_week: 1 }) },
-  { label: "Daily 08:00", cron: frequencyToCron({ every: "daily", time: "08:00" }) },
+  { label: "Every Monday 06:00", cron: cronOfFrequency({ every: "weekly", time: "06:00", day_of_week: 1 }) },
+  { label: "Daily 08:00", cron: cronOfFrequency({ every: "daily", time: "08:00" }) },
   // Hour lists, not */12: fixed times keep their wall-clock slots across DST (see lib/schedules/slots.ts).
-  { label: "Every 12 hours", cron: frequencyToCron({ every: "12h", time: "00:00" }) },
-  { label: "Every 6 hours", cron: frequencyToCron({ every: "6h", time: "00:00" }) },
+  { label: "Every 12 hours", cron: cronOfFrequency({ every: "12h", time: "00:00" }) },
+  { label: "Every 6 hours", cron: cronOfFrequency({ every: "6h", time: "00:00" }) },
   { label: "First of month 09:00", cron: "0 9 1 * *" },
 ] as const;
 

@@ -1,5 +1,5 @@
 "use client";
-import { MAX_RECIPIENTS } from "@/lib/schedules/schemas";
+import { MAX_RECIPIENTS } from "@/lib/schedules/constants";
 import { CheckboxField, describedBy, Field, inputClass } from "@/components/ui/field";
 import { fieldId, type FieldKey, type FormValues } from "@/components/schedules/form-model";
 

@@ -1,7 +1,21 @@
 "use client";
-import { useId, useState, type KeyboardEvent } from "react";
+import { useEffect, useId, useState, type KeyboardEvent } from "react";
 import { describedBy, Field, inputClass } from "@/components/ui/field";
-import { canonicalZone, searchZones } from "@/lib/tz/names";
+
+type ZoneNames = typeof import("@/lib/tz/names");
+let zoneNames: ZoneNames | null = null;
+/** The zone names (~13 KB gzip) load after the page, not with it: the page's first-load JavaScript stays small. */
+function useZoneNames(): ZoneNames | null {
+  const [names, setNames] = useState(zoneNames);
+  useEffect(() => {
+    if (names) return;
+    void import("@/lib/tz/names").then((m) => {
+      zoneNames = m;
+      setNames(m);
+    });
+  }, [names]);
+  return names;
+}
 
 /**
  * A searchable IANA zone field (ARIA combobox). It searches the project's tz database names and
@@ -15,9 +29,10 @@ export function TimezonePicker({
   const optionPrefix = useId();
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
+  const names = useZoneNames();
   // Nothing to choose once the text is a stored name; keeps the list from covering the form.
-  const unsettled = canonicalZone(value) !== value;
-  const options = open && unsettled ? searchZones(value, 50) : [];
+  const unsettled = names ? names.canonicalZone(value) !== value : false;
+  const options = names && open && unsettled ? names.searchZones(value, 50) : [];
   const expanded = options.length > 0;
   const activeIndex = Math.min(active, options.length - 1);
 
@@ -37,7 +52,7 @@ export function TimezonePicker({
       // Escape or a refocus) or empty (a typo), and a half-typed zone must not be sent.
       e.preventDefault();
       if (e.nativeEvent.isComposing) return;
-      const pick = expanded ? options[activeIndex] : unsettled ? searchZones(value, 1)[0] : undefined;
+      const pick = expanded ? options[activeIndex] : names && unsettled ? names.searchZones(value, 1)[0] : undefined;
       if (pick) choose(pick.name);
       else setOpen(false);
     } else if (e.key === "Escape" && expanded) {
@@ -49,7 +64,7 @@ export function TimezonePicker({
   const hint = (
     <>
       Type a city or zone name, e.g. London or Calcutta.
-      {browserZone && value !== browserZone && canonicalZone(browserZone) !== value && (
+      {names && browserZone && value !== browserZone && names.canonicalZone(browserZone) !== value && (
         <>
           {" "}
           <button type="button" className="text-indigo-700 underline" onClick={() => choose(browserZone)}>

@@ -17,7 +17,8 @@
  * lower-severity findings whose weights add up to 0.5 (e.g. two MEDIUM, or MEDIUM + 3 LOW).
  */
 import { isMissingAmount } from "./rules";
-import type { HealthBand, Severity } from "./types";
+import { BAND_LIMITS, healthBand } from "./bands";
+import type { Severity } from "./types";
 
 export const SEVERITY_WEIGHT: Readonly<Record<Severity, number>> = Object.freeze({
   LOW: 0.1,
@@ -42,14 +43,7 @@ export function isHighRisk(risk: number): boolean {
   return risk >= HIGH_RISK_THRESHOLD - 1e-9;
 }
 
-/** A score below `red` is red, below `yellow` yellow, else green (the charts draw the same bands). */
-export const BAND_LIMITS = { red: 60, yellow: 80 } as const;
-
-export function healthBand(score: number): HealthBand {
-  if (score < BAND_LIMITS.red) return "red";
-  if (score < BAND_LIMITS.yellow) return "yellow";
-  return "green";
-}
+export { BAND_LIMITS, healthBand };
 
 /** Running sums so the score is computed in the same single pass as the rules. */
 export interface ScoreAccumulator {

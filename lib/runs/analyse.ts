@@ -13,7 +13,7 @@ import { noteAttempt, recordStepError, type RunMetrics } from "@/lib/runs/lifecy
 
 /** A connector that hangs is cut off here and fails as crm_timeout (retried). */
 export const CRM_FETCH_TIMEOUT_MS = 60_000;
-const FINDINGS_CHUNK = 5_000;
+const FINDINGS_CHUNK = 10_000;
 
 const withCode = <E extends Error>(err: E, code: string): E => Object.assign(err, { code });
 
@@ -47,6 +47,20 @@ export function analysisIdFor(runId: string, inngestRunId: string): string {
 }
 
 type StoredMetrics = Omit<RunMetrics, "analysisId">;
+
+/**
+ * One multi-row INSERT per chunk, the columns sent as arrays: Prisma's createMany spent 13-18x
+ * plain pg's time building and checking the rows. Ids are the analysis id and the finding's index.
+ */
+async function insertFindings(tx: Prisma.TransactionClient, analysisId: string, findings: AnalysisResult["findings"], offset: number) {
+  const col = <T>(f: (x: AnalysisResult["findings"][number]) => T) => findings.map(f);
+  await tx.$executeRaw`
+    INSERT INTO "Finding" (id, "analysisId", "dealId", "dealName", amount, stage, rule, severity, message)
+    SELECT ${analysisId} || '_' || (${offset}::int + n), ${analysisId}, v."dealId", v."dealName", v.amount, v.stage, v.rule, v.severity::"Severity", v.message
+    FROM unnest(${col((f) => f.dealId)}::text[], ${col((f) => f.dealName)}::text[], ${col((f) => f.amount)}::float8[], ${col((f) => f.stage)}::text[],
+                ${col((f) => f.rule)}::text[], ${col((f) => f.severity)}::text[], ${col((f) => f.message)}::text[])
+         WITH ORDINALITY AS v("dealId", "dealName", amount, stage, rule, severity, message, n)`;
+}
 const METRICS_SELECT = { dealsAnalyzed: true, healthScore: true, issuesFound: true, highRiskDeals: true } as const;
 
 export async function analyseRun(args: { runId: string; inngestRunId: string; attempt?: number; now?: Date }): Promise<RunMetrics> {
@@ -90,7 +104,7 @@ export async function analyseRun(args: { runId: string; inngestRunId: string; at
  * none is left orphaned. A concurrent copy of the same step waits for the lock, then finds the
  * analysis stored and answers with it.
  */
-async function storeAnalysis(
+export async function storeAnalysis(
   runId: string,
   analysisId: string,
   ref: { ownerId: string; scheduleId: string },
@@ -115,20 +129,7 @@ async function storeAnalysis(
         data: { id: analysisId, ownerId: ref.ownerId, scheduledReviewId: ref.scheduleId, totalAmount: result.totalAmount, ...metrics },
         select: { id: true },
       });
-      for (let i = 0; i < result.findings.length; i += FINDINGS_CHUNK) {
-        await tx.finding.createMany({
-          data: result.findings.slice(i, i + FINDINGS_CHUNK).map((f) => ({
-            analysisId,
-            dealId: f.dealId,
-            dealName: f.dealName,
-            amount: f.amount,
-            stage: f.stage,
-            rule: f.rule,
-            severity: f.severity,
-            message: f.message,
-          })),
-        });
-      }
+      for (let i = 0; i < result.findings.length; i += FINDINGS_CHUNK) await insertFindings(tx, analysisId, result.findings.slice(i, i + FINDINGS_CHUNK), i);
       // An earlier failed attempt's error no longer applies.
       await tx.reviewRun.update({ where: { id: runId }, data: { analysisId, errorCode: null, errorMessage: null } });
       if (row.analysisId && row.analysisId !== analysisId) await tx.analysis.deleteMany({ where: { id: row.analysisId } });

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { HEALTH_BANDS, SEVERITY_VALUES, type SeverityValue } from "@/lib/runs/analysis-constants";
+import { queryInt } from "@/lib/schedules/schemas";
 
 // Public contract of GET /api/analysis/{id} (snake_case JSON): the API, OpenAPI and the pages share it.
 
-export const SEVERITY_VALUES = ["low", "medium", "high", "critical"] as const;
-export type SeverityValue = (typeof SEVERITY_VALUES)[number];
-export const HEALTH_BANDS = ["red", "yellow", "green"] as const;
+export { HEALTH_BANDS, SEVERITY_VALUES, type SeverityValue };
 
 export const findingSchema = z.object({
   id: z.string(),
@@ -70,3 +70,10 @@ export type AnalysisDto = z.infer<typeof analysisSchema>;
 
 export const FINDINGS_LIMIT = 2000;
 export const CHANGE_LIST_LIMIT = 100;
+
+/** GET /api/analysis/{id}/findings: every finding, page by page, by deal then rule. */
+export const findingPageQuerySchema = z.strictObject({
+  cursor: z.string().max(900).optional(),
+  limit: queryInt(1, 1000).default(200),
+});
+export const findingPageSchema = z.object({ data: z.array(findingSchema), next_cursor: z.string().nullable() });

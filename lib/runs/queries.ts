@@ -22,10 +22,31 @@ import type { RUN_STATUSES } from "@/lib/schedules/schemas";
 
 export type ListRunsOptions = { status?: (typeof RUN_STATUSES)[number]; cursor?: string; limit?: number };
 
+// Deliveries without their `payload` (what was sent, several KB each): no run reader shows it.
 const runInclude = {
-  deliveries: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+  deliveries: {
+    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
+    select: { id: true, channel: true, target: true, status: true, providerMessageId: true, attempts: true, errorCode: true, errorMessage: true, sentAt: true },
+  },
   scheduledReview: { select: { name: true } },
 } satisfies Prisma.ReviewRunInclude;
+
+type PageKey = { id: string; createdAt: Date };
+
+/**
+ * One page of a schedule's run keys, newest first. The row-value comparison is an index condition on
+ * ("scheduledReviewId"[, status], "createdAt" DESC, id DESC): page 1 and page 20,000 read the same
+ * few index entries (tests/integration/list-plans.test.ts holds the plan at 1M runs).
+ */
+export function runPageSql(ownerId: string, scheduleId: string, status: RunStatus | null, after: PageKey | null, take: number) {
+  return Prisma.sql`
+    SELECT id, "createdAt" FROM "ReviewRun"
+    WHERE "ownerId" = ${ownerId} AND "scheduledReviewId" = ${scheduleId}
+      ${status ? Prisma.sql`AND status = ${status}::"RunStatus"` : Prisma.empty}
+      ${after ? Prisma.sql`AND ("createdAt", id) < (${after.createdAt.toISOString()}::timestamp(3), ${after.id})` : Prisma.empty}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${take}`;
+}
 
 /** Runs of one schedule, newest first by (createdAt, id), so paging never skips or repeats a row. */
 export async function listRuns(ownerId: string, scheduleId: string, opts: ListRunsOptions = {}) {
@@ -34,23 +55,17 @@ export async function listRuns(ownerId: string, scheduleId: string, opts: ListRu
   if (!schedule) throw notFound("Schedule");
   const limit = opts.limit ?? 20;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
-  const rows = await tenantDb.reviewRun.findMany({
-    where: {
-      scheduledReviewId: scheduleId,
-      ...(opts.status ? { status: opts.status.toUpperCase() as RunStatus } : {}),
-      ...(after
-        ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
-    include: runInclude,
-  });
-  const page = rows.slice(0, limit);
+  const status = opts.status ? (opts.status.toUpperCase() as RunStatus) : null;
+  // Raw SQL is not scoped: the query filters by "ownerId" itself.
+  const keys = await tenantDb.$queryRaw<PageKey[]>(runPageSql(ownerId, scheduleId, status, after, limit + 1));
+  const page = keys.slice(0, limit);
+  const rows = await tenantDb.reviewRun.findMany({ where: { id: { in: page.map((k) => k.id) } }, include: runInclude });
+  const byId = new Map(rows.map((r) => [r.id, r]));
   const last = page.at(-1);
   return {
-    data: page.map(serializeRun),
-    next_cursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    // A row deleted between the two reads is left out rather than failing the page.
+    data: page.flatMap((k) => (byId.has(k.id) ? [serializeRun(byId.get(k.id)!)] : [])),
+    next_cursor: keys.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }
 
@@ -66,7 +81,23 @@ export async function healthSeries(ownerId: string, scheduleId: string, count = 
   return toHealthPoints(data);
 }
 
-const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
+export const ruleLabel = (rule: string) => RULE_LABELS[rule as RuleId] ?? rule;
+
+type FindingRow = Pick<Finding, "id" | "dealId" | "dealName" | "amount" | "stage" | "rule" | "severity" | "message">;
+
+/** The one place a finding becomes public JSON (the analysis and its findings pages). */
+export const findingDto = (f: FindingRow, highRisk: boolean): FindingDto => ({
+  id: f.id,
+  deal_id: f.dealId,
+  deal_name: f.dealName,
+  amount: f.amount,
+  stage: f.stage,
+  rule: f.rule,
+  rule_label: ruleLabel(f.rule),
+  severity: lower(f.severity),
+  message: f.message,
+  high_risk: highRisk,
+});
 
 /** High-risk deals first (riskiest, then largest), each deal's findings together, most severe first. */
 function orderFindings(findings: Finding[]): FindingDto[] {
@@ -86,18 +117,7 @@ function orderFindings(findings: Finding[]): FindingDto[] {
       SEVERITY_WEIGHT[b.severity] - SEVERITY_WEIGHT[a.severity] ||
       a.rule.localeCompare(b.rule),
   );
-  return sorted.map((f) => ({
-    id: f.id,
-    deal_id: f.dealId,
-    deal_name: f.dealName,
-    amount: f.amount,
-    stage: f.stage,
-    rule: f.rule,
-    rule_label: ruleLabel(f.rule),
-    severity: lower(f.severity),
-    message: f.message,
-    high_risk: isHighRisk(risk.get(f.dealId)!),
-  }));
+  return sorted.map((f) => findingDto(f, isHighRisk(risk.get(f.dealId)!)));
 }
 
 type ChangeRow = { dealId: string; dealName: string; rule: string; severity: Severity; message: string; total: bigint };

@@ -50,6 +50,8 @@ export const runListQuerySchema = z.strictObject({
 });
 
 export const runListSchema = z.object({ data: z.array(runSchema), next_cursor: z.string().nullable() });
+/** POST .../run-now: the queued run. */
+export const runNowResultSchema = z.object({ run: runSchema });
 
 /** One point of the schedule charts: a completed run's health score and duration. */
 export const healthPointSchema = z.object({

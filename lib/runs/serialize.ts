@@ -3,7 +3,8 @@ import { runDashboardUrl } from "@/lib/executor";
 import { iso, lower } from "@/lib/format";
 import type { RunDto } from "@/lib/runs/schemas";
 
-export type RunWithRelations = ReviewRun & { deliveries?: Delivery[]; scheduledReview?: { name: string } | null };
+type DeliveryView = Pick<Delivery, "id" | "channel" | "target" | "status" | "providerMessageId" | "attempts" | "errorCode" | "errorMessage" | "sentAt">;
+export type RunWithRelations = ReviewRun & { deliveries?: DeliveryView[]; scheduledReview?: { name: string } | null };
 
 /** The one place a run becomes public JSON: the API, run-now and the pages all use it. */
 export function serializeRun(run: RunWithRelations): RunDto {

@@ -1,4 +1,6 @@
-import { Prisma, systemDb } from "@/lib/db";
+import "server-only";
+import type { PoolClient } from "pg";
+import { systemDb } from "@/lib/db";
 import { logEvent } from "@/lib/log";
 
 // Overlap policy BUFFER_ONE: a slot due while the schedule's previous run is still queued or running
@@ -11,12 +13,14 @@ export const BUFFERED = "buffered";
 export const bufferedMessage = (blockedBy: string) => `Waiting: runs when the previous run (${blockedBy}) ends (overlap policy buffer_one)`;
 
 /** The other waiting slots of the schedules that just buffered `keep` become plain overlap skips. */
-export async function supersedeBuffered(tx: Prisma.TransactionClient, keep: string[]): Promise<void> {
+export async function supersedeBuffered(sql: PoolClient, keep: string[]): Promise<void> {
   if (keep.length === 0) return;
-  await tx.$executeRaw`
-    UPDATE "ReviewRun" r SET "errorCode" = 'overlap', "errorMessage" = 'Skipped: a newer slot took the one waiting place (overlap policy buffer_one)', "updatedAt" = now()
-    FROM (SELECT "scheduledReviewId" FROM "ReviewRun" WHERE id = ANY(${keep}::text[])) k
-    WHERE r."scheduledReviewId" = k."scheduledReviewId" AND r.status = 'SKIPPED' AND r."errorCode" = ${BUFFERED} AND NOT (r.id = ANY(${keep}::text[]))`;
+  await sql.query(
+    `UPDATE "ReviewRun" r SET "errorCode" = 'overlap', "errorMessage" = 'Skipped: a newer slot took the one waiting place (overlap policy buffer_one)', "updatedAt" = now()
+     FROM (SELECT "scheduledReviewId" FROM "ReviewRun" WHERE id = ANY($1::text[])) k
+     WHERE r."scheduledReviewId" = k."scheduledReviewId" AND r.status = 'SKIPPED' AND r."errorCode" = $2 AND NOT (r.id = ANY($1::text[]))`,
+    [keep, BUFFERED],
+  );
 }
 
 /** Releases each schedule's waiting slot once nothing of that schedule is queued or running. */

@@ -44,10 +44,18 @@ export function dueSlots(cron: string, tz: string, previous: Date, now: Date): {
   return latest ? { latest, count } : { latest: previous, count: 1 };
 }
 
+/** Where a due schedule stands in time: the slot to run, how many slots were due, the next run. */
+export type SlotTiming = { latest: Date; count: number; next: Date | null };
+
 /** Throws on a schedule whose cron or zone no longer parses (the dispatcher counts it as failed). */
-export function decide(s: DueSchedule, now: Date, active: readonly ActiveRun[]): Decision {
+export function slotTiming(s: Pick<DueSchedule, "cron" | "timezone" | "nextRunAt">, now: Date): SlotTiming {
   const { latest, count } = dueSlots(s.cron, s.timezone, s.nextRunAt, now);
-  const next = nextRunAfter(s.cron, s.timezone, now);
+  return { latest, count, next: nextRunAfter(s.cron, s.timezone, now) };
+}
+
+/** `timing` defaults to slotTiming(s, now); the dispatcher passes one computed per (cron, zone, next_run_at). */
+export function decide(s: DueSchedule, now: Date, active: readonly ActiveRun[], timing: SlotTiming = slotTiming(s, now)): Decision {
+  const { latest, count, next } = timing;
   const lateBy = now.getTime() - latest.getTime();
   const outsideWindow = lateBy > Math.max(CATCH_UP_GRACE_MS, s.catchUpWindowMinutes * 60_000);
   if (outsideWindow || (lateBy > CATCH_UP_GRACE_MS && s.catchUpPolicy === "SKIP")) return { kind: "catch_up_skipped", missed: count, next };

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { Prisma, systemDb } from "@/lib/db";
+import type { PoolClient } from "pg";
+import { bulkTransaction } from "@/lib/db";
 import { logEvent } from "@/lib/log";
 import { BUFFERED, bufferedMessage, supersedeBuffered } from "./buffered";
-import { decide, type ActiveRun, type Decision, type DueSchedule } from "./decide";
+import { decide, slotTiming, type ActiveRun, type Decision, type DueSchedule, type SlotTiming } from "./decide";
 import { MAX_ERRORS_KEPT } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
 
@@ -13,7 +14,7 @@ import { emptyCounts, type TickCounts } from "./ticks";
 // in one statement, by compare-and-set on the value read. Its cost grows with the number of due
 // schedules, not with the number of schedules. Events are sent afterwards (./send-queued.ts).
 
-export const DISPATCH_BATCH_SIZE = 2_000;
+export const DISPATCH_BATCH_SIZE = 5_000;
 
 export type BatchCursor = { nextRunAt: string; id: string };
 export type DispatchDetails = { overlap: number; buffered: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
@@ -30,59 +31,93 @@ type Decided = { s: Row; d: Decision };
 
 const emptyDetails = (): DispatchDetails => ({ overlap: 0, buffered: 0, catch_up_skipped: 0, raced: 0, errors: [] });
 
-async function lockDue(tx: Prisma.TransactionClient, now: Date, after: BatchCursor | null, limit: number): Promise<Row[]> {
-  const cursor = after ? Prisma.sql`AND ("nextRunAt", id) > (${after.nextRunAt}::timestamp(3), ${after.id})` : Prisma.empty;
-  return tx.$queryRaw<Row[]>`
-    SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy", "catchUpWindowMinutes",
-           "overlapPolicy"::text AS "overlapPolicy"
-    FROM "ScheduledReview"
-    WHERE "isActive" AND "nextRunAt" <= ${now.toISOString()}::timestamp(3) ${cursor}
-    ORDER BY "nextRunAt", id
-    LIMIT ${limit}
-    FOR UPDATE SKIP LOCKED`;
+type Sql = PoolClient;
+
+/** Schedules often share a cron, a zone and a due slot: their time math is done once per batch. */
+function memoTiming(now: Date) {
+  const memo = new Map<string, SlotTiming | Error>();
+  return (s: Row): SlotTiming => {
+    const key = `${s.cron}\u0000${s.timezone}\u0000${s.nextRunAt.getTime()}`;
+    let t = memo.get(key);
+    if (!t) {
+      try {
+        t = slotTiming(s, now);
+      } catch (err) {
+        t = err instanceof Error ? err : new Error(String(err));
+      }
+      memo.set(key, t);
+    }
+    if (t instanceof Error) throw t;
+    return t;
+  };
 }
 
-async function activeRuns(tx: Prisma.TransactionClient, ids: string[]): Promise<Map<string, ActiveRun[]>> {
-  const rows = await tx.$queryRaw<(ActiveRun & { scheduledReviewId: string })[]>`
-    SELECT "scheduledReviewId", id, "scheduledFor" FROM "ReviewRun"
-    WHERE "scheduledReviewId" = ANY(${ids}::text[]) AND status IN ('QUEUED', 'RUNNING')`;
+async function lockDue(sql: Sql, now: Date, after: BatchCursor | null, limit: number): Promise<Row[]> {
+  const { rows } = await sql.query<Row>(
+    `SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy", "catchUpWindowMinutes",
+            "overlapPolicy"::text AS "overlapPolicy"
+     FROM "ScheduledReview"
+     WHERE "isActive" AND "nextRunAt" <= $1::timestamp(3) AND ($2::timestamp(3) IS NULL OR ("nextRunAt", id) > ($2::timestamp(3), $3::text))
+     ORDER BY "nextRunAt", id
+     LIMIT $4
+     FOR UPDATE SKIP LOCKED`,
+    [now.toISOString(), after?.nextRunAt ?? null, after?.id ?? "", limit],
+  );
+  return rows;
+}
+
+async function activeRuns(sql: Sql, ids: string[]): Promise<Map<string, ActiveRun[]>> {
+  const { rows } = await sql.query<ActiveRun & { scheduledReviewId: string }>(
+    `SELECT "scheduledReviewId", id, "scheduledFor" FROM "ReviewRun"
+     WHERE "scheduledReviewId" = ANY($1::text[]) AND status IN ('QUEUED', 'RUNNING')`,
+    [ids],
+  );
   const map = new Map<string, ActiveRun[]>();
   for (const r of rows) map.set(r.scheduledReviewId, [...(map.get(r.scheduledReviewId) ?? []), r]);
   return map;
 }
 
 /** One multi-row INSERT of the batch's runs; returns the ids actually inserted (a slot already taken inserts nothing). */
-async function insertRuns(tx: Prisma.TransactionClient, rows: Decided[], now: string): Promise<Set<string>> {
+async function insertRuns(sql: Sql, rows: Decided[], now: Date): Promise<Set<string>> {
   const runs = rows.flatMap(({ s, d }) => (d.kind === "catch_up_skipped" ? [] : [{ s, d }]));
   if (runs.length === 0) return new Set();
   const col = <T>(f: (r: (typeof runs)[number]) => T) => runs.map(f);
-  const inserted = await tx.$queryRaw<{ id: string }[]>`
-    INSERT INTO "ReviewRun" (id, "scheduledReviewId", "ownerId", trigger, "scheduledFor", status, "queuedAt", "missedSlots",
-                             "completedAt", "errorCode", "errorMessage", "createdAt", "updatedAt")
-    SELECT v.id, v.sid, v.oid, 'SCHEDULED'::"RunTrigger", v.slot, v.status::"RunStatus", ${now}::timestamp(3), v.missed,
-           CASE WHEN v.status = 'SKIPPED' THEN ${now}::timestamp(3) END, v.code, v.message, ${now}::timestamp(3), ${now}::timestamp(3)
-    FROM unnest(${col(({ s, d }) => scheduledRunId(s.id, "slot" in d ? d.slot : s.nextRunAt))}::text[],
-                ${col(({ s }) => s.id)}::text[], ${col(({ s }) => s.ownerId)}::text[],
-                ${col(({ d }) => ("slot" in d ? d.slot.toISOString() : ""))}::timestamp(3)[],
-                ${col(({ d }) => (d.kind === "queue" ? "QUEUED" : "SKIPPED"))}::text[],
-                ${col(({ d }) => d.missed)}::int[],
-                ${col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? BUFFERED : "overlap"))}::text[],
-                ${col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? bufferedMessage(d.blockedBy) : `Skipped: the previous run (${d.blockedBy}) was still queued or running`))}::text[])
-         AS v(id, sid, oid, slot, status, missed, code, message)
-    ON CONFLICT ("scheduledReviewId", "scheduledFor") DO NOTHING
-    RETURNING id`;
+  const { rows: inserted } = await sql.query<{ id: string }>(
+    `INSERT INTO "ReviewRun" (id, "scheduledReviewId", "ownerId", trigger, "scheduledFor", status, "queuedAt", "missedSlots",
+                              "completedAt", "errorCode", "errorMessage", "createdAt", "updatedAt")
+     SELECT v.id, v.sid, v.oid, 'SCHEDULED', v.slot, v.status::"RunStatus", $1::timestamp(3), v.missed,
+            CASE WHEN v.status = 'SKIPPED' THEN $1::timestamp(3) END, v.code, v.message, $1::timestamp(3), $1::timestamp(3)
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::timestamp(3)[], $6::text[], $7::int[], $8::text[], $9::text[])
+          AS v(id, sid, oid, slot, status, missed, code, message)
+     ON CONFLICT ("scheduledReviewId", "scheduledFor") DO NOTHING
+     RETURNING id`,
+    [
+      now.toISOString(),
+      col(({ s, d }) => scheduledRunId(s.id, "slot" in d ? d.slot : s.nextRunAt)),
+      col(({ s }) => s.id),
+      col(({ s }) => s.ownerId),
+      col(({ d }) => ("slot" in d ? d.slot.toISOString() : null)),
+      col(({ d }) => (d.kind === "queue" ? "QUEUED" : "SKIPPED")),
+      col(({ d }) => d.missed),
+      col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? BUFFERED : "overlap")),
+      col(({ d }) =>
+        d.kind === "queue" ? null : d.kind === "buffer" ? bufferedMessage(d.blockedBy) : `Skipped: the previous run (${d.blockedBy}) was still queued or running`,
+      ),
+    ],
+  );
   return new Set(inserted.map((r) => r.id));
 }
 
 /** One UPDATE moving next_run_at, only where it still holds the value read; returns the ids moved. */
-async function advanceAll(tx: Prisma.TransactionClient, rows: Decided[]): Promise<Set<string>> {
+async function advanceAll(sql: Sql, rows: Decided[]): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
-  const moved = await tx.$queryRaw<{ id: string }[]>`
-    UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "missedSlotCount" = s."missedSlotCount" + v.missed, "updatedAt" = now()
-    FROM unnest(${rows.map(({ s }) => s.id)}::text[], ${rows.map(({ s }) => s.nextRunAt.toISOString())}::timestamp(3)[],
-                ${rows.map(({ d }) => d.next?.toISOString() ?? null)}::timestamp(3)[], ${rows.map(({ d }) => d.missed)}::int[]) AS v(id, old, next, missed)
-    WHERE s.id = v.id AND s."nextRunAt" = v.old
-    RETURNING s.id`;
+  const { rows: moved } = await sql.query<{ id: string }>(
+    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "missedSlotCount" = s."missedSlotCount" + v.missed, "updatedAt" = now()
+     FROM unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[], $4::int[]) AS v(id, old, next, missed)
+     WHERE s.id = v.id AND s."nextRunAt" = v.old
+     RETURNING s.id`,
+    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null), rows.map(({ d }) => d.missed)],
+  );
   return new Set(moved.map((r) => r.id));
 }
 
@@ -122,33 +157,31 @@ function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, move
  * batches of a tick always end.
  */
 export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BATCH_SIZE }: BatchOptions): Promise<BatchResult> {
-  return systemDb().$transaction(
-    async (tx) => {
-      const result: BatchResult = { ...emptyCounts(), details: emptyDetails(), cursor: null };
-      const due = await lockDue(tx, now, after, batchSize);
-      result.due = due.length;
-      if (due.length === 0) return result;
-      const active = await activeRuns(tx, due.map((s) => s.id));
-      const decided: Decided[] = [];
-      for (const s of due) {
-        try {
-          decided.push({ s, d: decide(s, now, active.get(s.id) ?? []) });
-        } catch (err) {
-          result.failed++;
-          if (result.details.errors.length < MAX_ERRORS_KEPT)
-            result.details.errors.push({ schedule_id: s.id, message: (err instanceof Error ? err.message : String(err)).slice(0, 500) });
-        }
+  return bulkTransaction(async (sql) => {
+    const result: BatchResult = { ...emptyCounts(), details: emptyDetails(), cursor: null };
+    const due = await lockDue(sql, now, after, batchSize);
+    result.due = due.length;
+    if (due.length === 0) return result;
+    const active = await activeRuns(sql, due.map((s) => s.id));
+    const decided: Decided[] = [];
+    const timingOf = memoTiming(now);
+    for (const s of due) {
+      try {
+        decided.push({ s, d: decide(s, now, active.get(s.id) ?? [], timingOf(s)) });
+      } catch (err) {
+        result.failed++;
+        if (result.details.errors.length < MAX_ERRORS_KEPT)
+          result.details.errors.push({ schedule_id: s.id, message: (err instanceof Error ? err.message : String(err)).slice(0, 500) });
       }
-      const inserted = await insertRuns(tx, decided, now.toISOString());
-      await supersedeBuffered(tx, decided.flatMap(({ s, d }) => (d.kind === "buffer" && inserted.has(scheduledRunId(s.id, d.slot)) ? [scheduledRunId(s.id, d.slot)] : [])));
-      const moved = await advanceAll(tx, decided);
-      tally(result, decided, inserted, moved);
-      const last = due.at(-1)!;
-      if (due.length === batchSize) result.cursor = { nextRunAt: last.nextRunAt.toISOString(), id: last.id };
-      return result;
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+    }
+    const inserted = await insertRuns(sql, decided, now);
+    await supersedeBuffered(sql, decided.flatMap(({ s, d }) => (d.kind === "buffer" && inserted.has(scheduledRunId(s.id, d.slot)) ? [scheduledRunId(s.id, d.slot)] : [])));
+    const moved = await advanceAll(sql, decided);
+    tally(result, decided, inserted, moved);
+    const last = due.at(-1)!;
+    if (due.length === batchSize) result.cursor = { nextRunAt: last.nextRunAt.toISOString(), id: last.id };
+    return result;
+  });
 }
 
 /** Adds one batch's counts to a running total (the tick's summary). */

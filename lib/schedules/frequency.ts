@@ -1,11 +1,8 @@
-// Form presets ("every 12 hours at 06:30") as cron. Client-safe: the form builds its cron with it.
+// Form presets ("every 12 hours at 06:30") as cron, validated (the API's `frequency` input).
 import { z } from "zod";
+import { cronOfFrequency, type Frequency } from "@/lib/schedules/frequency-cron";
 
-export type Frequency = {
-  every: "daily" | "12h" | "6h" | "weekly";
-  time: string; // "HH:MM", 24-hour, in the schedule's zone
-  day_of_week?: number; // 0-6, Sunday = 0; required for weekly, ignored otherwise
-};
+export type { Frequency };
 
 export const frequencySchema = z
   .object({
@@ -18,10 +15,4 @@ export const frequencySchema = z
     path: ["day_of_week"],
   });
 
-export function frequencyToCron(f: Frequency): string {
-  const { every, time, day_of_week } = frequencySchema.parse(f);
-  const [hour, minute] = time.split(":").map(Number) as [number, number];
-  const step = { daily: 24, weekly: 24, "12h": 12, "6h": 6 }[every];
-  const hours = Array.from({ length: 24 / step }, (_, i) => (hour + i * step) % 24).sort((a, b) => a - b);
-  return `${minute} ${hours.join(",")} * * ${every === "weekly" ? day_of_week : "*"}`;
-}
+export const frequencyToCron = (f: Frequency): string => cronOfFrequency(frequencySchema.parse(f));

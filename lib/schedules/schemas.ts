@@ -4,14 +4,13 @@ import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
 import { frequencySchema } from "@/lib/schedules/frequency";
 import { canonicalZone, suggestZone } from "@/lib/tz/names";
+import { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/constants";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
 // the OpenAPI document and the client components, so all three always agree.
 
 export const DELIVERY_CHANNELS = ["email", "slack"] as const;
-export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skipped"] as const;
-export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
-export const MAX_RECIPIENTS = 50;
+export { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS };
 export const OVERLAP_POLICIES = ["skip", "buffer_one", "allow"] as const;
 export const MAX_CATCH_UP_WINDOW_MINUTES = 30 * 24 * 60;
 

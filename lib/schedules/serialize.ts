@@ -1,26 +1,21 @@
 import { iso, lower } from "@/lib/format";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma, RunStatus } from "@/lib/generated/prisma/client";
 import { resolveRuleSettings } from "@/lib/reviews/types";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
 import { describeCron, nextRuns } from "@/lib/schedules/time";
 
-/** What every schedule read loads: the connection's label and the latest run (for last_run). */
+/** What every schedule read loads with it: the connection's label. The latest run comes from lastRuns(). */
 export const scheduleInclude = {
   crmConnection: { select: { id: true, name: true, provider: true } },
-  runs: {
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: 1,
-    select: { id: true, status: true, completedAt: true, healthScore: true },
-  },
 } as const satisfies Prisma.ScheduledReviewInclude;
 
 export type ScheduleRow = Prisma.ScheduledReviewGetPayload<{ include: typeof scheduleInclude }>;
+export type LastRun = { id: string; status: RunStatus; completedAt: Date | null; healthScore: number | null };
 
 export const NEXT_RUNS_PREVIEW = 5;
 
 /** The one place a schedule becomes public JSON. The webhook only ever leaves masked. */
-export function serializeSchedule(row: ScheduleRow, now = new Date()): ScheduleDto {
-  const last = row.runs[0];
+export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = new Date()): ScheduleDto {
   return {
     id: row.id,
     name: row.name,

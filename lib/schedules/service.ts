@@ -15,6 +15,7 @@ import {
 } from "@/lib/schedules/schemas";
 import { requireInterval, requirePlan, requireScheduleRoom } from "@/lib/schedules/limits";
 import { pauseColumns, pauseGuard, updateAudit } from "@/lib/schedules/pause";
+import { lastRuns } from "@/lib/schedules/last-run";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
 
@@ -44,13 +45,15 @@ export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   const now = new Date();
-  return rows.map((row) => serializeSchedule(row, now));
+  const last = await lastRuns(forTenant(ownerId), ownerId, rows.map((r) => r.id));
+  return rows.map((row) => serializeSchedule(row, last.get(row.id) ?? null, now));
 }
 
 export async function getSchedule(ownerId: string, id: string): Promise<ScheduleDto> {
   const row = await forTenant(ownerId).scheduledReview.findFirst({ where: { id }, include: scheduleInclude });
   if (!row) throw scheduleNotFound();
-  return serializeSchedule(row);
+  const last = await lastRuns(forTenant(ownerId), ownerId, [id]);
+  return serializeSchedule(row, last.get(id) ?? null);
 }
 
 /**
@@ -92,7 +95,7 @@ export async function createSchedule(tenant: Tenant, input: CreateScheduleInput,
     ownerId: tenant.ownerId, actorId: tenant.userId, action: "schedule.created", targetType: "schedule", targetId: row.id, scheduleId: row.id,
     summary: `Created "${row.name}" (${cron}, ${row.timezone})`,
   });
-  return serializeSchedule(row);
+  return serializeSchedule(row, null); // a new schedule has no runs
 }
 
 /**
@@ -181,7 +184,8 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
       include: scheduleInclude,
     });
     await recordAudit(tx, updateAudit(tenant, input, current, row));
-    return serializeSchedule(row);
+    const last = await lastRuns(tx, tenant.ownerId, [id]);
+    return serializeSchedule(row, last.get(id) ?? null);
     }, SHORT_TX);
   } catch (err) {
     // Its fields changed (read again) or the schedule was deleted (404 on the next read) meanwhile.

@@ -15,7 +15,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { DeleteScheduleButton } from "@/components/schedules/delete-button";
 import { ScheduleForm } from "@/components/schedules/schedule-form";
 import { ScheduleSummary } from "@/components/schedules/schedule-summary";
-import { ScheduleCharts } from "@/components/runs/schedule-charts";
+import { ScheduleCharts } from "@/components/runs/schedule-charts-lazy";
 import { ActivityList } from "@/components/schedules/activity-list";
 import { PauseNote } from "@/components/schedules/pause-note";
 import { AdminOnly } from "@/components/schedules/role-gate";

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { RunStatusFilter } from "@/components/runs/api";
 import { RunHistory } from "@/components/runs/run-history";
-import { ScheduleCharts } from "@/components/runs/schedule-charts";
+import { ScheduleCharts } from "@/components/runs/schedule-charts-lazy";
 import { pageOwnerId, readForPage } from "@/app/(app)/page-glue";
 import { healthSeries, listRuns } from "@/lib/runs/queries";
 import { RUN_STATUSES } from "@/lib/schedules/schemas";

@@ -1,0 +1,40 @@
+// Seed data generated inside the database (generate_series), so a million rows take seconds, not
+// minutes: the bench of record (scripts/bench.ts) and the query-plan test use the same shapes.
+/** Prisma's $executeRawUnsafe, or a pg client wrapped as one. */
+type Db = { $executeRawUnsafe: (sql: string) => Promise<unknown> };
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** A tenant's Demo CRM connection and one schedule, with fixed ids. */
+export async function seedSchedule(db: Db, { ownerId, scheduleId, active = true }: { ownerId: string; scheduleId: string; active?: boolean }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "CrmConnection" (id, "ownerId", provider, name, "instanceUrl", "updatedAt")
+    VALUES (${q(`conn_${scheduleId}`)}, ${q(ownerId)}, 'DEMO', 'Demo CRM', 'demo://?seed=42&size=120', now())
+    ON CONFLICT DO NOTHING`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "ScheduledReview" (id, "ownerId", name, "crmConnectionId", cron, timezone, "deliveryChannels", "emailRecipients", "isActive", "nextRunAt", "updatedAt")
+    VALUES (${q(scheduleId)}, ${q(ownerId)}, 'Pipeline review', ${q(`conn_${scheduleId}`)}, '0 6 * * *', 'UTC', '{}', '{}', ${active}, now() + interval '1 day', now())
+    ON CONFLICT DO NOTHING`);
+}
+
+/**
+ * `count` finished runs under one schedule, one a minute back from now (newest first), mostly
+ * COMPLETED with some FAILED and SKIPPED, and a delivery for every `deliveryEvery`-th run.
+ */
+export async function seedRunHistory(db: Db, { ownerId, scheduleId, count, deliveryEvery = 100 }: { ownerId: string; scheduleId: string; count: number; deliveryEvery?: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "ReviewRun" (id, "scheduledReviewId", "ownerId", trigger, "scheduledFor", status, "queuedAt", "startedAt", "completedAt",
+                             "durationMs", "dealsAnalyzed", "healthScore", "issuesFound", "highRiskDeals", "createdAt", "updatedAt")
+    SELECT ${q(`run_${scheduleId}_`)} || i, ${q(scheduleId)}, ${q(ownerId)}, 'SCHEDULED', t, s::"RunStatus", t, t, t + interval '2 seconds',
+           2000, 120, 40 + i % 60, i % 90, i % 7, t, t
+    FROM generate_series(1, ${count}) AS i,
+         LATERAL (SELECT date_trunc('minute', now()) - i * interval '1 minute' AS t,
+                         CASE WHEN i % 50 = 0 THEN 'FAILED' WHEN i % 77 = 0 THEN 'SKIPPED' ELSE 'COMPLETED' END AS s) x`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Delivery" (id, "runId", "ownerId", channel, target, status, "idempotencyKey", attempts, payload, "sentAt", "createdAt", "updatedAt")
+    SELECT 'dlv_' || r.id, r.id, r."ownerId", 'EMAIL', 'ops@example.com', 'SENT', 'key_' || r.id, 1,
+           jsonb_build_object('subject', 'Pipeline review', 'html', repeat('x', 6000)), r."completedAt", r."completedAt", r."completedAt"
+    FROM "ReviewRun" r
+    WHERE r."scheduledReviewId" = ${q(scheduleId)} AND (substr(r.id, length(${q(`run_${scheduleId}_`)}) + 1))::int % ${deliveryEvery} = 0`);
+  await db.$executeRawUnsafe(`ANALYZE "ReviewRun"`);
+  await db.$executeRawUnsafe(`ANALYZE "Delivery"`);
+}

@@ -1,0 +1,92 @@
+// The list queries' plans at scale: with 1,000,000 runs under one schedule, EXPLAIN ANALYZE of the
+// run pages (first, 50,000 rows deep, last; with and without a status), the schedule list's
+// latest-run lookup and a run's detail must use index conditions: no Seq Scan, no Sort, no Filter
+// on the cursor columns, and a deep page reads about as many buffers as the first.
+// Needs real PostgreSQL (CI): on embedded PGlite seeding a million rows takes too long, so it skips.
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { Prisma, systemDb } from "@/lib/db";
+import { runPageSql } from "@/lib/runs/queries";
+import { lastRunsSql } from "@/lib/schedules/last-run";
+import { seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
+import { resetDb } from "@/tests/support/db";
+
+const RUNS = Number(process.env.PLAN_TEST_RUNS ?? 1_000_000);
+const OWNER = "org_plans";
+const SCHEDULE = "sch_plans";
+const onPglite = !process.env.TEST_DATABASE_URL;
+if (onPglite) console.log("[list-plans] skipped: needs PostgreSQL (TEST_DATABASE_URL); PGlite cannot seed 1M runs in reasonable time");
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Filter?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
+
+async function explain(sql: Prisma.Sql): Promise<PlanNode> {
+  const [row] = await systemDb().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+  return row!["QUERY PLAN"][0].Plan;
+}
+const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
+const buffers = (n: PlanNode) => (n["Shared Hit Blocks"] ?? 0) + (n["Shared Read Blocks"] ?? 0);
+
+/** What makes a list cost grow with history: a scan of the table, a sort of it, a cursor applied after the scan. */
+function problems(plan: PlanNode): string[] {
+  return nodes(plan).flatMap((n) => [
+    ...(n["Node Type"] === "Seq Scan" ? [`Seq Scan on ${n["Relation Name"]}`] : []),
+    ...(/Sort/.test(n["Node Type"]) ? [`${n["Node Type"]}`] : []),
+    ...(n.Filter && /createdAt|\bid\b|status/.test(n.Filter) ? [`Filter ${n.Filter} on ${n["Relation Name"]}`] : []),
+  ]);
+}
+
+let keyAt: (offset: number, status?: string) => Promise<{ id: string; createdAt: Date }>;
+
+describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")} runs under one schedule`, () => {
+  beforeAll(async () => {
+    await resetDb();
+    await seedSchedule(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE });
+    await seedRunHistory(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, count: RUNS });
+    keyAt = async (offset, status) => {
+      const [k] = await systemDb().$queryRaw<{ id: string; createdAt: Date }[]>`
+        SELECT id, "createdAt" FROM "ReviewRun" WHERE "scheduledReviewId" = ${SCHEDULE} AND (${status ?? null}::text IS NULL OR status::text = ${status ?? null})
+        ORDER BY "createdAt" DESC, id DESC OFFSET ${offset} LIMIT 1`;
+      return k!;
+    };
+  }, 600_000);
+  afterAll(resetDb, 120_000);
+
+  test("runs, newest first: page 1, 50,000 rows deep and the last page read the index the same way", async () => {
+    const first = await explain(runPageSql(OWNER, SCHEDULE, null, null, 51));
+    const deep = await explain(runPageSql(OWNER, SCHEDULE, null, await keyAt(Math.min(50_000, RUNS / 2)), 51));
+    const last = await explain(runPageSql(OWNER, SCHEDULE, null, await keyAt(RUNS - 10), 51));
+    for (const plan of [first, deep, last]) {
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(problems(plan), shown).toEqual([]);
+      const cond = nodes(plan).find((n) => n["Index Name"] === "ReviewRun_scheduledReviewId_createdAt_id_idx")?.["Index Cond"];
+      expect(cond, shown).toMatch(plan === first ? /scheduledReviewId/ : /"createdAt", id\) < /);
+      expect(buffers(plan)).toBeLessThanOrEqual(buffers(first) * 2 + 20);
+    }
+  });
+
+  test("runs of one status (failed: 1 in 50), 10,000 of them deep: an index condition on status and the cursor", async () => {
+    for (const after of [null, await keyAt(Math.min(10_000, RUNS / 200), "FAILED")]) {
+      const plan = await explain(runPageSql(OWNER, SCHEDULE, "FAILED", after, 51));
+      expect(problems(plan)).toEqual([]);
+      expect(nodes(plan).some((n) => /status/.test(n["Index Cond"] ?? ""))).toBe(true);
+      expect(buffers(plan)).toBeLessThan(200);
+    }
+  });
+
+  test("the schedule list's latest run: one index lookup per schedule, not the history", async () => {
+    const plan = await explain(lastRunsSql(OWNER, [SCHEDULE, "sch_without_runs"]));
+    expect(problems(plan)).toEqual([]);
+    expect(buffers(plan)).toBeLessThan(50);
+  });
+
+  test("a run's detail and its deliveries: primary key and runId lookups", async () => {
+    const { id } = await keyAt(Math.floor(RUNS / 2));
+    for (const sql of [
+      Prisma.sql`SELECT * FROM "ReviewRun" WHERE id = ${id} AND "ownerId" = ${OWNER} LIMIT 1`,
+      Prisma.sql`SELECT id, channel, status FROM "Delivery" WHERE "runId" IN (${id}) ORDER BY "createdAt", id`,
+    ]) {
+      const plan = await explain(sql);
+      expect(nodes(plan).filter((n) => n["Node Type"] === "Seq Scan")).toEqual([]);
+      expect(buffers(plan)).toBeLessThan(50);
+    }
+  });
+});
