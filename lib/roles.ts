@@ -9,7 +9,7 @@ export const ROLES = ["admin", "member"] as const satisfies readonly Role[];
  * may carry the bare key); anything else in an organization reads as the lesser role.
  */
 export function asRole(claim: unknown): Role {
-  const key = typeof claim === "string" ? claim.replace(/^org:/, "") : "";
+  const key = typeof claim === "string" ? claim.replace(/^(org:)+/, "") : "";
   return key === "admin" ? "admin" : "member";
 }
 

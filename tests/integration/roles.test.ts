@@ -13,6 +13,8 @@ const ORG = "org_roles";
 const ADMIN = { userId: "user_roles_admin", orgId: ORG, orgRole: "admin", plan: "team" } as const;
 const MEMBER = { userId: "user_roles_member", orgId: ORG, orgRole: "member", plan: "team" } as const;
 /** Clerk spells roles "org:admin" / "org:member": both spellings are read. */
+/** Session token v2 may carry the prefixed key in `o.rol`: Clerk's parser then builds orgRole "org:org:admin". */
+const ADMIN_PREFIXED = { userId: "user_roles_admin2", orgId: ORG, claims: { o: { id: ORG, rol: "org:admin", slg: "org_roles" } } } as const;
 const MEMBER_PREFIXED = { userId: "user_roles_member2", orgId: ORG, claims: { o: { id: ORG, rol: "org:member", slg: "org_roles" } } } as const;
 
 let t: SeededTenant;
@@ -75,5 +77,11 @@ describe("member vs admin on every operation", () => {
     expect((await api("GET", "/api/me", ADMIN)).body).toMatchObject({ org_id: ORG, role: "admin" });
     expect((await api("GET", "/api/me", MEMBER)).body).toMatchObject({ org_id: ORG, role: "member" });
     expect((await api("GET", "/api/me", { userId: "user_roles_solo" })).body).toMatchObject({ org_id: null, role: "admin" });
+  });
+
+  it('o.rol "org:admin" reads as admin (not as the lesser role)', async () => {
+    expect((await api("GET", "/api/me", ADMIN_PREFIXED)).body).toMatchObject({ org_id: ORG, role: "admin" });
+    const res = await api("PATCH", `/api/scheduled-reviews/${t.scheduleId}`, ADMIN_PREFIXED, { description: "by the prefixed admin" });
+    expect(res.status, JSON.stringify(res.body).slice(0, 200)).toBe(200);
   });
 });
