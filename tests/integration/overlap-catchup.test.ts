@@ -61,6 +61,23 @@ describe("overlap policy", () => {
     expect((await tick()).output).toMatchObject({ dispatched: 0 });
   });
 
+  test("buffer_one: a waiting slot does not run once the schedule is paused or its policy changed; it becomes a plain skip", async () => {
+    for (const change of [{ isActive: false }, { overlapPolicy: "SKIP" as const }]) {
+      await resetDb();
+      at("2026-04-01T07:00:10Z");
+      const { s, running } = await hourlyWithRunningRun("BUFFER_ONE");
+      await tick();
+      expect(await runsOf(s.id)).toMatchObject([{ id: running.id, status: "RUNNING" }, { status: "SKIPPED", errorCode: "buffered" }]);
+
+      await systemDb().scheduledReview.update({ where: { id: s.id }, data: change });
+      await systemDb().reviewRun.update({ where: { id: running.id }, data: { status: "COMPLETED", completedAt: new Date() } });
+      at("2026-04-01T07:01:10Z");
+      expect((await tick()).output, JSON.stringify(change)).toMatchObject({ dispatched: 0 });
+      expect((await runsOf(s.id)).map((r) => [r.status, r.errorCode])).toEqual([["COMPLETED", null], ["SKIPPED", "overlap"]]);
+      expect(requestsFor(s.id)).toEqual([]);
+    }
+  });
+
   test("allow: the slot runs while the previous run is still running", async () => {
     at("2026-04-01T07:00:10Z");
     const { s, running } = await hourlyWithRunningRun("ALLOW");
