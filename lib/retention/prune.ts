@@ -86,10 +86,13 @@ export async function pruneHistory(now = new Date(), batch = PRUNE_BATCH): Promi
     const oldAnalysis = old ? null : await systemDb().analysis.findFirst({ where: { scheduledReviewId: t.id, createdAt: { lt: cutoff }, run: null }, select: { id: true } });
     if (!old && !oldAnalysis) continue;
     result.aggregated += await aggregateDays(t, cutoff);
-    const deleted = await deleteRuns(t, cutoff, budget);
+    const room = budget;
+    const deleted = await deleteRuns(t, cutoff, room);
     result.runs += deleted.runs;
     result.analyses += deleted.analyses;
     budget -= deleted.runs;
+    // The budget ran out on this schedule (its runs or orphaned analyses): more may be left.
+    if (deleted.runs >= room || deleted.analyses >= room) result.done = false;
   }
   result.ticks = await pruneTicks(now, batch);
   if (result.ticks === batch) result.done = false;
