@@ -6,11 +6,13 @@ import { alertOnRunOutcome } from "./functions/alert-on-run-outcome";
 import { alertSweep } from "./functions/alert-sweep";
 import { coveragePostcheck } from "./functions/coverage-postcheck";
 import { dispatchDueReviews } from "./functions/dispatch-due-reviews";
+import { pruneOldHistory } from "./functions/prune-history";
 import { reconcileStuckRuns } from "./functions/reconcile-stuck-runs";
+import { resumePausedSchedules } from "./functions/resume-paused-schedules";
 import { runReview } from "./functions/run-review";
 
 // Every function the serve endpoint registers. One function per file in ./functions.
 export const functions: InngestFunction.Any[] = [
-  dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck,
+  dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck, resumePausedSchedules, pruneOldHistory,
   alertOnRunOutcome, alertOnConnectionExpired, alertOnPostcheck, alertSweep, alertOnMonitorExecution,
 ];

@@ -2,6 +2,7 @@ import "server-only";
 import { auth } from "@clerk/nextjs/server";
 import { env } from "@/lib/env";
 import { asPlan, type Plan } from "@/lib/plans";
+import { asRole, type Role } from "@/lib/roles";
 
 export { planAtLeast } from "@/lib/plans";
 
@@ -11,6 +12,8 @@ export type Tenant = {
   userId: string;
   orgId: string | null;
   plan: Plan;
+  /** The organization role; the owner of a personal workspace is its admin. */
+  role: Role;
 };
 
 /**
@@ -41,6 +44,10 @@ export function tokenVerificationOptions() {
 export async function currentTenant(): Promise<Tenant | null> {
   const a = await auth();
   if (!a.userId) return null;
-  const plan = asPlan((a.sessionClaims as Record<string, unknown> | null)?.plan);
-  return { ownerId: a.orgId ?? a.userId, userId: a.userId, orgId: a.orgId ?? null, plan };
+  const claims = (a.sessionClaims ?? {}) as Record<string, unknown>;
+  const plan = asPlan(claims.plan);
+  // Clerk reads the role from `o.rol` (v2) or `org_role` (v1); the claims are the fallback for either.
+  const orgClaim = (claims.o ?? {}) as { rol?: unknown };
+  const role: Role = a.orgId ? asRole(a.orgRole ?? orgClaim.rol ?? claims.org_role) : "admin";
+  return { ownerId: a.orgId ?? a.userId, userId: a.userId, orgId: a.orgId ?? null, plan, role };
 }

@@ -27,6 +27,9 @@ export const TENANT_MODELS = [
   "Monitor",
   "ExecutionLog",
   "IdempotencyKey",
+  "AuditEvent",
+  "WorkspaceSettings",
+  "RunDailyAggregate",
 ] as const satisfies readonly ModelName[];
 
 /** Child models without ownerId: reachable only through their tenant-owned parent; never created by a tenant client. */
@@ -153,6 +156,8 @@ export function forTenant(ownerId: string) {
 }
 
 export type TenantDb = ReturnType<typeof forTenant>;
+/** The client inside forTenant(...).$transaction(async (tx) => ...). */
+export type TenantTx = Parameters<Parameters<TenantDb["$transaction"]>[0]>[0];
 
 /**
  * Options for short interactive transactions (a few statements): a burst of requests waits its turn

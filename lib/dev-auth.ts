@@ -1,6 +1,7 @@
 import { createSign, randomUUID } from "node:crypto";
 import { devToolsAllowed, env } from "@/lib/env";
 import type { Plan } from "@/lib/plans";
+import type { Role } from "@/lib/roles";
 import identity from "./dev-identity.json" with { type: "json" };
 import privateKeys from "./dev-auth-keys.json" with { type: "json" };
 
@@ -13,6 +14,8 @@ export type MintOptions = {
   userId: string;
   orgId?: string;
   plan?: Plan;
+  /** the organization role (with orgId); default admin */
+  orgRole?: Role;
   ttlSeconds?: number;
   now?: number;
   privateKey?: string;
@@ -36,7 +39,7 @@ export function mintSessionToken(o: MintOptions): string {
     sts: "active",
     plan: o.plan ?? "free",
   };
-  if (o.orgId) payload.o = { id: o.orgId, rol: "admin", slg: o.orgId.toLowerCase() };
+  if (o.orgId) payload.o = { id: o.orgId, rol: o.orgRole ?? "admin", slg: o.orgId.toLowerCase() };
   Object.assign(payload, o.claims);
   const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
   const data = `${b64({ alg: "RS256", typ: "JWT", kid: "ins_revwatch_dev" })}.${b64(payload)}`;

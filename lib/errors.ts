@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   invalid_cursor: "The cursor is not one this API returned",
   unauthorized: "Missing, expired or invalid Bearer token",
   plan_required: "Needs the Team plan or higher; nothing was written",
+  forbidden: "Your organization role does not allow this (the message names the role needed); nothing was written",
+  plan_limit: "The plan's limit would be exceeded (details: plan, limit, current); nothing was written",
   not_found: "No such resource for this tenant (another tenant's id answers the same)",
   method_not_allowed: "The path exists but not with this HTTP method (the Allow header lists the ones it has)",
   conflict: "The resource changed while it was being updated; read it again and retry",

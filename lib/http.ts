@@ -2,6 +2,7 @@ import "server-only";
 import { NextResponse } from "next/server";
 import { z, ZodError } from "zod";
 import { currentTenant, type Tenant } from "@/lib/auth";
+import { roleAllows, type Role } from "@/lib/roles";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { RESOURCE_ID } from "@/lib/format";
 import { log } from "@/lib/log";
@@ -14,6 +15,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   invalid_cursor: 400,
   unauthorized: 401,
   plan_required: 402,
+  plan_limit: 402,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -162,12 +165,22 @@ export const isResourceId = (id: unknown): id is string => typeof id === "string
 type RouteCtx<P> = { params: Promise<P> };
 export type AuthedCtx<P> = { req: Request; tenant: Tenant; params: P };
 
-/** Every API handler goes through here: 401 JSON without a verified session, errors as JSON. */
-export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>) => Promise<Response>) {
+/** The role an operation needs (lib/openapi.ts declares the same on its OPERATIONS entry). */
+export type AuthOptions = { role: Role };
+
+export const forbiddenFor = (needed: Role, tenant: Tenant) =>
+  errorResponse("forbidden", `This needs the ${needed} role in the organization; your role is ${tenant.role}`, { required_role: needed, role: tenant.role });
+
+/**
+ * Every API handler goes through here: 401 JSON without a verified session, 403 when the organization
+ * role is below `options.role` (a read needs member, which every signed-in tenant is), errors as JSON.
+ */
+export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>) => Promise<Response>, options: AuthOptions = { role: "member" }) {
   return async (req: Request, route: RouteCtx<P>): Promise<Response> => {
     try {
       const tenant = await currentTenant();
       if (!tenant) return errorResponse("unauthorized", "Sign in or send a valid Bearer token");
+      if (!roleAllows(tenant.role, options.role)) return forbiddenFor(options.role, tenant);
       const params = await route.params;
       // Path params are ids: a malformed one (NUL, too long) is no resource, not a database error.
       if (params && !Object.values(params).every(isResourceId)) return errorResponse("not_found", "Resource not found");

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ALERT_OPERATIONS } from "@/lib/alerts/openapi";
 import { executorHealthSchema } from "@/lib/executor";
 import { MAX_BULK_REPLAY, bulkReplayBodySchema, bulkReplayResultSchema, replayResultSchema } from "@/lib/runs/replay-schemas";
+import { auditListQuerySchema, auditListSchema } from "@/lib/audit/schemas";
 import { ERROR_CODES, type ErrorCode } from "@/lib/errors";
 import { HTTP_STATUS } from "@/lib/http";
 import { doctorReportSchema, healthQuerySchema } from "@/lib/monitoring/doctor-schemas";
@@ -9,6 +10,7 @@ import { MONITORING_OPERATIONS } from "@/lib/monitoring/openapi";
 import { CRM_OPERATIONS } from "@/lib/crm/openapi";
 import { MONITOR_OPERATIONS } from "@/lib/monitors/openapi";
 import { PLANS } from "@/lib/plans";
+import { ROLES, type Role } from "@/lib/roles";
 import { analysisSchema, findingPageQuerySchema, findingPageSchema } from "@/lib/runs/analysis-schemas";
 import { runListQuerySchema, runListSchema, runSchema } from "@/lib/runs/schemas";
 import { schedulerStatusSchema } from "@/lib/scheduler/schemas";
@@ -23,6 +25,7 @@ import {
   scheduleSchema,
   updateScheduleSchema,
 } from "@/lib/schedules/schemas";
+import { updateWorkspaceSchema, workspaceSchema } from "@/lib/workspace/schemas";
 
 // The OpenAPI 3.1 document of the public API, generated from the same zod schemas the route
 // handlers parse with. To document a route, add one entry to OPERATIONS; its error responses are
@@ -50,6 +53,12 @@ export type OperationSpec = {
   responses: Record<number, { description: string; body?: Named }>;
   /** error codes beyond the ones implied by auth, body, query and path parameters */
   errors?: ErrorCode[];
+  /**
+   * The organization role the route's withAuth requires (members read, run now and replay; admins also
+   * create, change and delete). Every mutating operation must declare it (tests/unit/openapi.test.ts);
+   * "admin" implies 403 forbidden for members.
+   */
+  role?: Role;
 };
 
 /** Shape of every 4xx/5xx body (lib/http.ts errorResponse). */
@@ -68,7 +77,7 @@ export const errorBodySchema = z.object({
 });
 
 // Routes without their own contract module: documented here.
-const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(PLANS) });
+const meSchema = z.object({ owner_id: z.string(), user_id: z.string(), org_id: z.string().nullable(), plan: z.enum(PLANS), role: z.enum(ROLES) });
 const tzDatabaseSchema = z.object({ version: z.string().meta({ examples: ["2026f"] }), source: z.string().meta({ examples: ["moment-timezone@0.6.6"] }) })
   .meta({ description: "The IANA tz database release schedules run on (not the runtime's ICU)" });
 const healthSchema = z.object({ status: z.enum(["ok", "degraded"]), database: z.enum(["ok", "unreachable"]), executor: executorHealthSchema, tz_database: tzDatabaseSchema });
@@ -98,7 +107,7 @@ export const OPERATIONS: OperationSpec[] = [
     description: "A read: it creates nothing. A new tenant's list is empty until it signs up (local sign-in) or POSTs /api/crm-connections/demo.",
     responses: { 200: { description: "Connections", body: named("CrmConnectionList", crmConnectionListSchema) } } },
   { method: "post", path: "/api/crm-connections/demo", operationId: "connectDemoCrm", tag: "crm", summary: "Use the Demo CRM (idempotent)",
-    description: "Creates the tenant's Demo CRM connection (realistic, deterministic deals), or returns the one it has.",
+    description: "Creates the tenant's Demo CRM connection (realistic, deterministic deals), or returns the one it has.", role: "admin",
     responses: { 201: { description: "Created", body: named("CrmConnection", crmConnectionSchema) }, 200: { description: "Already connected", body: named("CrmConnection", crmConnectionSchema) } } },
   { method: "get", path: "/api/scheduled-reviews", operationId: "listScheduledReviews", tag: "schedules", summary: "The tenant's scheduled reviews",
     responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
@@ -108,7 +117,7 @@ export const OPERATIONS: OperationSpec[] = [
       + "Safe to retry with an `Idempotency-Key` header: the same key and body within 24 hours answer the first response again (header `Idempotent-Replayed: true`) and create nothing; "
       + "the same key with another body is 422 `idempotency_key_reused`. Keys are per tenant; a create that failed stores nothing, so its retry runs again.",
     headers: [{ name: "Idempotency-Key", description: "Any unique string of 1-255 visible ASCII characters (a UUID, for example), one per intended create", schema: z.string().min(1).max(255) }],
-    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "not_found", "idempotency_key_reused", "crm_unreachable"],
+    body: named("CreateScheduledReview", createScheduleSchema), errors: ["plan_required", "plan_limit", "not_found", "idempotency_key_reused", "crm_unreachable"], role: "admin",
     responses: { 201: { description: "Created", body: schedule } } },
   { method: "get", path: "/api/scheduled-reviews/preview", operationId: "previewSchedule", tag: "schedules", summary: "Next runs of a cron or preset in a time zone",
     description: "Give `schedule`, or `every` + `time` (+ `day_of_week` for weekly). DST shifts are marked per run.",
@@ -121,29 +130,39 @@ export const OPERATIONS: OperationSpec[] = [
     responses: { 200: { description: "The schedule", body: schedule } } },
   { method: "patch", path: idPath, operationId: "updateScheduledReview", tag: "schedules", summary: "Update a scheduled review (partial)",
     description: "Channel rules are checked on the merged result. A change of cron, timezone or is_active recomputes next_run_at. `slack_webhook_url: null` clears the webhook; `rules` replaces the stored rule settings. Activating needs the Team plan.",
-    body: named("UpdateScheduledReview", updateScheduleSchema), errors: ["plan_required", "conflict", "crm_unreachable"],
+    body: named("UpdateScheduledReview", updateScheduleSchema), errors: ["plan_required", "plan_limit", "conflict", "crm_unreachable"], role: "admin",
     responses: { 200: { description: "The updated schedule", body: schedule } } },
   { method: "delete", path: idPath, operationId: "deleteScheduledReview", tag: "schedules", summary: "Delete a scheduled review and its run history",
-    description: "Deletes the schedule with its runs, deliveries and analyses in one transaction. Alerts are kept, detached from the schedule.",
+    description: "Deletes the schedule with its runs, deliveries and analyses in one transaction. Alerts are kept, detached from the schedule.", role: "admin",
     responses: { 204: { description: "Deleted" } } },
   { method: "post", path: `${idPath}/run-now`, operationId: "runScheduledReviewNow", tag: "runs", summary: "Queue a manual run now",
-    errors: ["run_in_progress", "rate_limited", "executor_unreachable"], responses: { 202: { description: "Queued", body: named("RunNowResult", z.object({ run: runSchema })) } } },
+    errors: ["run_in_progress", "rate_limited", "executor_unreachable"], role: "member", responses: { 202: { description: "Queued", body: named("RunNowResult", z.object({ run: runSchema })) } } },
   { method: "get", path: `${idPath}/runs`, operationId: "listScheduleRuns", tag: "runs", summary: "A schedule's runs, newest first (cursor paging)",
     query: runListQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of runs; pass next_cursor as cursor for the next", body: named("RunList", runListSchema) } } },
   { method: "get", path: "/api/runs/{id}", operationId: "getRun", tag: "runs", summary: "One run with its deliveries",
     responses: { 200: { description: "The run", body: named("Run", runSchema) } } },
   { method: "post", path: "/api/runs/{id}/replay", operationId: "replayRun", tag: "runs", summary: "Re-run a failed run as itself",
     description: "The same run (same slot) goes back to queued with trigger replay and runs again. Deliveries an earlier execution already sent are not sent again (recorded as skipped, error_code already_sent).",
-    errors: ["run_not_failed", "rate_limited", "executor_unreachable"], responses: { 202: { description: "Queued again", body: named("ReplayResult", replayResultSchema) } } },
+    errors: ["run_not_failed", "rate_limited", "executor_unreachable"], role: "member", responses: { 202: { description: "Queued again", body: named("ReplayResult", replayResultSchema) } } },
   { method: "post", path: `${idPath}/replay-failed`, operationId: "replayFailedRuns", tag: "runs", summary: "Re-run the schedule's failed runs in a range of slots",
     description: `Each failed run whose slot (scheduled_for) is in [from, to) is replayed once, at most ${MAX_BULK_REPLAY} per request (remaining says how many are left).`,
-    body: named("BulkReplayRequest", bulkReplayBodySchema), errors: ["rate_limited", "executor_unreachable"],
+    body: named("BulkReplayRequest", bulkReplayBodySchema), errors: ["rate_limited", "executor_unreachable"], role: "member",
     responses: { 202: { description: "Queued again", body: named("BulkReplayResult", bulkReplayResultSchema) } } },
   { method: "get", path: "/api/analysis/{id}", operationId: "getAnalysis", tag: "runs", summary: "One analysis with its findings and the change since the previous run",
     responses: { 200: { description: "The analysis", body: named("Analysis", analysisSchema) } } },
   { method: "get", path: "/api/analysis/{id}/findings", operationId: "listAnalysisFindings", tag: "runs", summary: "Every finding of an analysis, by deal then rule (cursor paging)",
     query: findingPageQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "A page of findings; pass next_cursor as cursor for the next", body: named("FindingPage", findingPageSchema) } } },
   ...CRM_OPERATIONS,
+  { method: "get", path: "/api/audit", operationId: "listAuditEvents", tag: "system", summary: "The workspace's audit trail, newest first (cursor paging)",
+    description: "Who created, changed, paused, resumed, deleted, ran or replayed what and when; `schedule_id` narrows it to one schedule (its Activity list). Actor \"system\" is the resume cron or auto-pause.",
+    query: auditListQuerySchema, errors: ["invalid_cursor"],
+    responses: { 200: { description: "A page of events; pass next_cursor as cursor for the next", body: named("AuditEventList", auditListSchema) } } },
+  { method: "get", path: "/api/workspace", operationId: "getWorkspace", tag: "system", summary: "The plan's limits, the workspace's usage and its retention",
+    responses: { 200: { description: "The workspace", body: named("Workspace", workspaceSchema) } } },
+  { method: "patch", path: "/api/workspace", operationId: "updateWorkspace", tag: "system", summary: "Set the run history retention (at most the plan's)",
+    description: "Runs with their analyses and deliveries older than run_retention_days are pruned by a daily job and kept as daily aggregates. Beyond the plan's maximum (free 30, team 180, business 730 days) is 402 plan_limit.",
+    body: named("UpdateWorkspace", updateWorkspaceSchema), errors: ["plan_limit"], role: "admin",
+    responses: { 200: { description: "The workspace", body: named("Workspace", workspaceSchema) } } },
   ...MONITORING_OPERATIONS,
   ...ALERT_OPERATIONS,
   ...MONITOR_OPERATIONS,
@@ -166,6 +185,7 @@ const BODY_ERRORS: ErrorCode[] = ["validation_error", "invalid_json", "invalid_b
 function errorCodesByStatus(op: OperationSpec): Map<number, ErrorCode[]> {
   const codes = new Set<ErrorCode>(["internal_error", ...(op.errors ?? [])]);
   if (op.auth !== "none") codes.add("unauthorized");
+  if (op.role === "admin") codes.add("forbidden");
   if (op.query) codes.add("validation_error");
   if (op.body) BODY_ERRORS.forEach((c) => codes.add(c));
   if (pathParams(op.path).length) codes.add("not_found");
@@ -225,6 +245,7 @@ export function buildOpenApiDocument(operations: readonly OperationSpec[] = OPER
       summary: op.summary,
       ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
+      ...(op.role ? { "x-required-role": op.role } : {}),
       security: op.auth === "none" ? [] : [{ bearerAuth: [] }],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: ref(op.body, "input") } } } } : {}),

@@ -9,3 +9,24 @@ export function planAtLeast(plan: Plan, needed: Plan): boolean {
 }
 
 export const asPlan = (claim: unknown): Plan => ((PLANS as readonly unknown[]).includes(claim) ? (claim as Plan) : "free");
+
+/** What each plan allows (GET /api/workspace shows them; creates and edits beyond them are 402). */
+export type PlanLimits = { maxSchedules: number; minIntervalMinutes: number; maxRunRetentionDays: number };
+export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
+  free: { maxSchedules: 0, minIntervalMinutes: 15, maxRunRetentionDays: 30 },
+  team: { maxSchedules: 20, minIntervalMinutes: 15, maxRunRetentionDays: 180 },
+  business: { maxSchedules: 200, minIntervalMinutes: 1, maxRunRetentionDays: 730 },
+};
+
+/** Run history is kept this long unless the workspace chose less (capped by the plan when it is set). */
+export const DEFAULT_RUN_RETENTION_DAYS = 180;
+/** Scheduler ticks (platform rows) are kept this long. */
+export const TICK_RETENTION_DAYS = 30;
+
+/** One line a page shows under the plan badge. */
+export function describeLimits(plan: Plan): string {
+  const l = PLAN_LIMITS[plan];
+  if (l.maxSchedules === 0) return `The ${plan} plan includes no schedules; the Team plan allows ${PLAN_LIMITS.team.maxSchedules}`;
+  const every = l.minIntervalMinutes === 1 ? "every minute" : `every ${l.minIntervalMinutes} minutes`;
+  return `The ${plan} plan allows ${l.maxSchedules} schedules, running at most ${every}, with ${l.maxRunRetentionDays} days of run history`;
+}

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { UserButton } from "@clerk/nextjs";
+import { OrganizationSwitcher, UserButton } from "@clerk/nextjs";
 import { pageTenant } from "@/app/(app)/page-glue";
 import { clerkMode, devToolsAllowed } from "@/lib/env";
 import { executorStatus } from "@/lib/executor";
@@ -32,7 +32,11 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <Link href="/dev/executor" className="text-sm text-slate-700 hover:text-indigo-700">Executor</Link>
           )}
           <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
-            <span data-testid="tenant">{tenant.orgId ? `org ${tenant.orgId}` : tenant.userId} · {tenant.plan}</span>
+            <span data-testid="tenant">
+              {tenant.orgId ? `org ${tenant.orgId} · ${tenant.role}` : tenant.userId} · {tenant.plan}
+            </span>
+            {/* With real keys: switch between organizations and the personal workspace (Clerk's own UI). */}
+            {clerkMode() === "clerk" && <OrganizationSwitcher afterSelectOrganizationUrl="/schedule" afterSelectPersonalUrl="/schedule" />}
             {clerkMode() === "clerk" ? <UserButton /> : <a href="/sign-out" className="underline">Sign out</a>}
           </div>
         </nav>

@@ -7,6 +7,7 @@ import { ensureDemoConnection } from "@/lib/crm/connections";
 import { mintSessionToken } from "@/lib/dev-auth";
 import { devToolsAllowed } from "@/lib/env";
 import { PLANS } from "@/lib/plans";
+import { ROLES } from "@/lib/roles";
 import { safeRedirectPath } from "@/lib/safe-redirect";
 
 const id = z.string().regex(RESOURCE_ID);
@@ -14,6 +15,7 @@ const form = z.object({
   user_id: id,
   org_id: z.union([id, z.literal("")]).optional(),
   plan: z.enum(PLANS),
+  role: z.enum(ROLES).optional(),
   redirect_url: z.string().max(2048).optional(),
 });
 
@@ -22,8 +24,8 @@ export async function signInLocally(data: FormData) {
   if (!devToolsAllowed()) throw new Error("local sign-in is refused when NODE_ENV=production");
   const parsed = form.safeParse(Object.fromEntries(data));
   if (!parsed.success) redirect("/sign-in?error=" + encodeURIComponent("Use letters, digits, _ or - for ids"));
-  const { user_id, org_id, plan, redirect_url } = parsed.data;
-  const token = mintSessionToken({ userId: user_id, orgId: org_id || undefined, plan });
+  const { user_id, org_id, plan, role, redirect_url } = parsed.data;
+  const token = mintSessionToken({ userId: user_id, orgId: org_id || undefined, plan, orgRole: role });
   // Local sign-in is also sign-up: a new tenant starts with the Demo CRM (idempotent for returning ones).
   await ensureDemoConnection(org_id || user_id);
   const iat = JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString()).iat as number;

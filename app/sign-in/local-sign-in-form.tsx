@@ -15,6 +15,13 @@ export function LocalSignInForm({ redirectUrl }: { redirectUrl: string }) {
         <input name="org_id" pattern="[A-Za-z0-9_\-]{0,64}" className={field} />
       </label>
       <label className="block text-sm font-medium">
+        Role in the organization
+        <select name="role" defaultValue="admin" className={field}>
+          <option value="admin">admin</option>
+          <option value="member">member</option>
+        </select>
+      </label>
+      <label className="block text-sm font-medium">
         Plan
         <select name="plan" defaultValue="team" className={field}>
           <option value="free">free</option>

@@ -3,18 +3,22 @@ import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useToast } from "@/components/ui/toast";
-import { errorMessage, scheduleKeys, updateSchedule } from "@/components/schedules/api";
+import { errorMessage, scheduleKeys, updateSchedule, type PatchBody } from "@/components/schedules/api";
+import { PauseDialog } from "@/components/schedules/pause-dialog";
+import { ADMIN_ONLY_REASON, type Role } from "@/lib/roles";
 
-/** Pauses or resumes a schedule in place (PATCH { is_active }). */
-export function ActiveToggle({ id, name, isActive }: { id: string; name: string; isActive: boolean }) {
+/** Pauses (with a note and an optional resume time) or resumes a schedule in place; members see it read-only. */
+export function ActiveToggle({ id, name, isActive, role = "admin" }: { id: string; name: string; isActive: boolean; role?: Role }) {
   const [active, setActive] = useState(isActive);
+  const [asking, setAsking] = useState(false);
   const router = useRouter();
   const queryClient = useQueryClient();
   const toast = useToast();
   const mutation = useMutation({
-    mutationFn: (next: boolean) => updateSchedule(id, { is_active: next }),
+    mutationFn: (body: PatchBody) => updateSchedule(id, body),
     onSuccess: (schedule) => {
       setActive(schedule.is_active);
+      setAsking(false);
       queryClient.setQueryData(scheduleKeys.one(id), schedule);
       void queryClient.invalidateQueries({ queryKey: scheduleKeys.all });
       toast(schedule.is_active ? `“${name}” is active again` : `“${name}” is paused`);
@@ -22,7 +26,8 @@ export function ActiveToggle({ id, name, isActive }: { id: string; name: string;
     },
     onError: (err) => toast(errorMessage(err), "error"),
   });
-  const shown = mutation.isPending ? mutation.variables : active;
+  const shown = mutation.isPending ? mutation.variables.is_active : active;
+  const readOnly = role !== "admin";
 
   return (
     <div className="space-y-1">
@@ -31,8 +36,9 @@ export function ActiveToggle({ id, name, isActive }: { id: string; name: string;
         role="switch"
         aria-checked={shown}
         aria-label={`Active: ${name}`}
-        disabled={mutation.isPending}
-        onClick={() => mutation.mutate(!active)}
+        disabled={mutation.isPending || readOnly}
+        title={readOnly ? ADMIN_ONLY_REASON : undefined}
+        onClick={() => (active ? setAsking(true) : mutation.mutate({ is_active: true }))}
         className="group inline-flex items-center gap-2 rounded-full py-1 text-sm disabled:opacity-60"
       >
         <span
@@ -43,6 +49,8 @@ export function ActiveToggle({ id, name, isActive }: { id: string; name: string;
         </span>
         <span className="w-12 text-left text-slate-700">{shown ? "Active" : "Paused"}</span>
       </button>
+      <PauseDialog open={asking} name={name} pending={mutation.isPending} onClose={() => setAsking(false)}
+        onPause={(input) => mutation.mutate({ is_active: false, ...input })} />
       {mutation.isError && (
         <p role="alert" className="max-w-xs text-xs text-red-700">{errorMessage(mutation.error)}</p>
       )}

@@ -1,9 +1,11 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
+import type { Role } from "@/lib/roles";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
 import { RunNowButton } from "@/components/runs/run-now-button";
 import { ActiveToggle } from "@/components/schedules/active-toggle";
 import { NextRun } from "@/components/schedules/next-run";
+import { PauseNote } from "@/components/schedules/pause-note";
 import { LastRun } from "@/components/schedules/run-status-badge";
 
 const HEADERS = ["Name", "Schedule", "Time zone", "Next run", "Last run", "Active", "Run"];
@@ -18,7 +20,7 @@ function Cell({ label, children, className = "" }: { label: string; children: Re
   );
 }
 
-export function ScheduleTable({ schedules }: { schedules: ScheduleDto[] }) {
+export function ScheduleTable({ schedules, role }: { schedules: ScheduleDto[]; role: Role }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="w-full text-left text-sm">
@@ -36,6 +38,7 @@ export function ScheduleTable({ schedules }: { schedules: ScheduleDto[] }) {
               <Cell label="Name">
                 <Link href={`/schedule/${s.id}`} className="font-medium text-indigo-700 hover:underline">{s.name}</Link>
                 <span className="block text-xs text-slate-500">{s.crm_connection.name}</span>
+                <PauseNote pause={s.pause} />
               </Cell>
               <Cell label="Schedule">
                 {s.schedule_description}
@@ -44,7 +47,7 @@ export function ScheduleTable({ schedules }: { schedules: ScheduleDto[] }) {
               <Cell label="Time zone" className="break-words">{s.timezone}</Cell>
               <Cell label="Next run"><NextRun schedule={s} /></Cell>
               <Cell label="Last run"><LastRun schedule={s} /></Cell>
-              <Cell label="Active"><ActiveToggle id={s.id} name={s.name} isActive={s.is_active} /></Cell>
+              <Cell label="Active"><ActiveToggle id={s.id} name={s.name} isActive={s.is_active} role={role} /></Cell>
               {/* The guide's first step: find the schedule, click Run Now (paused schedules can run by hand too). */}
               <Cell label="Run" className="md:whitespace-nowrap"><RunNowButton scheduleId={s.id} scheduleName={s.name} /></Cell>
             </tr>

@@ -1,4 +1,5 @@
 import { schedulerCron } from "@/inngest/with-tick";
+import { releaseBufferedRuns } from "@/lib/scheduler/buffered";
 import { addBatch, dispatchBatch, type BatchCursor } from "@/lib/scheduler/dispatch";
 import { sendQueuedRuns, type SendCursor } from "@/lib/scheduler/send-queued";
 import { emptyCounts } from "@/lib/scheduler/ticks";
@@ -10,11 +11,16 @@ import { emptyCounts } from "@/lib/scheduler/ticks";
 export const dispatchDueReviews = schedulerCron(
   { id: "dispatch-due-reviews", name: "Dispatch due reviews", cron: "* * * * *", kind: "DISPATCH" },
   async ({ step, now, report, recoverSince }) => {
-    const total = { ...emptyCounts(), details: { overlap: 0, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] as { schedule_id: string; message: string }[] } };
+    const total = { ...emptyCounts(), details: { overlap: 0, buffered: 0, released: 0, catch_up_skipped: 0, raced: 0, resent: 0, errors: [] as { schedule_id: string; message: string }[] } };
     const summarise = () => {
       const { details, ...counts } = total;
       report({ counts, details });
     };
+    // Waiting slots (overlap policy buffer_one) whose blocking run has ended are queued first, so the
+    // batches below see them as active and the send steps hand them over with this tick's runs.
+    const { released } = await step.run("release-buffered", () => releaseBufferedRuns(now));
+    total.details.released = released;
+    total.dispatched += released;
     let after: BatchCursor | null = null;
     for (let i = 0; ; i++) {
       const batch = await step.run(`dispatch-${i}`, () => dispatchBatch({ now, after }));

@@ -1,6 +1,7 @@
 import { forTenant, Prisma, type TenantDb } from "@/lib/db";
 import type { Finding, RunStatus } from "@/lib/generated/prisma/client";
-import { AppError, notFound } from "@/lib/errors";
+import { decodeCursor, encodeCursor } from "@/lib/cursor";
+import { notFound } from "@/lib/errors";
 import { lower } from "@/lib/format";
 import { RULE_LABELS } from "@/lib/reviews/rules";
 import { dealRisk, healthBand, isHighRisk, SEVERITY_WEIGHT } from "@/lib/reviews/score";
@@ -29,23 +30,6 @@ const runInclude = {
   },
   scheduledReview: { select: { name: true } },
 } satisfies Prisma.ReviewRunInclude;
-
-/** Opaque to clients: the (createdAt, id) of the last row of a page. */
-export function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(`${createdAt.getTime().toString(36)}.${id}`).toString("base64url");
-}
-
-const MAX_CURSOR_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  const [ms, id] = Buffer.from(cursor, "base64url").toString("utf8").split(".", 2);
-  const time = parseInt(ms ?? "", 36);
-  // A row's createdAt is never before 1970 or after 9999: outside that the date is not ours (and an
-  // out-of-range Date would reach the database as an error, not as a filter).
-  if (!id || !/^[0-9a-z]+$/.test(ms) || !(time >= 0 && time <= MAX_CURSOR_TIME) || !/^[\w-]{1,64}$/.test(id))
-    throw new AppError("invalid_cursor", "The cursor is not one this API returned");
-  return { createdAt: new Date(time), id };
-}
 
 type PageKey = { id: string; createdAt: Date };
 

@@ -1,4 +1,4 @@
-import type { CatchUpPolicy } from "@/lib/generated/prisma/client";
+import type { CatchUpPolicy, OverlapPolicy } from "@/lib/generated/prisma/client";
 import { nextRunAfter, slotsBetween } from "@/lib/schedules/time";
 
 // The per-schedule decision of a dispatch: which slot runs, how many are collapsed into it, whether
@@ -11,7 +11,10 @@ export const CATCH_UP_GRACE_MS = 5 * 60_000;
 const SLOT_CHUNK = 10_000;
 const MAX_SLOTS_COUNTED = 1_000_000; // ~2 years of a per-minute schedule; beyond that the count is a floor
 
-export type DueSchedule = { id: string; ownerId: string; cron: string; timezone: string; nextRunAt: Date; catchUpPolicy: CatchUpPolicy };
+export type DueSchedule = {
+  id: string; ownerId: string; cron: string; timezone: string; nextRunAt: Date;
+  catchUpPolicy: CatchUpPolicy; catchUpWindowMinutes: number; overlapPolicy: OverlapPolicy;
+};
 /** A QUEUED or RUNNING run of the schedule. */
 export type ActiveRun = { id: string; scheduledFor: Date };
 
@@ -20,7 +23,9 @@ export type Decision =
   | { kind: "queue"; slot: Date; missed: number; next: Date | null }
   /** record `slot` as SKIPPED: `blockedBy` is still queued or running */
   | { kind: "overlap"; slot: Date; missed: number; next: Date | null; blockedBy: string }
-  /** no run: every due slot is missed (policy SKIP, dispatched too late) */
+  /** overlap policy BUFFER_ONE: record `slot` as waiting (SKIPPED, code buffered) until `blockedBy` ends */
+  | { kind: "buffer"; slot: Date; missed: number; next: Date | null; blockedBy: string }
+  /** no run: every due slot is missed (policy SKIP, or the latest slot is outside the catch-up window) */
   | { kind: "catch_up_skipped"; missed: number; next: Date | null };
 
 /** The latest slot due in [previous, now] and how many slots that window holds. */
@@ -51,10 +56,12 @@ export function slotTiming(s: Pick<DueSchedule, "cron" | "timezone" | "nextRunAt
 /** `timing` defaults to slotTiming(s, now); the dispatcher passes one computed per (cron, zone, next_run_at). */
 export function decide(s: DueSchedule, now: Date, active: readonly ActiveRun[], timing: SlotTiming = slotTiming(s, now)): Decision {
   const { latest, count, next } = timing;
-  const late = now.getTime() - latest.getTime() > CATCH_UP_GRACE_MS;
-  if (late && s.catchUpPolicy === "SKIP") return { kind: "catch_up_skipped", missed: count, next };
-  // The slot's own run (a repeated dispatch) does not block it.
-  const blocking = active.find((r) => r.scheduledFor.getTime() !== latest.getTime());
-  if (blocking) return { kind: "overlap", slot: latest, missed: count - 1, next, blockedBy: blocking.id };
+  const lateBy = now.getTime() - latest.getTime();
+  const outsideWindow = lateBy > Math.max(CATCH_UP_GRACE_MS, s.catchUpWindowMinutes * 60_000);
+  if (outsideWindow || (lateBy > CATCH_UP_GRACE_MS && s.catchUpPolicy === "SKIP")) return { kind: "catch_up_skipped", missed: count, next };
+  // The slot's own run (a repeated dispatch) does not block it; under ALLOW nothing does.
+  const blocking = s.overlapPolicy === "ALLOW" ? undefined : active.find((r) => r.scheduledFor.getTime() !== latest.getTime());
+  if (blocking)
+    return { kind: s.overlapPolicy === "BUFFER_ONE" ? "buffer" : "overlap", slot: latest, missed: count - 1, next, blockedBy: blocking.id };
   return { kind: "queue", slot: latest, missed: count - 1, next };
 }

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { PoolClient } from "pg";
 import { bulkTransaction } from "@/lib/db";
 import { logEvent } from "@/lib/log";
+import { BUFFERED, bufferedMessage, supersedeBuffered } from "./buffered";
 import { decide, slotTiming, type ActiveRun, type Decision, type DueSchedule, type SlotTiming } from "./decide";
 import { MAX_ERRORS_KEPT } from "./parallel";
 import { emptyCounts, type TickCounts } from "./ticks";
@@ -16,7 +17,7 @@ import { emptyCounts, type TickCounts } from "./ticks";
 export const DISPATCH_BATCH_SIZE = 5_000;
 
 export type BatchCursor = { nextRunAt: string; id: string };
-export type DispatchDetails = { overlap: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
+export type DispatchDetails = { overlap: number; buffered: number; catch_up_skipped: number; raced: number; errors: { schedule_id: string; message: string }[] };
 /** Small on purpose (it is a step's output): counts and where the next batch starts, never run ids. */
 export type BatchResult = TickCounts & { details: DispatchDetails; cursor: BatchCursor | null };
 export type BatchOptions = { now: Date; after?: BatchCursor | null; batchSize?: number };
@@ -28,7 +29,7 @@ export const scheduledRunId = (scheduleId: string, slot: Date) =>
 type Row = DueSchedule;
 type Decided = { s: Row; d: Decision };
 
-const emptyDetails = (): DispatchDetails => ({ overlap: 0, catch_up_skipped: 0, raced: 0, errors: [] });
+const emptyDetails = (): DispatchDetails => ({ overlap: 0, buffered: 0, catch_up_skipped: 0, raced: 0, errors: [] });
 
 type Sql = PoolClient;
 
@@ -53,7 +54,8 @@ function memoTiming(now: Date) {
 
 async function lockDue(sql: Sql, now: Date, after: BatchCursor | null, limit: number): Promise<Row[]> {
   const { rows } = await sql.query<Row>(
-    `SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy"
+    `SELECT id, "ownerId", cron, timezone, "nextRunAt", "catchUpPolicy"::text AS "catchUpPolicy", "catchUpWindowMinutes",
+            "overlapPolicy"::text AS "overlapPolicy"
      FROM "ScheduledReview"
      WHERE "isActive" AND "nextRunAt" <= $1::timestamp(3) AND ($2::timestamp(3) IS NULL OR ("nextRunAt", id) > ($2::timestamp(3), $3::text))
      ORDER BY "nextRunAt", id
@@ -95,10 +97,12 @@ async function insertRuns(sql: Sql, rows: Decided[], now: Date): Promise<Set<str
       col(({ s }) => s.id),
       col(({ s }) => s.ownerId),
       col(({ d }) => ("slot" in d ? d.slot.toISOString() : null)),
-      col(({ d }) => (d.kind === "overlap" ? "SKIPPED" : "QUEUED")),
+      col(({ d }) => (d.kind === "queue" ? "QUEUED" : "SKIPPED")),
       col(({ d }) => d.missed),
-      col(({ d }) => (d.kind === "overlap" ? "overlap" : null)),
-      col(({ d }) => (d.kind === "overlap" ? `Skipped: the previous run (${d.blockedBy}) was still queued or running` : null)),
+      col(({ d }) => (d.kind === "queue" ? null : d.kind === "buffer" ? BUFFERED : "overlap")),
+      col(({ d }) =>
+        d.kind === "queue" ? null : d.kind === "buffer" ? bufferedMessage(d.blockedBy) : `Skipped: the previous run (${d.blockedBy}) was still queued or running`,
+      ),
     ],
   );
   return new Set(inserted.map((r) => r.id));
@@ -108,11 +112,11 @@ async function insertRuns(sql: Sql, rows: Decided[], now: Date): Promise<Set<str
 async function advanceAll(sql: Sql, rows: Decided[], now: Date): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const { rows: moved } = await sql.query<{ id: string }>(
-    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "updatedAt" = $4::timestamp(3)
-     FROM unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[]) AS v(id, old, next)
+    `UPDATE "ScheduledReview" s SET "nextRunAt" = v.next, "missedSlotCount" = s."missedSlotCount" + v.missed, "updatedAt" = $5::timestamp(3)
+     FROM unnest($1::text[], $2::timestamp(3)[], $3::timestamp(3)[], $4::int[]) AS v(id, old, next, missed)
      WHERE s.id = v.id AND s."nextRunAt" = v.old
      RETURNING s.id`,
-    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null), now.toISOString()],
+    [rows.map(({ s }) => s.id), rows.map(({ s }) => s.nextRunAt.toISOString()), rows.map(({ d }) => d.next?.toISOString() ?? null), rows.map(({ d }) => d.missed), now.toISOString()],
   );
   return new Set(moved.map((r) => r.id));
 }
@@ -140,6 +144,9 @@ function tally(result: BatchResult, rows: Decided[], inserted: Set<string>, move
       result.skipped++;
       result.missed += d.missed;
       result.details.overlap++;
+    } else if (d.kind === "buffer") {
+      result.missed += d.missed;
+      result.details.buffered++;
     } else {
       result.dispatched++;
       result.missed += d.missed;
@@ -173,6 +180,7 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
       }
     }
     const inserted = await insertRuns(sql, decided, now);
+    await supersedeBuffered(sql, decided.flatMap(({ s, d }) => (d.kind === "buffer" && inserted.has(scheduledRunId(s.id, d.slot)) ? [scheduledRunId(s.id, d.slot)] : [])));
     const moved = await advanceAll(sql, decided, now);
     const queued = tally(result, decided, inserted, moved);
     const last = due.at(-1)!;
@@ -187,7 +195,7 @@ export async function dispatchBatch({ now, after = null, batchSize = DISPATCH_BA
 /** Adds one batch's counts to a running total (the tick's summary). */
 export function addBatch(total: TickCounts & { details: DispatchDetails }, batch: BatchResult) {
   for (const k of ["due", "dispatched", "skipped", "missed", "failed"] as const) total[k] += batch[k];
-  for (const k of ["overlap", "catch_up_skipped", "raced"] as const) total.details[k] += batch.details[k];
+  for (const k of ["overlap", "buffered", "catch_up_skipped", "raced"] as const) total.details[k] += batch.details[k];
   const room = MAX_ERRORS_KEPT - total.details.errors.length;
   total.details.errors.push(...batch.details.errors.slice(0, room));
 }

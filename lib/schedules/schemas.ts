@@ -12,6 +12,8 @@ import { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/cons
 
 export const DELIVERY_CHANNELS = ["email", "slack"] as const;
 export { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS };
+export const OVERLAP_POLICIES = ["skip", "buffer_one", "allow"] as const;
+export const MAX_CATCH_UP_WINDOW_MINUTES = 30 * 24 * 60;
 
 /** An integer query parameter in plain decimal digits: z.coerce.number would also read "0x10", "1e1" or " 5". */
 export const queryInt = (min: number, max: number) =>
@@ -51,8 +53,23 @@ const scheduleFields = {
   slack_webhook_url: slackUrlField.nullable().optional(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  catch_up_window_minutes: z.number().int().min(1).max(MAX_CATCH_UP_WINDOW_MINUTES)
+    .meta({ description: "After downtime, a missed slot older than this is counted, not run (default 1440 = 1 day)" }),
+  overlap_policy: z.enum(OVERLAP_POLICIES)
+    .meta({ description: "A slot due while the previous run is active: skip (recorded as skipped), buffer_one (the newest waiting slot runs when that run ends), allow (runs concurrently)" }),
   rules: ruleSettingsSchema,
   scan_scope: scanScopeSchema,
+  auto_pause_after_failures: z.number().int().min(1).max(100).nullable()
+    .meta({ description: "Pause the schedule after this many consecutive failed runs (recorded with the reason); null = off" }),
+};
+
+/** PATCH only: why a schedule is paused, and when the resume cron re-activates it. */
+export const MAX_PAUSE_NOTE = 500;
+const pauseFields = {
+  pause_note: z.string().trim().max(MAX_PAUSE_NOTE, `At most ${MAX_PAUSE_NOTE} characters`).nullable()
+    .meta({ description: "With is_active false (or on a paused schedule): why it is paused, shown in the schedule list" }),
+  resume_at: z.iso.datetime({ offset: true }).nullable()
+    .meta({ description: "With is_active false (or on a paused schedule): when to re-activate it (in the future); null = stay paused" }),
 };
 
 type ChannelFields = {
@@ -86,8 +103,11 @@ export const createScheduleSchema = z
     email_recipients: scheduleFields.email_recipients.default([]),
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
+    catch_up_window_minutes: scheduleFields.catch_up_window_minutes.default(1440),
+    overlap_policy: scheduleFields.overlap_policy.default("skip"),
     rules: scheduleFields.rules.default({}),
     scan_scope: scheduleFields.scan_scope.default({}),
+    auto_pause_after_failures: scheduleFields.auto_pause_after_failures.default(null),
   })
   .superRefine((v, ctx) => {
     if (!!v.schedule === !!v.frequency)
@@ -98,7 +118,7 @@ export type CreateScheduleInput = z.infer<typeof createScheduleSchema>;
 
 /** PATCH: every field optional; channel rules are checked after merging with the stored schedule. */
 export const updateScheduleSchema = z
-  .strictObject(scheduleFields)
+  .strictObject({ ...scheduleFields, ...pauseFields })
   .partial()
   .superRefine((v, ctx) => {
     if (v.schedule && v.frequency)
@@ -132,6 +152,13 @@ export const scheduleSchema = z.object({
   slack_webhook_url: z.string().nullable(),
   is_active: z.boolean(),
   catch_up_policy: z.enum(["run_once", "skip"]),
+  catch_up_window_minutes: z.number(),
+  overlap_policy: z.enum(OVERLAP_POLICIES),
+  /** slots that were due but never ran on their own (collapsed into a catch-up run, or outside the catch-up window) */
+  missed_slots: z.number(),
+  auto_pause_after_failures: z.number().nullable(),
+  /** set while paused: why, by whom ("system" for auto-pause), since when, and when it resumes by itself */
+  pause: z.object({ note: z.string().nullable(), paused_by: z.string().nullable(), paused_at: z.string().nullable(), resume_at: z.string().nullable() }).nullable(),
   /** effective rule settings: what was set, over the defaults */
   rules: z.record(z.string(), z.unknown()),
   scan_scope: z.object({ pipeline_ids: z.array(z.string()), stage_ids: z.array(z.string()), owner_ids: z.array(z.string()), min_amount: z.number().nullable() })

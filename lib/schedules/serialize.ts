@@ -36,6 +36,13 @@ export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = 
     slack_webhook_url: row.slackWebhookMasked,
     is_active: row.isActive,
     catch_up_policy: lower(row.catchUpPolicy),
+    catch_up_window_minutes: row.catchUpWindowMinutes,
+    overlap_policy: lower(row.overlapPolicy),
+    missed_slots: row.missedSlotCount,
+    auto_pause_after_failures: row.autoPauseAfterFailures,
+    pause: row.isActive
+      ? null
+      : { note: row.pauseNote, paused_by: row.pausedBy, paused_at: iso(row.pausedAt), resume_at: iso(row.resumeAt) },
     rules: { ...resolveRuleSettings(row.ruleSettings) },
     scan_scope: scanScopeDto(row.scanScope),
     last_run_at: iso(row.lastRunAt),

@@ -1,9 +1,10 @@
 import { planAtLeast, type Tenant } from "@/lib/auth";
+import { recordAudit } from "@/lib/audit/record";
 import { checkScanScope } from "@/lib/crm/check";
 import { readScanScope } from "@/lib/crm/scope";
 import { findConnection } from "@/lib/crm/connections";
 import { encrypt, maskUrl } from "@/lib/crypto";
-import { forTenant, Prisma, SHORT_TX, type TenantDb } from "@/lib/db";
+import { forTenant, Prisma, SHORT_TX, type TenantTx } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { upper } from "@/lib/format";
 import {
@@ -14,6 +15,8 @@ import {
   type ScheduleDto,
   type UpdateScheduleInput,
 } from "@/lib/schedules/schemas";
+import { requireInterval, requirePlan, requireScheduleRoom } from "@/lib/schedules/limits";
+import { pauseColumns, pauseGuard, updateAudit } from "@/lib/schedules/pause";
 import { lastRuns } from "@/lib/schedules/last-run";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
@@ -22,11 +25,6 @@ import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAft
 // connection is indistinguishable from a missing one (404). Validation happens before any write.
 
 const scheduleNotFound = () => notFound("Scheduled review");
-
-function requirePlan(tenant: Tenant, action: string) {
-  if (!planAtLeast(tenant.plan, "team"))
-    throw new AppError("plan_required", `${action} needs the Team plan or higher (current plan: ${tenant.plan})`);
-}
 
 async function requireConnection(ownerId: string, id: string) {
   if (!(await findConnection(ownerId, id))) throw notFound("CRM connection");
@@ -70,19 +68,19 @@ export async function checkNewScheduleScope(ownerId: string, input: Pick<CreateS
 }
 
 /**
- * `db`: the tenant's client, or its transaction when the create is idempotent (lib/schedules/idempotency.ts).
- * Every query goes through `db`: a query on another connection while the transaction is open would wait
- * for it forever on the embedded database (one session, held by the transaction).
+ * `db`: the transaction the create (with its audit row) runs in: the idempotent create's
+ * (lib/schedules/idempotency.ts), else one of its own. Every query goes through `db`: a query on another
+ * connection while the transaction is open would wait for it forever on the embedded database (one
+ * session, held by the transaction).
  */
-export async function createSchedule(
-  tenant: Tenant,
-  input: CreateScheduleInput,
-  db: Pick<TenantDb, "scheduledReview" | "crmConnection"> = forTenant(tenant.ownerId),
-): Promise<ScheduleDto> {
+export async function createSchedule(tenant: Tenant, input: CreateScheduleInput, db?: TenantTx): Promise<ScheduleDto> {
+  if (!db) return forTenant(tenant.ownerId).$transaction((tx) => createSchedule(tenant, input, tx), SHORT_TX);
   requirePlan(tenant, "Creating a scheduled review");
-  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
   const cron = cronOf(input);
   if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
+  requireInterval(tenant, cron, input.timezone);
+  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
+  await requireScheduleRoom(tenant, db);
   const row = await db.scheduledReview.create({
     data: {
       ownerId: tenant.ownerId,
@@ -97,10 +95,17 @@ export async function createSchedule(
       isActive: input.is_active,
       nextRunAt: input.is_active ? nextRunAfter(cron, input.timezone, new Date()) : null,
       catchUpPolicy: upper(input.catch_up_policy),
+      catchUpWindowMinutes: input.catch_up_window_minutes,
+      overlapPolicy: upper(input.overlap_policy),
       ruleSettings: toJson(input.rules),
       scanScope: toJson(input.scan_scope),
+      autoPauseAfterFailures: input.auto_pause_after_failures,
     },
     include: scheduleInclude,
+  });
+  await recordAudit(db, {
+    ownerId: tenant.ownerId, actorId: tenant.userId, action: "schedule.created", targetType: "schedule", targetId: row.id, scheduleId: row.id,
+    summary: `Created "${row.name}" (${cron}, ${row.timezone})`,
   });
   return serializeSchedule(row, null); // a new schedule has no runs
 }
@@ -148,10 +153,14 @@ function guardFor(input: UpdateScheduleInput, current: Row): Prisma.ScheduledRev
       ? { deliveryChannels: { equals: current.deliveryChannels }, emailRecipients: { equals: current.emailRecipients }, slackWebhookMasked: current.slackWebhookMasked }
       : {}),
     ...(input.catch_up_policy !== undefined ? { catchUpPolicy: current.catchUpPolicy } : {}),
+    ...(input.catch_up_window_minutes !== undefined ? { catchUpWindowMinutes: current.catchUpWindowMinutes } : {}),
+    ...(input.overlap_policy !== undefined ? { overlapPolicy: current.overlapPolicy } : {}),
     ...(input.rules !== undefined ? { ruleSettings: { equals: current.ruleSettings as Prisma.InputJsonValue } } : {}),
     ...(input.scan_scope !== undefined || input.crm_connection_id !== undefined
       ? { scanScope: { equals: current.scanScope as Prisma.InputJsonValue }, crmConnectionId: current.crmConnectionId }
       : {}),
+    ...(input.auto_pause_after_failures !== undefined ? { autoPauseAfterFailures: current.autoPauseAfterFailures } : {}),
+    ...pauseGuard(input, current),
   };
 }
 
@@ -162,6 +171,8 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
 
   const isActive = input.is_active ?? current.isActive;
   if (isActive && !current.isActive) requirePlan(tenant, "Activating a scheduled review");
+  const now = new Date();
+  const pause = pauseColumns(tenant, input, current, now);
   if (input.crm_connection_id !== undefined && input.crm_connection_id !== current.crmConnectionId)
     await requireConnection(tenant.ownerId, input.crm_connection_id);
   channelRulesSchema.parse({
@@ -172,10 +183,12 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
 
   const cron = cronOf(input) ?? current.cron;
   const timezone = input.timezone ?? current.timezone;
+  if (cron !== current.cron) requireInterval(tenant, cron, timezone);
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
     // Only the fields given are written: writing unchanged ones back would undo a concurrent PATCH.
-    const row = await tenantDb.scheduledReview.update({
+    return await tenantDb.$transaction(async (tx) => {
+    const row = await tx.scheduledReview.update({
       where: { id, AND: [guardFor(input, current)] },
       data: {
         name: input.name,
@@ -187,15 +200,21 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
         emailRecipients: input.email_recipients,
         ...(input.slack_webhook_url === undefined ? {} : webhookColumns(input.slack_webhook_url)),
         isActive: input.is_active,
-        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, new Date()) : null, timingChangedAt: new Date() } : {}),
+        ...(timingChanged ? { nextRunAt: isActive ? nextRunAfter(cron, timezone, now) : null, timingChangedAt: now } : {}),
         catchUpPolicy: input.catch_up_policy && upper(input.catch_up_policy),
+        catchUpWindowMinutes: input.catch_up_window_minutes,
+        overlapPolicy: input.overlap_policy && upper(input.overlap_policy),
         ruleSettings: input.rules && toJson(input.rules),
         scanScope: scanScopeUpdate(input, current),
+        autoPauseAfterFailures: input.auto_pause_after_failures,
+        ...pause,
       },
       include: scheduleInclude,
     });
-    const last = await lastRuns(tenantDb, tenant.ownerId, [id]);
+    await recordAudit(tx, updateAudit(tenant, input, current, row));
+    const last = await lastRuns(tx, tenant.ownerId, [id]);
     return serializeSchedule(row, last.get(id) ?? null);
+    }, SHORT_TX);
   } catch (err) {
     // Its fields changed (read again) or the schedule was deleted (404 on the next read) meanwhile.
     if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025") return null;
@@ -209,10 +228,14 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
  * Alerts survive, detached (FK set null), so the alert log stays complete. A run still executing
  * loses its row; the review function has to treat that as the end of the run.
  */
-export async function deleteSchedule(ownerId: string, id: string): Promise<void> {
-  await forTenant(ownerId).$transaction(async (tx) => {
-    const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true } });
+export async function deleteSchedule(tenant: Tenant, id: string): Promise<void> {
+  await forTenant(tenant.ownerId).$transaction(async (tx) => {
+    const found = await tx.scheduledReview.findFirst({ where: { id }, select: { id: true, name: true } });
     if (!found) throw scheduleNotFound();
+    await recordAudit(tx, {
+      ownerId: tenant.ownerId, actorId: tenant.userId, action: "schedule.deleted", targetType: "schedule", targetId: id, scheduleId: id,
+      summary: `Deleted "${found.name}" with its run history`,
+    });
     // Schedule first (cascading to its runs, after any analysis being stored holds the run row), then
     // the analyses: the same lock order as storeAnalysis, and this statement sees one it just committed.
     await tx.scheduledReview.delete({ where: { id } });

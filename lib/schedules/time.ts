@@ -147,3 +147,17 @@ export function runsBetween(cron: string, tz: string, from: Date, until: Date | 
   }
   return runs;
 }
+
+/**
+ * The shortest gap between two runs of a cron, in minutes, or null when it runs at most once a year.
+ * The minute field repeats in every matching hour, so the first few hundred slots show its tightest gap.
+ */
+export function shortestIntervalMinutes(cron: string, tz: string, from = new Date()): number | null {
+  const slots = slotsBetween(cron, tz, from, new Date(from.getTime() + 400 * 86_400_000), 500);
+  let shortest: number | null = null;
+  for (let i = 1; i < slots.length; i++) {
+    const gap = (slots[i]!.getTime() - slots[i - 1]!.getTime()) / 60_000;
+    if (shortest === null || gap < shortest) shortest = gap;
+  }
+  return shortest;
+}

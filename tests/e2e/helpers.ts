@@ -1,10 +1,11 @@
 import type { Page } from "@playwright/test";
 
 /** Local sign-in through the real form (development identity). */
-export async function signIn(page: Page, userId: string, opts: { orgId?: string; plan?: "free" | "team" | "business" } = {}) {
+export async function signIn(page: Page, userId: string, opts: { orgId?: string; role?: "admin" | "member"; plan?: "free" | "team" | "business" } = {}) {
   await page.goto("/sign-in");
   await page.getByLabel("Sign in as (user id)").fill(userId);
   if (opts.orgId) await page.getByLabel("Organization id (optional)").fill(opts.orgId);
+  if (opts.role) await page.getByLabel("Role in the organization").selectOption(opts.role);
   await page.getByLabel("Plan").selectOption(opts.plan ?? "team");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(/\/schedule/);

@@ -68,10 +68,15 @@ test("create from a preset, edit, pause and resume, delete", async ({ page }) =>
   const toggle = page.getByRole("switch", { name: "Active: Monday pipeline (London)" });
   await expect(toggle).toHaveAttribute("aria-checked", "true");
 
+  // Pausing asks why (and optionally until when); the note shows in the list.
   await toggle.click();
+  const pause = page.getByRole("dialog", { name: "Pause “Monday pipeline (London)”" });
+  await pause.getByLabel("Note (why it is paused)").fill("Holiday freeze");
+  await pause.getByRole("button", { name: "Pause" }).click();
   await expect(page.getByRole("status").filter({ hasText: "is paused" })).toBeVisible();
   await expect(toggle).toHaveAttribute("aria-checked", "false");
   await expect(row).toContainText("Paused: no upcoming runs");
+  await expect(row.getByTestId("pause-note")).toContainText(/^Paused by sched_e2e_\w+: Holiday freeze$/);
   expect((await apiSchedule(page, id)).body).toMatchObject({ is_active: false, next_run_at: null });
 
   await toggle.click();

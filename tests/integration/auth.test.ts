@@ -34,7 +34,7 @@ describe("API authentication (Clerk middleware verifying tokens offline)", () =>
   it("a valid token for user A reaches the handler as tenant A", async () => {
     const res = await api("GET", "/api/me", { userId: "user_a", plan: "business" });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ owner_id: "user_a", user_id: "user_a", org_id: null, plan: "business" });
+    expect(res.body).toEqual({ owner_id: "user_a", user_id: "user_a", org_id: null, plan: "business", role: "admin" }); // a personal workspace's owner is its admin
   });
 
   it("with an org claim the tenant is the organization", async () => {

@@ -72,7 +72,7 @@ describe("lifecycle log lines", () => {
   test("run now: run.queued with trigger manual", async () => {
     const schedule = await createSchedule({ ownerId: OWNER });
     // The hand-over to Inngest may fail here (no executor in process): the run was queued all the same.
-    const run = await runNow(OWNER, schedule.id).catch(async () => systemDb().reviewRun.findFirstOrThrow({ where: { scheduledReviewId: schedule.id } }));
+    const run = await runNow(OWNER, schedule.id, "user_logs").catch(async () => systemDb().reviewRun.findFirstOrThrow({ where: { scheduledReviewId: schedule.id } }));
     expect(events("run.queued")).toEqual([expect.objectContaining({ run_id: run.id, schedule_id: schedule.id, owner_id: OWNER, trigger: "manual" })]);
   });
 });

@@ -177,7 +177,7 @@ describe("coverage postcheck", () => {
     const range = { from: new Date(now.getTime() - 24 * 3_600_000), to: now };
     const before = (await computeCoverage(OWNER, range, now)).dto.expected;
     const { updateSchedule } = await import("@/lib/schedules/service");
-    const tenant = { ownerId: OWNER, userId: "user_mon", orgId: OWNER, plan: "team" as const };
+    const tenant = { ownerId: OWNER, userId: "user_mon", orgId: OWNER, plan: "team" as const, role: "admin" as const };
     await updateSchedule(tenant, s.id, { is_active: false });
     await updateSchedule(tenant, s.id, { is_active: true });
     expect(before).toBeGreaterThanOrEqual(9);

@@ -107,14 +107,14 @@ describe("runNow when Inngest cannot take the event", () => {
       });
     });
 
-  async function expectUnreachable(runNow: (ownerId: string, id: string) => Promise<unknown>) {
+  async function expectUnreachable(runNow: (ownerId: string, id: string, actorId: string) => Promise<unknown>) {
     const schedule = await createSchedule({ ownerId: alice.orgId });
-    await expect(runNow(alice.orgId, schedule.id)).rejects.toMatchObject({ code: "executor_unreachable" }); // 503 via lib/http.ts
+    await expect(runNow(alice.orgId, schedule.id, alice.userId)).rejects.toMatchObject({ code: "executor_unreachable" }); // 503 via lib/http.ts
     const [run] = await systemDb().reviewRun.findMany({ where: { scheduledReviewId: schedule.id } });
     expect(run).toMatchObject({ status: "FAILED", errorCode: "executor_unreachable", trigger: "MANUAL" });
     expect(run.completedAt).not.toBeNull();
     // Never left queued: the schedule can be run again at once.
-    await expect(runNow(alice.orgId, schedule.id)).rejects.toMatchObject({ code: "executor_unreachable" });
+    await expect(runNow(alice.orgId, schedule.id, alice.userId)).rejects.toMatchObject({ code: "executor_unreachable" });
     return run;
   }
 

@@ -25,6 +25,11 @@ async function seed(ownerId: string): Promise<Seeded> {
   await db.executionLog.create({ data: { ownerId, monitorId: monitor.id, status: "SUCCESS" } });
   const alert = await db.alert.create({ data: { ownerId, kind: "TEST", severity: "INFO", dedupKey: "k", openKey: "k", title: "t", message: "m" } });
   await db.alertNotification.create({ data: { ownerId, alertId: alert.id, kind: "OPEN", channel: "EMAIL", target: "x", idempotencyKey: `${alert.id}:open:email` } });
+  await db.auditEvent.create({ data: { ownerId, actorId: "user_x", action: "schedule.created", targetType: "schedule", targetId: schedule.id, scheduledReviewId: schedule.id, summary: "s" } });
+  await db.workspaceSettings.create({ data: { ownerId, runRetentionDays: 90 } });
+  await db.runDailyAggregate.create({
+    data: { ownerId, scheduledReviewId: schedule.id, day: new Date("2026-01-01"), total: 1, completed: 1, failed: 0, skipped: 0, other: 0, healthScoreSum: 90, healthScoreCount: 1, durationMsSum: 10, durationCount: 1 },
+  });
   return { scheduleId: schedule.id, runId: run.id, analysisId: analysis.id, deliveryId: delivery.id, connectionId: connection.id };
 }
 
@@ -42,8 +47,9 @@ describe("forTenant on Postgres", () => {
     const counts = await Promise.all([
       db.crmConnection.count(), db.scheduledReview.count(), db.reviewRun.count(), db.analysis.count(), db.delivery.count(),
       db.alertSettings.count(), db.alert.count(), db.alertNotification.count(), db.monitor.count(), db.executionLog.count(), db.finding.count(),
+      db.auditEvent.count(), db.workspaceSettings.count(), db.runDailyAggregate.count(),
     ]);
-    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(counts).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
     expect((await db.scheduledReview.findMany()).map((s) => s.ownerId)).toEqual(["org_a"]);
   });
 

@@ -41,7 +41,7 @@ const pageLeaks = (text: string) => leaks(text, false);
 function bodyFor(op: Operation): unknown {
   if (op.method === "POST" && op.path === "/api/scheduled-reviews")
     return { name: "Stolen", crm_connection_id: victim.connectionId, schedule: "0 6 * * 1", timezone: "UTC", delivery_channels: [] };
-  if (op.method === "PATCH") return op.path.startsWith("/api/alerts/") ? { status: "resolved" } : { name: "pwned" };
+  if (op.method === "PATCH" && op.path.includes("{id}")) return op.path.startsWith("/api/alerts/") ? { status: "resolved" } : { name: "pwned" };
   return undefined;
 }
 

@@ -1,17 +1,18 @@
 import { mintSessionToken } from "@/lib/dev-auth";
 import type { Plan } from "@/lib/plans";
+import type { Role } from "@/lib/roles";
 
 // HTTP client for integration tests: the app stack started by `npm test` (or `npm run e2e:serve`).
 export const APP_URL = process.env.APP_URL ?? `http://localhost:${process.env.E2E_APP_PORT ?? 3100}`;
 
-export type Who = { userId: string; orgId?: string; plan?: Plan } | string | null;
+export type Who = { userId: string; orgId?: string; orgRole?: Role; plan?: Plan; claims?: Record<string, unknown> } | string | null;
 
 export function tokenFor(who: Who): string | null {
   if (who === null) return null;
   if (typeof who === "string") return who; // a raw token
   // azp is the app under test's origin, whatever APP_URL a test sets in its own process (tokens for any
   // other origin are refused).
-  return mintSessionToken({ plan: "team", ...who, claims: { azp: new URL(APP_URL).origin } });
+  return mintSessionToken({ plan: "team", ...who, claims: { ...who.claims, azp: new URL(APP_URL).origin } });
 }
 
 export async function api(method: string, path: string, who: Who, body?: unknown, headers: Record<string, string> = {}) {

@@ -19,6 +19,7 @@ vi.mock("@/lib/scheduler/dispatch", async (importOriginal) => ({
   dispatchBatch: vi.fn(),
 }));
 vi.mock("@/lib/scheduler/send-queued", () => ({ sendQueuedRuns: vi.fn() }));
+vi.mock("@/lib/scheduler/buffered", () => ({ releaseBufferedRuns: vi.fn() }));
 vi.mock("@/lib/scheduler/ticks", async (importOriginal) => ({
   ...(await importOriginal<typeof import("@/lib/scheduler/ticks")>()),
   openTick: vi.fn(),
@@ -33,6 +34,7 @@ const { expiredConnectionOfRun } = vi.mocked(await import("@/lib/crm/tokens"));
 const { deliverChannel } = vi.mocked(await import("@/lib/delivery/deliver"));
 const { dispatchBatch } = vi.mocked(await import("@/lib/scheduler/dispatch"));
 const { sendQueuedRuns } = vi.mocked(await import("@/lib/scheduler/send-queued"));
+const { releaseBufferedRuns } = vi.mocked(await import("@/lib/scheduler/buffered"));
 const ticks = vi.mocked(await import("@/lib/scheduler/ticks"));
 
 const requested = { id: "run_1", name: "review/run.requested", data: { runId: "run_1", scheduleId: "sch_1", ownerId: "org_1" } } as const;
@@ -175,7 +177,7 @@ test("errorCodeOf: the first lower-snake code down the cause chain, else interna
 describe("dispatch-due-reviews", () => {
   const startedAt = "2026-03-09T10:00:00.000Z";
   const counts = { due: 3, dispatched: 2, skipped: 1, missed: 0, failed: 0 };
-  const batchDetails = { overlap: 1, catch_up_skipped: 0, raced: 0, errors: [] };
+  const batchDetails = { overlap: 1, buffered: 0, catch_up_skipped: 0, raced: 0, errors: [] };
   const cursor = (id: string) => ({ nextRunAt: startedAt, id });
   const engine = () =>
     new InngestTestEngine({ function: dispatchDueReviews, events: [{ name: "inngest/scheduled.timer", data: { cron: "* * * * *" } }] });
@@ -184,6 +186,7 @@ describe("dispatch-due-reviews", () => {
     ticks.openTick.mockResolvedValue({ tickId: "tick_1", startedAt, recoverSince: null });
     dispatchBatch.mockResolvedValue({ ...counts, details: batchDetails, cursor: null });
     sendQueuedRuns.mockResolvedValue({ sent: 2, cursor: null });
+    releaseBufferedRuns.mockResolvedValue({ released: 0 });
     ticks.closeTick.mockResolvedValue({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS" });
   });
 
@@ -193,7 +196,7 @@ describe("dispatch-due-reviews", () => {
     expect(result).toEqual({ tickId: "tick_1", durationMs: 40, outcome: "SUCCESS", ...counts });
     expect(dispatchBatch).toHaveBeenCalledWith({ now: new Date(startedAt), after: null });
     expect(sendQueuedRuns).toHaveBeenCalledWith({ since: new Date(startedAt), after: null });
-    expect(ticks.closeTick).toHaveBeenCalledWith({ tickId: "tick_1", counts, details: { ...batchDetails, resent: 0 } });
+    expect(ticks.closeTick).toHaveBeenCalledWith({ tickId: "tick_1", counts, details: { ...batchDetails, released: 0, resent: 0 } });
   });
 
   test("batches follow the cursor, each its own small step; totals add up; sends page on", async () => {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { buildOpenApiDocument, errorBodySchema, type OperationSpec } from "@/lib/openapi";
+import { buildOpenApiDocument, errorBodySchema, OPERATIONS, type OperationSpec } from "@/lib/openapi";
 
 const doc = buildOpenApiDocument();
 const API_DIR = path.resolve(import.meta.dirname, "../../app/api");
@@ -52,6 +52,18 @@ describe("OpenAPI document", () => {
       for (const method of file.methods) {
         expect(doc.paths[file.path]?.[method], `${method.toUpperCase()} ${file.path} is not in lib/openapi.ts`).toBeDefined();
       }
+    }
+  });
+
+  it("declares the organization role of every mutating operation, and admin-only routes enforce it (403 documented)", () => {
+    const undeclared = OPERATIONS.filter((o) => o.method !== "get" && o.auth !== "none" && !o.role).map((o) => `${o.method} ${o.path}`);
+    expect(undeclared, "add role: \"admin\" or \"member\" to these OPERATIONS entries (and the same to their withAuth)").toEqual([]);
+    for (const op of OPERATIONS.filter((o) => o.role === "admin")) {
+      const file = path.join(API_DIR, "..", op.path.replace(/\{(\w+)\}/g, "[$1]"), "route.ts");
+      expect(fs.readFileSync(file, "utf8"), `${file} passes { role: "admin" } to withAuth`).toMatch(/role:\s*"admin"/);
+      const documented = doc.paths[op.path]?.[op.method] as { responses: Record<string, unknown>; "x-required-role"?: string };
+      expect(documented["x-required-role"]).toBe("admin");
+      expect(JSON.stringify(documented.responses["403"])).toContain("forbidden");
     }
   });
 

@@ -50,7 +50,7 @@ describe("upcomingOf", () => {
 const schedule = (over: Partial<ScheduleDto> = {}): ScheduleDto => ({
   id: "s1", name: "Weekly pipeline", description: null, crm_connection_id: "c1", crm_connection: { id: "c1", name: "Demo CRM", provider: "demo" },
   schedule: "0 6 * * 1", schedule_description: "At 06:00 AM, only on Monday", timezone: "UTC", delivery_channels: ["email"],
-  email_recipients: ["ops@example.com"], slack_webhook_url: null, is_active: true, catch_up_policy: "run_once", rules: {},
+  email_recipients: ["ops@example.com"], slack_webhook_url: null, is_active: true, catch_up_policy: "run_once", rules: {}, auto_pause_after_failures: null, pause: null, catch_up_window_minutes: 1440, overlap_policy: "skip", missed_slots: 0,
   scan_scope: { pipeline_ids: [], stage_ids: [], owner_ids: [], min_amount: null },
   last_run_at: null, next_run_at: "2026-03-09T06:00:00.000Z", next_runs: [], last_run: null, created_at: "", updated_at: "", ...over,
 });

@@ -18,4 +18,4 @@ export const POST = withAuth(async ({ req, tenant }) => {
   const res = json(result.body, result.status);
   if (result.replayed) res.headers.set("Idempotent-Replayed", "true");
   return res;
-});
+}, { role: "admin" });

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { pageTenant } from "@/app/(app)/page-glue";
-import { planAtLeast } from "@/lib/plans";
+import { describeLimits, planAtLeast } from "@/lib/plans";
+import { ADMIN_ONLY_REASON } from "@/lib/roles";
 import { ScheduleForm } from "@/components/schedules/schedule-form";
 
 export const metadata = { title: "New schedule · Revwatch" };
@@ -16,7 +17,12 @@ export default async function NewSchedulePage() {
           Your plan is {tenant.plan}: saving a schedule needs the Team plan or higher. You can still try schedules out with the preview.
         </p>
       )}
-      <ScheduleForm />
+      <p className="text-sm text-slate-600" data-testid="plan-limits">{describeLimits(tenant.plan)}.</p>
+      {tenant.role === "admin" ? (
+        <ScheduleForm />
+      ) : (
+        <p className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-700" data-testid="admin-only-reason">{ADMIN_ONLY_REASON}.</p>
+      )}
     </div>
   );
 }

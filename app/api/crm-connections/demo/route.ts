@@ -5,4 +5,4 @@ import { json, withAuth } from "@/lib/http";
 export const POST = withAuth(async ({ tenant }) => {
   const { connection, created } = await connectDemoCrm(tenant.ownerId);
   return json(connection, created ? 201 : 200);
-});
+}, { role: "admin" });

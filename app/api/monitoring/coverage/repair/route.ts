@@ -10,4 +10,4 @@ export const POST = withAuth(async ({ req, tenant }) => {
   const range = await readJson(req, coverageRangeSchema);
   await requireToken("coverage-repair", tenant.ownerId, REPAIR_LIMIT);
   return json(await repairCoverage(tenant.ownerId, range), 202);
-});
+}, { role: "member" });

@@ -9,5 +9,5 @@ const paramsSchema = z.object({ id: z.string().min(1).max(64) });
 export const POST = withAuth<{ id: string }>(async ({ tenant, params }) => {
   await requireToken("replay", tenant.ownerId, REPLAY_LIMIT);
   const { id } = paramsSchema.parse(params);
-  return json({ run: await replayRun(tenant.ownerId, id) }, 202);
-});
+  return json({ run: await replayRun(tenant.ownerId, id, tenant.userId) }, 202);
+}, { role: "member" });

@@ -11,5 +11,5 @@ export const POST = withAuth<{ id: string }>(async ({ req, tenant, params }) => 
   await requireToken("replay", tenant.ownerId, REPLAY_LIMIT);
   const { id } = paramsSchema.parse(params);
   const body = await readJson(req, bulkReplayBodySchema);
-  return json(await replayFailedRuns(tenant.ownerId, id, { from: new Date(body.from), to: new Date(body.to) }), 202);
-});
+  return json(await replayFailedRuns(tenant.ownerId, id, { from: new Date(body.from), to: new Date(body.to) }, tenant.userId), 202);
+}, { role: "member" });

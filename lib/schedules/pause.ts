@@ -1,0 +1,46 @@
+import "server-only";
+import type { Tenant } from "@/lib/auth";
+import type { AuditEntry } from "@/lib/audit/record";
+import { AppError } from "@/lib/errors";
+import type { UpdateScheduleInput } from "@/lib/schedules/schemas";
+
+// Pausing with a note (Temporal's pause note): PATCH is_active false records who paused, why and until
+// when; the resume cron (lib/schedules/resume.ts) re-activates at resume_at. Resuming clears all of it.
+
+type Current = { isActive: boolean; name: string; pauseNote: string | null; resumeAt: Date | null };
+
+const pauseGiven = (input: UpdateScheduleInput) => input.pause_note !== undefined || input.resume_at !== undefined;
+
+function invalid(path: string, message: string) {
+  return new AppError("validation_error", "The request is invalid", [{ path, message, code: "custom" }]);
+}
+
+/** The pause columns a PATCH writes (none when it neither pauses, resumes nor edits the pause). */
+export function pauseColumns(tenant: Tenant, input: UpdateScheduleInput, current: Current, now: Date) {
+  const isActive = input.is_active ?? current.isActive;
+  if (pauseGiven(input) && isActive)
+    throw invalid(input.pause_note !== undefined ? "pause_note" : "resume_at", "pause_note and resume_at apply to a paused schedule: send them with is_active false");
+  const resumeAt: Date | null | undefined = input.resume_at === undefined || input.resume_at === null ? input.resume_at : new Date(input.resume_at);
+  if (resumeAt && resumeAt.getTime() <= now.getTime()) throw invalid("resume_at", "resume_at must be in the future");
+  if (current.isActive && !isActive)
+    return { pausedAt: now, pausedBy: tenant.userId, pauseNote: input.pause_note ?? null, resumeAt: resumeAt ?? null };
+  if (!current.isActive && isActive) return { pausedAt: null, pausedBy: null, pauseNote: null, resumeAt: null };
+  return { pauseNote: input.pause_note, resumeAt };
+}
+
+/** A PATCH that edits the pause must still find the schedule paused (compare-and-set with the read). */
+export function pauseGuard(input: UpdateScheduleInput, current: Current) {
+  return pauseGiven(input) ? { isActive: current.isActive } : {};
+}
+
+const when = (d: Date | null) => (d ? `, resumes ${d.toISOString()}` : "");
+
+/** The audit row of a PATCH: a pause, a resume, or a change listing the fields it touched (never their secrets). */
+export function updateAudit(tenant: Tenant, input: UpdateScheduleInput, before: Current, after: Current & { id: string }): AuditEntry {
+  const fields = Object.keys(input).filter((k) => input[k as keyof UpdateScheduleInput] !== undefined);
+  const base = { ownerId: tenant.ownerId, actorId: tenant.userId, targetType: "schedule" as const, targetId: after.id, scheduleId: after.id, details: { fields } };
+  if (before.isActive && !after.isActive)
+    return { ...base, action: "schedule.paused", summary: `Paused "${after.name}"${after.pauseNote ? `: ${after.pauseNote}` : ""}${when(after.resumeAt)}` };
+  if (!before.isActive && after.isActive) return { ...base, action: "schedule.resumed", summary: `Resumed "${after.name}"` };
+  return { ...base, action: "schedule.updated", summary: `Changed ${fields.join(", ") || "nothing"} of "${after.name}"` };
+}
