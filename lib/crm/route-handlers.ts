@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { json, readJson, readQuery, toErrorResponse, withAuth } from "@/lib/http";
+import { json, readJson, readQuery, toErrorResponse, withAuth, type AuthOptions } from "@/lib/http";
 import { finishConnect, startConnect } from "./connect";
 import { authorizeBodySchema, callbackQuerySchema } from "./connect-schemas";
 import type { OAuthProvider } from "./providers";
@@ -15,8 +15,8 @@ import type { OAuthProvider } from "./providers";
 // carries the session cookie, and finishes the connect for the signed-in tenant the state was made for.
 
 /** POST /api/crm-connections/{provider}/authorize -> { authorize_url, expires_at } */
-export const authorizeRoute = (provider: OAuthProvider) =>
-  withAuth(async ({ req, tenant }) => json(await startConnect(tenant.ownerId, provider, await readJson(req, authorizeBodySchema))));
+export const authorizeRoute = (provider: OAuthProvider, options: AuthOptions) =>
+  withAuth(async ({ req, tenant }) => json(await startConnect(tenant.ownerId, provider, await readJson(req, authorizeBodySchema))), options);
 
 const FINISH_SCRIPT =
   "const q=JSON.parse(document.getElementById('q').textContent);" +
@@ -49,9 +49,9 @@ export const callbackPageRoute = () => async (req: Request) => {
 };
 
 /** POST …/callback/{provider}: where the browser goes next, the CRM page with the new connection or why the provider refused. */
-export const callbackRoute = (provider: OAuthProvider) =>
+export const callbackRoute = (provider: OAuthProvider, options: AuthOptions) =>
   withAuth(async ({ req, tenant }) => {
     const outcome = await finishConnect(tenant.ownerId, provider, await readJson(req, callbackQuerySchema));
     const to = new URLSearchParams(outcome.ok ? { connected: outcome.connectionId } : { connect_error: outcome.reason.slice(0, 300) });
     return json({ redirect_to: `/crm?${to}` });
-  });
+  }, options);

@@ -23,8 +23,15 @@ const authed = OPERATIONS.filter((o) => !PUBLIC.has(`${o.method} ${o.path}`));
 const reads = authed.filter((o) => o.method === "get");
 const writes = authed.filter((o) => o.method !== "get");
 
-const fill = (path: string) =>
-  path.replace("{id}", path.startsWith("/api/runs/") ? t.runId : path.startsWith("/api/analysis/") ? t.analysisId : t.scheduleId);
+/** The seeded id of the right kind for each path prefix (a new resource adds its prefix here). */
+const idFor = (path: string): string => {
+  const ids: [string, string][] = [
+    ["/api/runs/", t.runId], ["/api/analysis/", t.analysisId], ["/api/alerts/", t.alertId],
+    ["/api/monitors/", t.monitorId], ["/api/crm-connections/", t.connectionId],
+  ];
+  return ids.find(([prefix]) => path.startsWith(prefix))?.[1] ?? t.scheduleId;
+};
+const fill = (path: string) => path.replace("{id}", idFor(path));
 const QUERY: Record<string, string> = { "/api/scheduled-reviews/preview": "?schedule=0+6+*+*+1&timezone=UTC" };
 
 beforeAll(async () => {

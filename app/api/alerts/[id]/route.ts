@@ -8,4 +8,5 @@ export const GET = withAuth<Params>(async ({ tenant, params }) => json(await get
 
 export const PATCH = withAuth<Params>(async ({ req, tenant, params }) =>
   json(await updateAlert(tenant.ownerId, tenant.userId, params.id, await readJson(req, updateAlertSchema))),
+  { role: "member" },
 );

@@ -8,9 +8,10 @@ export const GET = withAuth<Params>(async ({ tenant, params }) => json(await get
 
 export const PATCH = withAuth<Params>(async ({ req, tenant, params }) =>
   json(await updateMonitor(tenant.ownerId, params.id, await readJson(req, updateMonitorSchema))),
+  { role: "admin" },
 );
 
 export const DELETE = withAuth<Params>(async ({ tenant, params }) => {
   await deleteMonitor(tenant.ownerId, params.id);
   return new Response(null, { status: 204 });
-});
+}, { role: "admin" });

@@ -1,4 +1,4 @@
 import { callbackPageRoute, callbackRoute } from "@/lib/crm/route-handlers";
 
 export const GET = callbackPageRoute();
-export const POST = callbackRoute("salesforce");
+export const POST = callbackRoute("salesforce", { role: "admin" });

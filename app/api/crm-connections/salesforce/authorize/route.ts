@@ -1,3 +1,3 @@
 import { authorizeRoute } from "@/lib/crm/route-handlers";
 
-export const POST = authorizeRoute("salesforce");
+export const POST = authorizeRoute("salesforce", { role: "admin" });
