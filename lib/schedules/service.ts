@@ -1,4 +1,4 @@
-import { planAtLeast, type Tenant } from "@/lib/auth";
+import type { Tenant } from "@/lib/auth";
 import { recordAudit } from "@/lib/audit/record";
 import { checkScanScope } from "@/lib/crm/check";
 import { readScanScope } from "@/lib/crm/scope";
