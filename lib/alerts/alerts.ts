@@ -46,7 +46,9 @@ export async function updateAlert(ownerId: string, userId: string, id: string, b
       ...(body.muted_until !== undefined ? { mutedUntil: body.muted_until ? new Date(body.muted_until) : null } : {}),
     },
   });
-  if (body.status === "resolved" && alert.status === "OPEN") {
+  // A repeated hand resolve (the first died before its recovery was queued) re-derives that recovery; one
+  // queued but never sent is delivered by the alert sweep.
+  if (body.status === "resolved" && (alert.status === "OPEN" || alert.resolution === "manual")) {
     const current = await db.alert.findFirstOrThrow({ where: { id } });
     await deliverNow(await resolveAlert(await settingsFor(ownerId), current, now, { summary: "Resolved by hand.", resolution: "manual" }));
   }

@@ -2,7 +2,7 @@ import "server-only";
 import { systemDb } from "@/lib/db";
 import type { ExecutionLog, Monitor } from "@/lib/generated/prisma/client";
 import { monitorState } from "@/lib/monitors/state";
-import { findOpen, openAlert, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
+import { findOpen, openAlert, openMessages, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
 import { applyRunRules, depthOf, recoveredText, RUN_RULES, windowStart, type Run } from "@/lib/alerts/evaluate-runs";
 import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
@@ -59,6 +59,8 @@ export async function monitorDowns(s: EffectiveSettings, now: Date): Promise<str
     if (missing && !open && s.rules.monitor_down.enabled) {
       const why = last?.status === "RUNNING" ? "a started run is over its max runtime" : "the expected run did not start within the grace time";
       ids.push(...(await openAlert(s, downCondition(m, why), now)));
+    } else if (missing && open) {
+      ids.push(...(await openMessages(s, open, now))); // a retry of the sweep that opened it
     } else if (open && (state === "up" || state === "paused")) {
       ids.push(...(await resolveAlert(s, open, now, { summary: state === "paused" ? "The monitor was paused." : "The job reported a run again." })));
     }

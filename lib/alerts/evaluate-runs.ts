@@ -1,7 +1,7 @@
 import "server-only";
 import { systemDb } from "@/lib/db";
 import type { ReviewRun } from "@/lib/generated/prisma/client";
-import { findOpen, openAlert, resolveAlert, type Condition, type Subject } from "@/lib/alerts/lifecycle";
+import { openMessages, findOpen, openAlert, resolveAlert, type Condition, type Subject } from "@/lib/alerts/lifecycle";
 import type { RuleName } from "@/lib/alerts/schemas";
 import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
@@ -92,7 +92,10 @@ export async function applyRunRules(s: EffectiveSettings, a: Apply, now: Date): 
     const open = await findOpen(s.ownerId, condition);
     if (open) {
       const recent = a.runs.slice(0, s.recoverySuccesses);
-      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) continue;
+      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) {
+        ids.push(...(await openMessages(s, open, now))); // a retry of the step that opened it
+        continue;
+      }
       ids.push(...(await resolveAlert(s, open, now, { summary: await a.summary(open.openedAt) })));
     } else if (s.rules[r.rule].enabled && r.breaks(a.runs, s, a.failedInWindow)) {
       ids.push(...(await openAlert(s, condition, now)));

@@ -3,7 +3,8 @@ import { systemDb } from "@/lib/db";
 import { computeCoverage } from "@/lib/monitoring/coverage";
 import { POSTCHECK_WINDOW_MS } from "@/lib/monitoring/postcheck";
 import { monitorDowns } from "@/lib/alerts/evaluate-monitors";
-import { findOpen, openAlert, renotifyAlert, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
+import { strandedNotifications } from "@/lib/alerts/notify";
+import { findOpen, openAlert, openMessages, renotifyAlert, resolveAlert, type Condition } from "@/lib/alerts/lifecycle";
 import { effective, settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
 // The rules that are not about one run: the dead-man (scheduler silent), CRM connections that expired,
@@ -38,7 +39,10 @@ async function deadMan(s: EffectiveSettings, lastTick: Date | null, now: Date): 
   // Never ticked: a fresh install, not a scheduler that stopped.
   if (!lastTick) return [];
   const silentMs = now.getTime() - lastTick.getTime();
-  if (silentMs > rule.minutes * MIN) return rule.enabled && !open ? openAlert(s, silentCondition(rule.minutes, lastTick), now) : [];
+  if (silentMs > rule.minutes * MIN) {
+    if (open) return openMessages(s, open, now); // a retry of the sweep that opened it
+    return rule.enabled ? openAlert(s, silentCondition(rule.minutes, lastTick), now) : [];
+  }
   if (!open) return [];
   const ticks = await systemDb().schedulerTick.count({ where: { kind: "DISPATCH", startedAt: { gte: open.openedAt, lte: now } } });
   const silentFor = Math.round((now.getTime() - open.openedAt.getTime()) / MIN) + rule.minutes;
@@ -66,7 +70,7 @@ async function renotifyAll(s: EffectiveSettings, now: Date): Promise<string[]> {
   return ids;
 }
 
-/** Every minute: dead-man, connection recoveries, monitors down, re-notification. Returns the notifications to send. */
+/** Every minute: dead-man, connection recoveries, monitors down, re-notification, stranded messages. Returns the notifications to send. */
 export async function sweepAlerts(now = new Date()): Promise<string[]> {
   const last = await systemDb().schedulerTick.findFirst({ where: { kind: "DISPATCH", startedAt: { lte: now } }, orderBy: { startedAt: "desc" }, select: { startedAt: true } });
   const ids: string[] = [];
@@ -76,6 +80,8 @@ export async function sweepAlerts(now = new Date()): Promise<string[]> {
     ids.push(...(await monitorDowns(s, now)));
     ids.push(...(await renotifyAll(s, now)));
   }
+  // Messages queued by a step that died before sending them (the step's retry may never come).
+  for (const id of await strandedNotifications(now)) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
@@ -107,7 +113,8 @@ export async function evaluateCoverage(now = new Date()): Promise<string[]> {
       message: `${dto.completed} of ${dto.expected - dto.pending} due runs completed in the last 24 hours; ${dto.missing_count} slot${dto.missing_count === 1 ? "" : "s"} missing.`,
     };
     const open = await findOpen(s.ownerId, condition);
-    if (dto.status === "NEEDS_ATTENTION" && s.rules.coverage_below.enabled && !open) ids.push(...(await openAlert(s, condition, now)));
+    if (dto.status === "NEEDS_ATTENTION" && open) ids.push(...(await openMessages(s, open, now)));
+    else if (dto.status === "NEEDS_ATTENTION" && s.rules.coverage_below.enabled) ids.push(...(await openAlert(s, condition, now)));
     else if (dto.status === "HEALTHY" && open) ids.push(...(await resolveAlert(s, open, now, { summary: `Coverage is back to ${dto.coverage_pct ?? 100} % (${dto.completed} of ${dto.expected - dto.pending} due runs completed).` })));
   }
   return ids;

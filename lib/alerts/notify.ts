@@ -128,6 +128,25 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   }
 }
 
+/** A PENDING row this old with no live lease lost the step that queued it (the step died after queueing). */
+export const STRANDED_AFTER_MS = 2 * 60_000;
+const STRANDED_MAX_AGE_MS = 24 * 60 * 60_000;
+
+/** The notifications the sweep sends because nobody else will: PENDING, older than ~2 minutes, unleased or lease expired. */
+export async function strandedNotifications(now: Date, take = 100): Promise<string[]> {
+  const rows = await systemDb().alertNotification.findMany({
+    where: {
+      status: "PENDING",
+      createdAt: { lt: new Date(now.getTime() - STRANDED_AFTER_MS), gt: new Date(now.getTime() - STRANDED_MAX_AGE_MS) },
+      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+    },
+    orderBy: { createdAt: "asc" },
+    take,
+    select: { id: true },
+  });
+  return rows.map((r) => r.id);
+}
+
 /** Test alerts and hand resolves send at once, one attempt each: the caller shows the outcome. */
 export async function deliverNow(ids: string[]): Promise<NotifyOutcome[]> {
   return Promise.all(ids.map((id) => deliverAlertNotification(id, { retry: false })));
