@@ -173,14 +173,16 @@ export const forbiddenFor = (needed: Role, tenant: Tenant) =>
 
 /**
  * Every API handler goes through here: 401 JSON without a verified session, 403 when the organization
- * role is below `options.role` (a read needs member, which every signed-in tenant is), errors as JSON.
+ * role is below `options.role`, errors as JSON. Without options a read needs member (every signed-in
+ * tenant) and a write needs admin, so a route that forgets to declare its role never opens a write to members.
  */
-export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>) => Promise<Response>, options: AuthOptions = { role: "member" }) {
+export function withAuth<P = Record<string, never>>(handler: (ctx: AuthedCtx<P>) => Promise<Response>, options?: AuthOptions) {
   return async (req: Request, route: RouteCtx<P>): Promise<Response> => {
     try {
       const tenant = await currentTenant();
       if (!tenant) return errorResponse("unauthorized", "Sign in or send a valid Bearer token");
-      if (!roleAllows(tenant.role, options.role)) return forbiddenFor(options.role, tenant);
+      const needed: Role = options?.role ?? (req.method === "GET" || req.method === "HEAD" ? "member" : "admin");
+      if (!roleAllows(tenant.role, needed)) return forbiddenFor(needed, tenant);
       const params = await route.params;
       // Path params are ids: a malformed one (NUL, too long) is no resource, not a database error.
       if (params && !Object.values(params).every(isResourceId)) return errorResponse("not_found", "Resource not found");
