@@ -2,7 +2,7 @@
 import { useId, useState } from "react";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { inputClass } from "@/components/ui/field";
-import { MAX_PAUSE_NOTE } from "@/lib/schedules/schemas";
+import { MAX_PAUSE_NOTE } from "@/lib/schedules/constants";
 
 export type PauseInput = { pause_note: string | null; resume_at: string | null };
 

@@ -4,3 +4,6 @@
 export const RUN_STATUSES = ["queued", "running", "completed", "failed", "skipped"] as const;
 export const RUN_TRIGGERS = ["scheduled", "manual", "repair", "replay"] as const;
 export const MAX_RECIPIENTS = 50;
+
+/** The longest pause note a schedule keeps. */
+export const MAX_PAUSE_NOTE = 500;

@@ -5,7 +5,7 @@ import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
 import { frequencySchema } from "@/lib/schedules/frequency";
 import { canonicalZone, suggestZone } from "@/lib/tz/names";
-import { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/constants";
+import { MAX_PAUSE_NOTE, MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/constants";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
 // the OpenAPI document and the client components, so all three always agree.
@@ -64,7 +64,7 @@ const scheduleFields = {
 };
 
 /** PATCH only: why a schedule is paused, and when the resume cron re-activates it. */
-export const MAX_PAUSE_NOTE = 500;
+export { MAX_PAUSE_NOTE };
 const pauseFields = {
   pause_note: z.string().trim().max(MAX_PAUSE_NOTE, `At most ${MAX_PAUSE_NOTE} characters`).nullable()
     .meta({ description: "With is_active false (or on a paused schedule): why it is paused, shown in the schedule list" }),
