@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import dynamic from "next/dynamic";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
@@ -12,7 +13,6 @@ import {
 } from "@/components/schedules/api";
 import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
-import { ScopeFields } from "@/components/schedules/scope-fields";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
   fieldErrors, fieldId, initialValues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
@@ -20,6 +20,9 @@ import {
 import { useBrowserTimeZone } from "@/components/schedules/hooks";
 import { PreviewPanel, usePreview } from "@/components/schedules/preview-panel";
 import { TimezonePicker } from "@/components/schedules/timezone-picker";
+
+// The scan-scope picker (and the CRM client with it) loads with the form, not in the page's first-load JavaScript.
+const ScopeFields = dynamic(() => import("@/components/schedules/scope-fields").then((m) => m.ScopeFields), { ssr: false });
 
 type Errors = Partial<Record<FieldKey, string>>;
 type Summary = { href?: string; message: string }[];
