@@ -2,11 +2,6 @@
 // with a message naming it, instead of failing on the first request that needs it.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { env } = await import("./lib/env");
-  try {
-    env();
-  } catch (err) {
-    console.error(`[revwatch] ${(err as Error).message}`);
-    process.exit(1);
-  }
+  const { checkEnv } = await import("./instrumentation-node");
+  checkEnv();
 }
