@@ -32,6 +32,35 @@ function dayMatches(spec: CronSpec, y: number, m: number, d: number): boolean {
   return spec.bothDaysRequired ? dom && dow : dom || dow;
 }
 
+/** Whether two consecutive calendar days can both match (a 28-year span holds every weekday of every date, Feb 29 too). */
+function consecutiveDaysMatch(spec: CronSpec): boolean {
+  let previous = false;
+  for (let day = Date.UTC(2000, 0, 1); day < Date.UTC(2028, 0, 2); day += DAY) {
+    const date = new Date(day);
+    const m = date.getUTCMonth() + 1;
+    const matches = spec.months.has(m) && dayMatches(spec, date.getUTCFullYear(), m, date.getUTCDate());
+    if (matches && previous) return true;
+    previous = matches;
+  }
+  return false;
+}
+
+/**
+ * The shortest wall-clock gap between two matches, in minutes, read from the fields (so a cron whose
+ * days are rare, such as "*\/5 * 29 2 *", shows its real 5 minutes); null with one match a day at most.
+ * Midnight counts only when two consecutive days can both match. DST can shorten a real gap further:
+ * callers that care also look at the enumerated slots.
+ */
+export function shortestFieldGapMinutes(spec: CronSpec): number | null {
+  const times = spec.hours.flatMap((h) => spec.minutes.map((m) => h * 60 + m));
+  if (times.length < 2) return null;
+  let shortest = Infinity;
+  for (let i = 1; i < times.length; i++) shortest = Math.min(shortest, times[i]! - times[i - 1]!);
+  const overMidnight = 1440 - times.at(-1)! + times[0]!;
+  if (overMidnight < shortest && consecutiveDaysMatch(spec)) shortest = overMidnight;
+  return shortest;
+}
+
 /** Matching wall times from `from` (inclusive, wall ms), ascending. */
 function* wallsFrom(spec: CronSpec, from: number): Generator<number> {
   const start = new Date(from);

@@ -6,7 +6,7 @@
 import "server-only";
 import { describeCron, isFixedTime, parseCron, validateCron } from "@/lib/schedules/cron";
 import { frequencySchema, frequencyToCron, type Frequency } from "@/lib/schedules/frequency";
-import { nextSlot, type CronSpec, type Slot } from "@/lib/schedules/slots";
+import { nextSlot, shortestFieldGapMinutes, type CronSpec, type Slot } from "@/lib/schedules/slots";
 import { isZoneName, suggestZone } from "@/lib/tz/names";
 import { wallAt, type ZoneRules } from "@/lib/tz/rules";
 import { zoneRules } from "@/lib/tz/zones";
@@ -150,11 +150,12 @@ export function runsBetween(cron: string, tz: string, from: Date, until: Date | 
 
 /**
  * The shortest gap between two runs of a cron, in minutes, or null when it runs at most once a year.
- * The minute field repeats in every matching hour, so the first few hundred slots show its tightest gap.
+ * The fields give the wall-clock gap on any day that matches, however rare (Feb 29); the next year's
+ * slots add what DST does to it (a spring-forward gap can bring two wall times closer in real time).
  */
 export function shortestIntervalMinutes(cron: string, tz: string, from = new Date()): number | null {
   const slots = slotsBetween(cron, tz, from, new Date(from.getTime() + 400 * 86_400_000), 500);
-  let shortest: number | null = null;
+  let shortest: number | null = shortestFieldGapMinutes(jobFor(cron, tz).spec);
   for (let i = 1; i < slots.length; i++) {
     const gap = (slots[i]!.getTime() - slots[i - 1]!.getTime()) / 60_000;
     if (shortest === null || gap < shortest) shortest = gap;
