@@ -4,6 +4,7 @@ import { alertOnMonitorExecution } from "./functions/alert-on-monitor-execution"
 import { alertOnPostcheck } from "./functions/alert-on-postcheck";
 import { alertOnRunOutcome } from "./functions/alert-on-run-outcome";
 import { alertSweep } from "./functions/alert-sweep";
+import { autoPauseOnFailure } from "./functions/auto-pause-on-failure";
 import { coveragePostcheck } from "./functions/coverage-postcheck";
 import { dispatchDueReviews } from "./functions/dispatch-due-reviews";
 import { pruneOldHistory } from "./functions/prune-history";
@@ -15,4 +16,5 @@ import { runReview } from "./functions/run-review";
 export const functions: InngestFunction.Any[] = [
   dispatchDueReviews, runReview, reconcileStuckRuns, coveragePostcheck, resumePausedSchedules, pruneOldHistory,
   alertOnRunOutcome, alertOnConnectionExpired, alertOnPostcheck, alertSweep, alertOnMonitorExecution,
+  autoPauseOnFailure,
 ];

@@ -155,7 +155,7 @@ export const OPERATIONS: OperationSpec[] = [
   ...CRM_OPERATIONS,
   { method: "get", path: "/api/audit", operationId: "listAuditEvents", tag: "system", summary: "The workspace's audit trail, newest first (cursor paging)",
     description: "Who created, changed, paused, resumed, deleted, ran or replayed what and when; `schedule_id` narrows it to one schedule (its Activity list). Actor \"system\" is the resume cron or auto-pause.",
-    query: auditListQuerySchema, errors: ["invalid_cursor"],
+    query: auditListQuerySchema, errors: ["invalid_cursor", "not_found"],
     responses: { 200: { description: "A page of events; pass next_cursor as cursor for the next", body: named("AuditEventList", auditListSchema) } } },
   { method: "get", path: "/api/workspace", operationId: "getWorkspace", tag: "system", summary: "The plan's limits, the workspace's usage and its retention",
     responses: { 200: { description: "The workspace", body: named("Workspace", workspaceSchema) } } },

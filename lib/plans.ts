@@ -18,8 +18,16 @@ export const PLAN_LIMITS: Record<Plan, PlanLimits> = {
   business: { maxSchedules: 200, minIntervalMinutes: 1, maxRunRetentionDays: 730 },
 };
 
-/** Run history is kept this long unless the workspace chose less (capped by the plan when it is set). */
+/** Run history is kept this long unless the workspace chose less (always capped by the plan). */
 export const DEFAULT_RUN_RETENTION_DAYS = 180;
+/**
+ * The run retention the daily prune applies: the workspace's setting (or the default), at most what its
+ * plan allows. `plan` null: no session has shown the plan yet, so nothing caps it.
+ */
+export function effectiveRunRetentionDays(setting: number | null | undefined, plan: Plan | null): number {
+  const days = setting ?? DEFAULT_RUN_RETENTION_DAYS;
+  return plan ? Math.min(days, PLAN_LIMITS[plan].maxRunRetentionDays) : days;
+}
 /** Scheduler ticks (platform rows) are kept this long. */
 export const TICK_RETENTION_DAYS = 30;
 

@@ -2,6 +2,7 @@ import "server-only";
 import type { AuditAction, AuditEventDto, AuditListQuery } from "@/lib/audit/schemas";
 import { decodeCursor, encodeCursor } from "@/lib/cursor";
 import { forTenant } from "@/lib/db";
+import { notFound } from "@/lib/errors";
 
 // The read side of the audit trail: the workspace's events, or one schedule's (its Activity list),
 // newest first by (createdAt, id) so paging never skips or repeats a row.
@@ -23,7 +24,18 @@ export const serializeAuditEvent = (r: Row): AuditEventDto => ({
   created_at: r.createdAt.toISOString(),
 });
 
+/** ?schedule_id= must name a schedule of this workspace, or one it deleted (its trail stays): else 404. */
+async function requireScheduleOfTenant(ownerId: string, scheduleId: string) {
+  const db = forTenant(ownerId);
+  const [schedule, trail] = await Promise.all([
+    db.scheduledReview.findFirst({ where: { id: scheduleId }, select: { id: true } }),
+    db.auditEvent.findFirst({ where: { scheduledReviewId: scheduleId }, select: { id: true } }),
+  ]);
+  if (!schedule && !trail) throw notFound("Scheduled review");
+}
+
 export async function listAudit(ownerId: string, query: AuditListQuery): Promise<{ data: AuditEventDto[]; next_cursor: string | null }> {
+  if (query.schedule_id) await requireScheduleOfTenant(ownerId, query.schedule_id);
   const after = query.cursor ? decodeCursor(query.cursor) : null;
   const rows = await forTenant(ownerId).auditEvent.findMany({
     where: {

@@ -1,6 +1,6 @@
 import "server-only";
 import { systemDb } from "@/lib/db";
-import { DEFAULT_RUN_RETENTION_DAYS, TICK_RETENTION_DAYS } from "@/lib/plans";
+import { asPlan, effectiveRunRetentionDays, TICK_RETENTION_DAYS } from "@/lib/plans";
 
 // Retention (issue #17): runs older than their workspace's retention are deleted with their analyses
 // (findings cascade) and deliveries (cascade), after their days are kept as daily aggregates per
@@ -17,7 +17,7 @@ export type PruneResult = { aggregated: number; runs: number; analyses: number; 
 /** Midnight UTC `days` before `now`'s day: a day is pruned whole or not at all. */
 export const retentionCutoff = (now: Date, days: number) => new Date(Math.floor(now.getTime() / DAY_MS) * DAY_MS - days * DAY_MS);
 
-type Target = { id: string; ownerId: string; days: number | null };
+type Target = { id: string; ownerId: string; days: number | null; plan: string | null };
 
 /** Keeps every not yet aggregated day before `cutoff` of one schedule as a RunDailyAggregate row. */
 export async function aggregateDays(t: { id: string; ownerId: string }, cutoff: Date): Promise<number> {
@@ -71,7 +71,7 @@ async function pruneTicks(now: Date, limit: number): Promise<number> {
 /** One bounded pass; `done` once nothing older than retention is left. */
 export async function pruneHistory(now = new Date(), batch = PRUNE_BATCH): Promise<PruneResult> {
   const targets = await systemDb().$queryRaw<Target[]>`
-    SELECT s.id, s."ownerId", w."runRetentionDays" AS days
+    SELECT s.id, s."ownerId", w."runRetentionDays" AS days, w.plan
     FROM "ScheduledReview" s LEFT JOIN "WorkspaceSettings" w ON w."ownerId" = s."ownerId"
     ORDER BY s.id`;
   const result: PruneResult = { aggregated: 0, runs: 0, analyses: 0, ticks: 0, done: true };
@@ -81,7 +81,8 @@ export async function pruneHistory(now = new Date(), batch = PRUNE_BATCH): Promi
       result.done = false; // maybe more: the next pass finds out
       break;
     }
-    const cutoff = retentionCutoff(now, t.days ?? DEFAULT_RUN_RETENTION_DAYS);
+    // The plan is the one last seen in a session (lib/workspace/plan-seen.ts): free keeps 30 days even unset.
+    const cutoff = retentionCutoff(now, effectiveRunRetentionDays(t.days, t.plan === null ? null : asPlan(t.plan)));
     const old = await systemDb().reviewRun.findFirst({ where: { scheduledReviewId: t.id, scheduledFor: { lt: cutoff } }, select: { id: true } });
     const oldAnalysis = old ? null : await systemDb().analysis.findFirst({ where: { scheduledReviewId: t.id, createdAt: { lt: cutoff }, run: null }, select: { id: true } });
     if (!old && !oldAnalysis) continue;

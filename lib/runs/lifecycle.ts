@@ -3,7 +3,6 @@ import { reviewRunFailed } from "@/inngest/events";
 import { systemDb, Prisma } from "@/lib/db";
 import { RunGoneError } from "@/lib/errors";
 import { logEvent } from "@/lib/log";
-import { autoPauseIfFailing } from "@/lib/schedules/auto-pause";
 import type { DeliveryChannel } from "@/lib/generated/prisma/client";
 
 // State changes of one ReviewRun as the run-review function moves it along:
@@ -169,7 +168,8 @@ export async function failRun(args: {
       durationMs: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()),
     },
   });
-  if (count) await autoPauseIfFailing(run.scheduledReviewId, now);
+  // Nothing that can throw follows the compare-and-set: the caller must get the failure to announce it.
+  // Auto-pause is its own step, triggered by review/run.failed (inngest/functions/auto-pause-on-failure.ts).
   if (count) logEvent("run.failed", { run_id: runId, schedule_id: run.scheduledReviewId, owner_id: run.ownerId, error_code: errorCode, duration_ms: Math.max(0, now.getTime() - (run.startedAt ?? run.queuedAt).getTime()) }, "warn");
   return count ? { runId, scheduleId: run.scheduledReviewId, ownerId: run.ownerId, errorCode, errorMessage, failedAt: now.toISOString() } : null;
 }

@@ -4,7 +4,9 @@ import { systemDb } from "@/lib/db";
 
 // Auto-pause (off by default): a schedule whose last N finished runs all failed is paused, with the
 // reason as its pause note and an audit row, in one transaction. Compare-and-set on isActive, so
-// concurrent failures of the same schedule pause it once.
+// concurrent failures of the same schedule pause it once. Called by its own Inngest step after
+// review/run.failed was announced (never inside the step that fails the run), so a throw here can only
+// retry this step, not lose the failure event; a duplicate or concurrent copy of the step pauses once.
 
 export async function autoPauseIfFailing(scheduleId: string, now = new Date()): Promise<boolean> {
   const db = systemDb();

@@ -18,13 +18,16 @@ function invalid(path: string, message: string) {
 /** The pause columns a PATCH writes (none when it neither pauses, resumes nor edits the pause). */
 export function pauseColumns(tenant: Tenant, input: UpdateScheduleInput, current: Current, now: Date) {
   const isActive = input.is_active ?? current.isActive;
-  if (pauseGiven(input) && isActive)
-    throw invalid(input.pause_note !== undefined ? "pause_note" : "resume_at", "pause_note and resume_at apply to a paused schedule: send them with is_active false");
+  // On an active schedule, null (no note, no resume time) is what it already has: accepted, writes nothing.
+  if (isActive) {
+    const given = input.pause_note != null ? "pause_note" : input.resume_at != null ? "resume_at" : null;
+    if (given) throw invalid(given, "pause_note and resume_at apply to a paused schedule: send them with is_active false");
+    return current.isActive ? {} : { pausedAt: null, pausedBy: null, pauseNote: null, resumeAt: null };
+  }
   const resumeAt: Date | null | undefined = input.resume_at === undefined || input.resume_at === null ? input.resume_at : new Date(input.resume_at);
   if (resumeAt && resumeAt.getTime() <= now.getTime()) throw invalid("resume_at", "resume_at must be in the future");
   if (current.isActive && !isActive)
     return { pausedAt: now, pausedBy: tenant.userId, pauseNote: input.pause_note ?? null, resumeAt: resumeAt ?? null };
-  if (!current.isActive && isActive) return { pausedAt: null, pausedBy: null, pauseNote: null, resumeAt: null };
   return { pauseNote: input.pause_note, resumeAt };
 }
 

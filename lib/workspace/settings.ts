@@ -3,7 +3,7 @@ import type { Tenant } from "@/lib/auth";
 import { recordAudit } from "@/lib/audit/record";
 import { forTenant, SHORT_TX } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { DEFAULT_RUN_RETENTION_DAYS, PLAN_LIMITS, TICK_RETENTION_DAYS } from "@/lib/plans";
+import { effectiveRunRetentionDays, PLAN_LIMITS, TICK_RETENTION_DAYS } from "@/lib/plans";
 import type { UpdateWorkspaceInput, WorkspaceDto } from "@/lib/workspace/schemas";
 
 // The workspace (organization, or a user's own): its plan's limits, usage and retention.
@@ -18,8 +18,8 @@ export async function getWorkspace(tenant: Tenant): Promise<WorkspaceDto> {
     role: tenant.role,
     limits: { max_schedules: l.maxSchedules, min_interval_minutes: l.minIntervalMinutes, max_run_retention_days: l.maxRunRetentionDays },
     usage: { schedules },
-    // What the daily prune uses (it runs without a session, so without the plan: the default until set).
-    run_retention_days: settings?.runRetentionDays ?? DEFAULT_RUN_RETENTION_DAYS,
+    // What the daily prune uses: the setting (or the default), capped by the plan (stored as last seen).
+    run_retention_days: effectiveRunRetentionDays(settings?.runRetentionDays, tenant.plan),
     tick_retention_days: TICK_RETENTION_DAYS,
   };
 }

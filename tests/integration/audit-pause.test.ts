@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { systemDb } from "@/lib/db";
 import { failRun } from "@/lib/runs/lifecycle";
+import { autoPauseIfFailing } from "@/lib/schedules/auto-pause";
 import { resumeDueSchedules } from "@/lib/schedules/resume";
 import { api } from "../support/api";
 import { resetDb } from "../support/db";
@@ -116,7 +117,8 @@ describe("pause with a note and a timed resume", () => {
       const run = await systemDb().reviewRun.create({
         data: { ownerId: ORG, scheduledReviewId: scheduleId, trigger: "SCHEDULED", status: "RUNNING", scheduledFor: new Date(Date.now() - minutesAgo * 60_000) },
       });
-      await failRun({ runId: run.id, errorCode: "crm_error", errorMessage: "CRM down", now: new Date(Date.now() - minutesAgo * 60_000 + 1_000) });
+      const failed = await failRun({ runId: run.id, errorCode: "crm_error", errorMessage: "CRM down", now: new Date(Date.now() - minutesAgo * 60_000 + 1_000) });
+      await autoPauseIfFailing(failed!.scheduleId); // the auto-pause step that review/run.failed triggers
     };
     for (const s of [off, on]) await fail(s.id, 30);
     expect((await api("GET", `/api/scheduled-reviews/${on.id}`, ADMIN)).body.is_active).toBe(true); // one failure is not two

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "WorkspaceSettings" ADD COLUMN     "plan" TEXT,
+ALTER COLUMN "runRetentionDays" DROP NOT NULL;
