@@ -2,7 +2,9 @@ import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { decrypt, encrypt, maskSecret, maskUrl } from "@/lib/crypto";
-import { forTenant, systemDb } from "@/lib/db";
+import { alertSettingsAudit } from "@/lib/audit/entries";
+import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
+import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { isLoopbackHttp, validateOutboundUrl } from "@/lib/delivery/url-safety";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
@@ -121,7 +123,7 @@ const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
  * Replaces the settings. The first webhook (or rotate_webhook_secret) creates a new signing secret,
  * returned whole in this response only; a rotated secret signs every webhook from then on.
  */
-export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings): Promise<AlertSettingsDto> {
+export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId = SYSTEM_ACTOR): Promise<AlertSettingsDto> {
   const db = forTenant(ownerId);
   const current = effective(ownerId, await db.alertSettings.findFirst({}));
   const webhooks = body.webhooks ? nextWebhooks(current.webhooks, body.webhooks) : current.webhooks;
@@ -138,7 +140,11 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
     ...(body.snoozed_until !== undefined ? { snoozedUntil: body.snoozed_until ? new Date(body.snoozed_until) : null } : {}),
     ...(secret ? { webhookSecretEncrypted: encrypt(secret), webhookSecretMasked: maskSecret(secret) } : {}),
   };
-  const row = await db.alertSettings.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
+  const row = await db.$transaction(async (tx) => {
+    const saved = await tx.alertSettings.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
+    await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, body, Boolean(body.rotate_webhook_secret)));
+    return saved;
+  }, SHORT_TX);
   return toDto(effective(ownerId, row), secret);
 }
 

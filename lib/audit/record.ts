@@ -12,7 +12,7 @@ export type AuditEntry = {
   ownerId: string;
   actorId: string;
   action: AuditAction;
-  targetType: "schedule" | "run" | "crm_connection" | "workspace";
+  targetType: "schedule" | "run" | "crm_connection" | "workspace" | "alert_settings" | "monitor";
   targetId: string;
   scheduleId?: string | null;
   summary: string;

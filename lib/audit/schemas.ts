@@ -15,6 +15,14 @@ export const AUDIT_ACTIONS = [
   "run.replayed",
   "runs.replayed_failed",
   "crm.connected",
+  "crm.reconnected",
+  "crm.renamed",
+  "crm.deleted",
+  "alerts.settings_updated",
+  "alerts.webhook_secret_rotated",
+  "monitor.created",
+  "monitor.updated",
+  "monitor.deleted",
   "workspace.settings_updated",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,6 +1,7 @@
 import "server-only";
+import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
 import { decrypt } from "@/lib/crypto";
-import { forTenant, systemDb } from "@/lib/db";
+import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { log } from "@/lib/log";
 import type { AuthorizeBody, CallbackQuery } from "./connect-schemas";
@@ -50,7 +51,7 @@ export async function startConnect(ownerId: string, provider: OAuthProvider, bod
 export type CallbackOutcome = { ok: true; connectionId: string } | { ok: false; reason: string };
 
 /** The provider sent the browser back. A bad state throws (400); a refusal is an outcome the page shows. */
-export async function finishConnect(ownerId: string, provider: OAuthProvider, q: CallbackQuery): Promise<CallbackOutcome> {
+export async function finishConnect(ownerId: string, provider: OAuthProvider, q: CallbackQuery, actorId = SYSTEM_ACTOR): Promise<CallbackOutcome> {
   const state = await consumeState(q.state, ownerId, provider);
   if (q.error || !q.code) return { ok: false, reason: q.error_description ?? q.error ?? "The CRM sent no authorization code" };
   let tokens;
@@ -69,33 +70,51 @@ export async function finishConnect(ownerId: string, provider: OAuthProvider, q:
   };
   // Reconnect: the connection the user picked, else the one already linked to this account.
   const target = state.c
-    ? await db.crmConnection.findFirst({ where: { id: state.c, provider: DB_PROVIDER[provider] }, select: { id: true } })
+    ? await db.crmConnection.findFirst({ where: { id: state.c, provider: DB_PROVIDER[provider] }, select: { id: true, name: true } })
     : tokens.accountId
-      ? await db.crmConnection.findFirst({ where: { provider: DB_PROVIDER[provider], externalAccountId: tokens.accountId }, select: { id: true } })
+      ? await db.crmConnection.findFirst({ where: { provider: DB_PROVIDER[provider], externalAccountId: tokens.accountId }, select: { id: true, name: true } })
       : null;
+  const audit = (action: "crm.connected" | "crm.reconnected", id: string, name: string) => ({
+    ownerId, actorId, action, targetType: "crm_connection" as const, targetId: id,
+    summary: `${action === "crm.connected" ? "Connected" : "Reconnected"} ${PROVIDER_LABEL[provider]} "${name}"`, details: { provider },
+  });
   if (target) {
-    await db.crmConnection.updateMany({ where: { id: target.id }, data });
+    await db.$transaction(async (tx) => {
+      await tx.crmConnection.updateMany({ where: { id: target.id }, data });
+      await recordAudit(tx, audit("crm.reconnected", target.id, target.name));
+    }, SHORT_TX);
     log.info({ event: "crm.reconnected", owner_id: ownerId, connection_id: target.id, provider }, "crm.reconnected");
     return { ok: true, connectionId: target.id };
   }
   const sandbox = state.k === "sandbox" ? " (sandbox)" : "";
-  const created = await db.crmConnection.create({
-    data: { ownerId, provider: DB_PROVIDER[provider], name: state.m ?? `${PROVIDER_LABEL[provider]}${sandbox}`, ...data },
-    select: { id: true },
-  });
+  const created = await db.$transaction(async (tx) => {
+    const row = await tx.crmConnection.create({
+      data: { ownerId, provider: DB_PROVIDER[provider], name: state.m ?? `${PROVIDER_LABEL[provider]}${sandbox}`, ...data },
+      select: { id: true, name: true },
+    });
+    await recordAudit(tx, audit("crm.connected", row.id, row.name));
+    return row;
+  }, SHORT_TX);
   log.info({ event: "crm.connected", owner_id: ownerId, connection_id: created.id, provider }, "crm.connected");
   return { ok: true, connectionId: created.id };
 }
 
-export async function renameConnection(ownerId: string, id: string, name: string) {
+export async function renameConnection(ownerId: string, actorId: string, id: string, name: string) {
   const db = forTenant(ownerId);
-  const { count } = await db.crmConnection.updateMany({ where: { id }, data: { name } });
-  if (!count) throw notFound("CRM connection");
+  await db.$transaction(async (tx) => {
+    const before = await tx.crmConnection.findFirst({ where: { id }, select: { name: true } });
+    const { count } = await tx.crmConnection.updateMany({ where: { id }, data: { name } });
+    if (!count || !before) throw notFound("CRM connection");
+    await recordAudit(tx, {
+      ownerId, actorId, action: "crm.renamed", targetType: "crm_connection", targetId: id,
+      summary: `Renamed CRM connection "${before.name}" to "${name}"`, details: { from: before.name, to: name },
+    });
+  }, SHORT_TX);
   return toDto((await db.crmConnection.findFirst({ where: { id } }))!);
 }
 
 /** Deletes a connection no schedule uses, revoking its token where the provider offers it. */
-export async function deleteConnection(ownerId: string, id: string): Promise<void> {
+export async function deleteConnection(ownerId: string, actorId: string, id: string): Promise<void> {
   const db = forTenant(ownerId);
   const conn = await db.crmConnection.findFirst({ where: { id } });
   if (!conn) throw notFound("CRM connection");
@@ -103,8 +122,14 @@ export async function deleteConnection(ownerId: string, id: string): Promise<voi
   if (schedules.length) {
     throw new AppError("connection_in_use", `${schedules.length} schedule(s) use this connection: ${schedules.map((s) => s.name).join(", ")}`.slice(0, 500), { schedules });
   }
-  const { count } = await systemDb().crmConnection.deleteMany({ where: { id, ownerId, schedules: { none: {} } } });
-  if (!count) throw new AppError("conflict", "A schedule started using this connection meanwhile; read it again");
+  await systemDb().$transaction(async (tx) => {
+    const { count } = await tx.crmConnection.deleteMany({ where: { id, ownerId, schedules: { none: {} } } });
+    if (!count) throw new AppError("conflict", "A schedule started using this connection meanwhile; read it again");
+    await recordAudit(tx, {
+      ownerId, actorId, action: "crm.deleted", targetType: "crm_connection", targetId: id,
+      summary: `Deleted CRM connection "${conn.name}"`, details: { provider: conn.provider.toLowerCase() },
+    });
+  }, SHORT_TX);
   if (conn.refreshTokenEnc && conn.provider !== "DEMO") {
     const revoked = await revokeToken(conn.provider === "HUBSPOT" ? "hubspot" : "salesforce", decrypt(conn.refreshTokenEnc), conn.loginUrl ?? undefined);
     log.info({ event: "crm.deleted", owner_id: ownerId, connection_id: id, revoked }, "crm.deleted");

@@ -1,3 +1,4 @@
+import { recordAudit } from "@/lib/audit/record";
 import { forTenant, SHORT_TX } from "@/lib/db";
 import type { CrmConnection } from "@/lib/generated/prisma/client";
 import { lower } from "@/lib/format";
@@ -13,7 +14,8 @@ export async function ensureDemoConnection(ownerId: string) {
   return (await demoConnection(ownerId)).connection;
 }
 
-async function demoConnection(ownerId: string) {
+/** `actorId`: who asked (the explicit action records a crm.connected audit row when it creates one). */
+async function demoConnection(ownerId: string, actorId?: string) {
   const where = { provider: "DEMO" } as const;
   const tenantDb = forTenant(ownerId);
   const existing = await tenantDb.crmConnection.findFirst({ where, orderBy: { createdAt: "asc" } });
@@ -26,6 +28,11 @@ async function demoConnection(ownerId: string) {
     const connection = await tx.crmConnection.create({
       data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
     });
+    if (actorId)
+      await recordAudit(tx, {
+        ownerId, actorId, action: "crm.connected", targetType: "crm_connection", targetId: connection.id,
+        summary: `Connected the Demo CRM "${connection.name}"`, details: { provider: "demo" },
+      });
     return { connection, created: true };
   }, SHORT_TX);
 }
@@ -44,8 +51,8 @@ export const toDto = (c: CrmConnection): CrmConnectionDto => ({
 });
 
 /** POST /api/crm-connections/demo: the Demo CRM connection, and whether this call created it. */
-export async function connectDemoCrm(ownerId: string): Promise<{ connection: CrmConnectionDto; created: boolean }> {
-  const { connection, created } = await demoConnection(ownerId);
+export async function connectDemoCrm(ownerId: string, actorId: string): Promise<{ connection: CrmConnectionDto; created: boolean }> {
+  const { connection, created } = await demoConnection(ownerId, actorId);
   return { connection: toDto(connection), created };
 }
 

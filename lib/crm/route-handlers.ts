@@ -51,7 +51,7 @@ export const callbackPageRoute = () => async (req: Request) => {
 /** POST …/callback/{provider}: where the browser goes next, the CRM page with the new connection or why the provider refused. */
 export const callbackRoute = (provider: OAuthProvider, options: AuthOptions) =>
   withAuth(async ({ req, tenant }) => {
-    const outcome = await finishConnect(tenant.ownerId, provider, await readJson(req, callbackQuerySchema));
+    const outcome = await finishConnect(tenant.ownerId, provider, await readJson(req, callbackQuerySchema), tenant.userId);
     const to = new URLSearchParams(outcome.ok ? { connected: outcome.connectionId } : { connect_error: outcome.reason.slice(0, 300) });
     return json({ redirect_to: `/crm?${to}` });
   }, options);

@@ -1,7 +1,9 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
+import { monitorAudit } from "@/lib/audit/entries";
+import { recordAudit } from "@/lib/audit/record";
 import { maskSecret } from "@/lib/crypto";
-import { forTenant } from "@/lib/db";
+import { forTenant, SHORT_TX } from "@/lib/db";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import type { Monitor } from "@/lib/generated/prisma/client";
@@ -51,15 +53,19 @@ const timing = (b: CreateMonitor | UpdateMonitor) => ({
   ...(b.max_runtime_seconds !== undefined ? { maxRuntimeSeconds: b.max_runtime_seconds } : {}),
 });
 
-export async function createMonitor(ownerId: string, body: CreateMonitor, now = new Date()): Promise<MonitorDto & { ingest_token: string }> {
+export async function createMonitor(ownerId: string, actorId: string, body: CreateMonitor, now = new Date()): Promise<MonitorDto & { ingest_token: string }> {
   const token = `rwm_${randomBytes(24).toString("base64url")}`;
-  const m = await forTenant(ownerId).monitor.create({
-    data: {
-      ownerId, name: body.name, description: body.description ?? null, ...timing(body),
-      ...(body.schedule ? { timezone: body.timezone ?? "UTC" } : {}),
-      ingestTokenHash: hashToken(token), ingestTokenMasked: maskSecret(token),
-    },
-  });
+  const m = await forTenant(ownerId).$transaction(async (tx) => {
+    const created = await tx.monitor.create({
+      data: {
+        ownerId, name: body.name, description: body.description ?? null, ...timing(body),
+        ...(body.schedule ? { timezone: body.timezone ?? "UTC" } : {}),
+        ingestTokenHash: hashToken(token), ingestTokenMasked: maskSecret(token),
+      },
+    });
+    await recordAudit(tx, monitorAudit(ownerId, actorId, "monitor.created", created));
+    return created;
+  }, SHORT_TX);
   return { ...(await toDto(ownerId, m, now)), ingest_token: token };
 }
 
@@ -78,22 +84,30 @@ export async function getMonitor(ownerId: string, id: string, now = new Date()):
   return toDto(ownerId, await find(ownerId, id), now);
 }
 
-export async function updateMonitor(ownerId: string, id: string, body: UpdateMonitor, now = new Date()): Promise<MonitorDto> {
-  await find(ownerId, id);
-  await forTenant(ownerId).monitor.updateMany({
-    where: { id },
-    data: {
-      ...(body.name !== undefined ? { name: body.name } : {}),
-      ...(body.description !== undefined ? { description: body.description } : {}),
-      ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
-      ...timing(body),
-    },
-  });
+export async function updateMonitor(ownerId: string, actorId: string, id: string, body: UpdateMonitor, now = new Date()): Promise<MonitorDto> {
+  const before = await find(ownerId, id);
+  await forTenant(ownerId).$transaction(async (tx) => {
+    const { count } = await tx.monitor.updateMany({
+      where: { id },
+      data: {
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.is_active !== undefined ? { isActive: body.is_active } : {}),
+        ...timing(body),
+      },
+    });
+    if (!count) throw notFound("Monitor");
+    await recordAudit(tx, monitorAudit(ownerId, actorId, "monitor.updated", { id, name: body.name ?? before.name }, body));
+  }, SHORT_TX);
   return getMonitor(ownerId, id, now);
 }
 
 /** Deletes the monitor and its executions; its alerts are kept, detached. */
-export async function deleteMonitor(ownerId: string, id: string): Promise<void> {
-  const { count } = await forTenant(ownerId).monitor.deleteMany({ where: { id } });
-  if (!count) throw notFound("Monitor");
+export async function deleteMonitor(ownerId: string, actorId: string, id: string): Promise<void> {
+  await forTenant(ownerId).$transaction(async (tx) => {
+    const m = await tx.monitor.findFirst({ where: { id }, select: { id: true, name: true } });
+    const { count } = await tx.monitor.deleteMany({ where: { id } });
+    if (!count || !m) throw notFound("Monitor");
+    await recordAudit(tx, monitorAudit(ownerId, actorId, "monitor.deleted", m));
+  }, SHORT_TX);
 }

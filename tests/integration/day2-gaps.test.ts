@@ -72,3 +72,55 @@ describe("audit of one schedule", () => {
     expect(trail.body.data.map((e: { action: string }) => e.action)).toEqual(["schedule.deleted", "schedule.created"]);
   });
 });
+
+describe("audit rows beyond schedules", () => {
+  const ORG_ADMIN = { userId: "user_gaps_ops", orgId: "org_gaps_ops", orgRole: "admin" } as const;
+  const MEMBER = { userId: "user_gaps_ops_member", orgId: "org_gaps_ops", orgRole: "member" } as const;
+  const trail = async () => {
+    const res = await api("GET", "/api/audit?limit=100", MEMBER);
+    expect(res.status).toBe(200);
+    return (res.body.data as { action: string; actor_id: string; target_id: string; summary: string }[]).reverse(); // oldest first
+  };
+
+  it("CRM connect, rename and delete; alert settings and secret rotation; monitor create, update and delete", async () => {
+    const demo = await api("POST", "/api/crm-connections/demo", ORG_ADMIN);
+    expect(demo.status).toBe(201);
+    const connId: string = demo.body.id;
+    expect((await api("PATCH", `/api/crm-connections/${connId}`, ORG_ADMIN, { name: "Sandbox CRM" })).status).toBe(200);
+    expect((await api("DELETE", `/api/crm-connections/${connId}`, ORG_ADMIN)).status).toBe(204);
+
+    const settings = { enabled: true, rules: {}, recovery_successes: 2, renotify_minutes: 60, cooldown_minutes: 30, flapping_per_day: 5, email_recipients: ["ops@example.com"] };
+    expect((await api("PUT", "/api/alerts/settings", ORG_ADMIN, settings)).status).toBe(200);
+    expect((await api("PUT", "/api/alerts/settings", ORG_ADMIN, { ...settings, rotate_webhook_secret: true })).status).toBe(200);
+
+    const monitor = await api("POST", "/api/monitors", ORG_ADMIN, { name: "Nightly export", period_seconds: 3600, grace_seconds: 600 });
+    expect(monitor.status).toBe(201);
+    expect((await api("PATCH", `/api/monitors/${monitor.body.id}`, ORG_ADMIN, { is_active: false })).status).toBe(200);
+    expect((await api("DELETE", `/api/monitors/${monitor.body.id}`, ORG_ADMIN)).status).toBe(204);
+
+    const events = await trail();
+    expect(events.map((e) => [e.action, e.actor_id])).toEqual([
+      ["crm.connected", ORG_ADMIN.userId],
+      ["crm.renamed", ORG_ADMIN.userId],
+      ["crm.deleted", ORG_ADMIN.userId],
+      ["alerts.settings_updated", ORG_ADMIN.userId],
+      ["alerts.settings_updated", ORG_ADMIN.userId],
+      ["alerts.webhook_secret_rotated", ORG_ADMIN.userId],
+      ["monitor.created", ORG_ADMIN.userId],
+      ["monitor.updated", ORG_ADMIN.userId],
+      ["monitor.deleted", ORG_ADMIN.userId],
+    ]);
+    expect(events[1]!.summary).toContain("Sandbox CRM");
+    expect(events.filter((e) => e.action.startsWith("monitor.")).map((e) => e.target_id)).toEqual(Array(3).fill(monitor.body.id));
+    expect(JSON.stringify(events)).not.toContain(monitor.body.ingest_token); // no secret in the trail
+  });
+
+  it("a refused change writes no audit row (member 403, bad input 400, unknown id 404)", async () => {
+    const before = (await trail()).length;
+    expect((await api("POST", "/api/monitors", MEMBER, { name: "Nope", period_seconds: 3600, grace_seconds: 600 })).status).toBe(403);
+    expect((await api("POST", "/api/monitors", ORG_ADMIN, { name: "", period_seconds: 3600 })).status).toBe(400);
+    expect((await api("PATCH", "/api/crm-connections/conn_missing", ORG_ADMIN, { name: "X" })).status).toBe(404);
+    expect((await api("DELETE", "/api/monitors/mon_missing", ORG_ADMIN)).status).toBe(404);
+    expect((await trail()).length).toBe(before);
+  });
+});

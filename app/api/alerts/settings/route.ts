@@ -4,4 +4,4 @@ import { json, readJson, withAuth } from "@/lib/http";
 
 export const GET = withAuth(async ({ tenant }) => json(await getAlertSettings(tenant.ownerId)));
 
-export const PUT = withAuth(async ({ req, tenant }) => json(await updateAlertSettings(tenant.ownerId, await readJson(req, updateAlertSettingsSchema))), { role: "admin" });
+export const PUT = withAuth(async ({ req, tenant }) => json(await updateAlertSettings(tenant.ownerId, await readJson(req, updateAlertSettingsSchema), tenant.userId)), { role: "admin" });
