@@ -6,9 +6,11 @@ import { Card } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { ApiRequestError, errorMessage } from "@/components/schedules/api";
+import { AdminOnly } from "@/components/schedules/role-gate";
 import { saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
 import type { AlertRules, AlertSettingsDto, RuleName, TestAlertResult } from "@/lib/alerts/schemas";
 import { SEVERITIES } from "@/lib/alerts/severities";
+import type { Role } from "@/lib/roles";
 
 type Threshold = { key: string; label: string; min: number };
 const RULES: { name: RuleName; label: string; thresholds: Threshold[] }[] = [
@@ -67,7 +69,7 @@ function TestResults({ result }: { result: TestAlertResult }) {
   );
 }
 
-export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
+export function AlertSettingsForm({ initial, role }: { initial: AlertSettingsDto; role: Role }) {
   const toast = useToast();
   const [s, setS] = useState(initial);
   const [recipients, setRecipients] = useState(initial.email_recipients.join(", "));
@@ -141,7 +143,9 @@ export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
             <input id="new_webhook" className={inputClass} value={newHook} placeholder="https://example.com/hooks/revwatch" onChange={(e) => setNewHook(e.target.value)} />
           </Field>
           <p className="text-sm">Signing secret: <code>{s.webhook_secret_masked ?? "none yet (created with the first webhook)"}</code>{" "}
-            <Button type="button" variant="secondary" onClick={() => save.mutate({ rotate: true })} disabled={save.isPending}>Save and rotate secret</Button></p>
+            <AdminOnly role={role} label="Save and rotate secret">
+              <Button type="button" variant="secondary" onClick={() => save.mutate({ rotate: true })} disabled={save.isPending}>Save and rotate secret</Button>
+            </AdminOnly></p>
           {secret && (
             <p role="status" className="rounded-md bg-amber-50 p-2 text-sm text-amber-900">
               New signing secret — copy it now, it is not shown again: <code data-testid="webhook-secret">{secret}</code>
@@ -151,8 +155,12 @@ export function AlertSettingsForm({ initial }: { initial: AlertSettingsDto }) {
       </Card>
       {problems.length > 0 && <ul role="alert" className="text-sm text-red-700">{problems.map((p) => <li key={p}>{p}</li>)}</ul>}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save settings"}</Button>
-        <Button type="button" variant="secondary" disabled={sendTest.isPending} onClick={() => sendTest.mutate()}>{sendTest.isPending ? "Sending…" : "Send test alert"}</Button>
+        <AdminOnly role={role} label="Save settings">
+          <Button type="submit" disabled={save.isPending}>{save.isPending ? "Saving…" : "Save settings"}</Button>
+        </AdminOnly>
+        <AdminOnly role={role} label="Send test alert">
+          <Button type="button" variant="secondary" disabled={sendTest.isPending} onClick={() => sendTest.mutate()}>{sendTest.isPending ? "Sending…" : "Send test alert"}</Button>
+        </AdminOnly>
       </div>
       {test && <Card title="Test alert"><TestResults result={test} /></Card>}
     </form>

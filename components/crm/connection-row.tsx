@@ -7,6 +7,8 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/dialog";
 import { inputClass } from "@/components/ui/field";
 import { errorMessage } from "@/components/schedules/api";
+import { AdminOnly } from "@/components/schedules/role-gate";
+import type { Role } from "@/lib/roles";
 import type { CrmConnectionDto } from "@/lib/schedules/schemas";
 import { deleteConnection, renameConnection, testConnection } from "./api";
 import { useAuthorize } from "./connect-buttons";
@@ -14,8 +16,8 @@ import { useAuthorize } from "./connect-buttons";
 const LABEL = { demo: "Demo CRM", hubspot: "HubSpot", salesforce: "Salesforce" } as const;
 const TONE = { active: "green", expired: "red", error: "amber" } as const;
 
-/** One connection: rename, test, reconnect (OAuth providers), delete (refused while schedules use it). */
-export function ConnectionRow({ connection: c }: { connection: CrmConnectionDto }) {
+/** One connection: rename, test, reconnect (OAuth providers), delete (refused while schedules use it); members only test. */
+export function ConnectionRow({ connection: c, role }: { connection: CrmConnectionDto; role: Role }) {
   const router = useRouter();
   const [name, setName] = useState(c.name);
   const [renaming, setRenaming] = useState(false);
@@ -60,13 +62,19 @@ export function ConnectionRow({ connection: c }: { connection: CrmConnectionDto 
           {test.isPending ? "Testing…" : "Test connection"}
         </Button>
         {oauth && (
-          <Button type="button" variant={c.status === "expired" ? "primary" : "secondary"} disabled={reconnect.isPending}
-            onClick={() => reconnect.mutate({ provider: c.provider as "hubspot" | "salesforce", connection_id: c.id })}>
-            Reconnect
-          </Button>
+          <AdminOnly role={role} label="Reconnect" idKey={c.id}>
+            <Button type="button" variant={c.status === "expired" ? "primary" : "secondary"} disabled={reconnect.isPending}
+              onClick={() => reconnect.mutate({ provider: c.provider as "hubspot" | "salesforce", connection_id: c.id })}>
+              Reconnect
+            </Button>
+          </AdminOnly>
         )}
-        <Button type="button" variant="secondary" onClick={() => setRenaming(true)}>Rename</Button>
-        <Button type="button" variant="danger" onClick={() => setConfirming(true)}>Delete</Button>
+        <AdminOnly role={role} label="Rename" idKey={c.id}>
+          <Button type="button" variant="secondary" onClick={() => setRenaming(true)}>Rename</Button>
+        </AdminOnly>
+        <AdminOnly role={role} label="Delete" idKey={c.id}>
+          <Button type="button" variant="danger" onClick={() => setConfirming(true)}>Delete</Button>
+        </AdminOnly>
       </div>
       {error ? <p role="alert" className="text-sm text-red-700">{errorMessage(error)}</p> : null}
       <ConfirmDialog open={confirming} title={`Delete ${c.name}?`} confirmLabel="Delete connection" pending={remove.isPending}

@@ -7,8 +7,10 @@ import { Card, EmptyState } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/components/schedules/api";
+import { AdminOnly } from "@/components/schedules/role-gate";
 import { createMonitor, deleteMonitor, fetchMonitors, monitorKeys, updateMonitor } from "@/components/monitors/api";
 import type { MonitorDto, MonitorState } from "@/lib/monitors/schemas";
+import type { Role } from "@/lib/roles";
 
 const STATE: Record<MonitorState, { tone: BadgeTone; text: string }> = {
   new: { tone: "slate", text: "New (no report yet)" },
@@ -19,7 +21,7 @@ const STATE: Record<MonitorState, { tone: BadgeTone; text: string }> = {
 };
 const ms = (v: number | null) => (v === null ? "—" : v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`);
 
-function CreateForm({ onCreated }: { onCreated: (token: string, m: MonitorDto) => void }) {
+function CreateForm({ onCreated, role }: { onCreated: (token: string, m: MonitorDto) => void; role: Role }) {
   const toast = useToast();
   const [name, setName] = useState("");
   const [schedule, setSchedule] = useState("");
@@ -43,13 +45,15 @@ function CreateForm({ onCreated }: { onCreated: (token: string, m: MonitorDto) =
         <Field id="monitor_timezone" label="Time zone of the schedule"><input id="monitor_timezone" className={inputClass} value={timezone} onChange={(e) => setTimezone(e.target.value)} /></Field>
         <Field id="monitor_period" label="Or every N seconds (optional)"><input id="monitor_period" type="number" className={inputClass} value={period} onChange={(e) => setPeriod(e.target.value)} /></Field>
         <Field id="monitor_grace" label="Grace (seconds)"><input id="monitor_grace" type="number" className={inputClass} value={grace} onChange={(e) => setGrace(e.target.value)} /></Field>
-        <div className="flex items-end"><Button type="submit" disabled={create.isPending}>{create.isPending ? "Creating…" : "Create monitor"}</Button></div>
+        <div className="flex items-end">
+          <AdminOnly role={role} label="Create monitor"><Button type="submit" disabled={create.isPending}>{create.isPending ? "Creating…" : "Create monitor"}</Button></AdminOnly>
+        </div>
       </form>
     </Card>
   );
 }
 
-function MonitorRow({ m }: { m: MonitorDto }) {
+function MonitorRow({ m, role }: { m: MonitorDto; role: Role }) {
   const toast = useToast();
   const qc = useQueryClient();
   const refresh = () => qc.invalidateQueries({ queryKey: monitorKeys.list });
@@ -76,27 +80,31 @@ function MonitorRow({ m }: { m: MonitorDto }) {
       </dl>
       <p className="mt-2 text-xs text-slate-600">Report to <code>POST {m.ingest_url}</code> with header <code>Revwatch-Monitor-Token: {m.token_masked}</code></p>
       <div className="mt-2 flex gap-2">
-        <Button variant="secondary" disabled={pause.isPending} onClick={() => pause.mutate()}>{m.is_active ? "Pause" : "Resume"}</Button>
-        <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Delete</Button>
+        <AdminOnly role={role} label={m.is_active ? "Pause" : "Resume"} idKey={m.id}>
+          <Button variant="secondary" disabled={pause.isPending} onClick={() => pause.mutate()}>{m.is_active ? "Pause" : "Resume"}</Button>
+        </AdminOnly>
+        <AdminOnly role={role} label="Delete" idKey={m.id}>
+          <Button variant="danger" disabled={remove.isPending} onClick={() => remove.mutate()}>Delete</Button>
+        </AdminOnly>
       </div>
     </li>
   );
 }
 
-export function MonitorList({ initial }: { initial: MonitorDto[] }) {
+export function MonitorList({ initial, role }: { initial: MonitorDto[]; role: Role }) {
   const qc = useQueryClient();
   const [created, setCreated] = useState<{ token: string; m: MonitorDto } | null>(null);
   const { data = initial } = useQuery({ queryKey: monitorKeys.list, queryFn: fetchMonitors, initialData: initial, refetchInterval: 15_000 });
   return (
     <div className="space-y-4">
-      <CreateForm onCreated={(token, m) => { setCreated({ token, m }); void qc.invalidateQueries({ queryKey: monitorKeys.list }); }} />
+      <CreateForm role={role} onCreated={(token, m) => { setCreated({ token, m }); void qc.invalidateQueries({ queryKey: monitorKeys.list }); }} />
       {created && (
         <div role="status" className="rounded-md bg-amber-50 p-3 text-sm text-amber-900">
           Ingest token for “{created.m.name}” — copy it now, it is not shown again: <code data-testid="ingest-token">{created.token}</code>
           <pre className="mt-2 overflow-x-auto rounded bg-white p-2 text-xs">{`curl -X POST ${created.m.ingest_url} \\\n  -H 'Revwatch-Monitor-Token: ${created.token}' -H 'content-type: application/json' \\\n  -d '{"status":"success","run_id":"$RUN_ID","execution_time_ms":1234}'`}</pre>
         </div>
       )}
-      {data.length ? <ul className="space-y-3">{data.map((m) => <MonitorRow key={m.id} m={m} />)}</ul> : <EmptyState title="No monitors yet">Create one for each job that runs outside Revwatch.</EmptyState>}
+      {data.length ? <ul className="space-y-3">{data.map((m) => <MonitorRow key={m.id} m={m} role={role} />)}</ul> : <EmptyState title="No monitors yet">Create one for each job that runs outside Revwatch.</EmptyState>}
     </div>
   );
 }

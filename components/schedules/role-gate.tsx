@@ -5,9 +5,10 @@ import { ADMIN_ONLY_REASON, type Role } from "@/lib/roles";
  * What only an organization admin may use: the control itself for admins; for members the same label,
  * disabled, with the reason next to it (a tooltip alone is invisible on touch screens).
  */
-export function AdminOnly({ role, label, children }: { role: Role; label: string; children: ReactNode }) {
+export function AdminOnly({ role, label, idKey = "", children }: { role: Role; label: string; idKey?: string; children: ReactNode }) {
   if (role === "admin") return <>{children}</>;
-  const reasonId = `admin-only-${label.toLowerCase().replace(/\W+/g, "-")}`;
+  // idKey tells apart the same label repeated on one page (a Delete per row).
+  const reasonId = `admin-only-${`${label}-${idKey}`.toLowerCase().replace(/\W+/g, "-").replace(/-$/, "")}`;
   return (
     <span className="inline-flex flex-col items-start gap-0.5">
       <button type="button" disabled aria-describedby={reasonId} title={ADMIN_ONLY_REASON}

@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
 import { signIn, uniqueUser } from "./helpers";
 
-// Organization roles in the browser (issue #17): a member runs a schedule now but cannot edit it (the
-// controls say why); an admin of the same organization pauses it with a note and a resume time, and
+// Organization roles in the browser (issue #17): a member runs a schedule now but cannot edit it, nor
+// change CRM connections, alert settings or monitors (the controls say why); an admin of the same organization pauses it with a note and a resume time, and
 // the list shows who paused it, why and when it resumes.
 
 test.use({ timezoneId: "UTC" });
@@ -38,6 +38,14 @@ test("member: Run now works, Edit is disabled with the reason; admin: pause with
   await page.goto("/schedule");
   await expect(page.getByRole("switch", { name: "Active: Team pipeline" })).toBeDisabled();
   expect((await page.request.patch(`/api/scheduled-reviews/${scheduleId}`, { data: { name: "Renamed" } })).status()).toBe(403);
+  // CRM connections, alert settings and monitors: the admin actions are disabled, with the reason beside them.
+  for (const [path, button] of [["/crm", "Rename"], ["/alerts/settings", "Save settings"], ["/monitors", "Create monitor"]] as const) {
+    await page.goto(path);
+    const control = page.getByRole("button", { name: button, exact: true }).first();
+    await expect(control).toBeDisabled();
+    const reason = await control.getAttribute("aria-describedby");
+    await expect(page.locator(`[id="${reason}"]`)).toHaveText("Only organization admins can do this; your role is member");
+  }
 
   // As the admin: pause with a note and a resume time; the list says who, why and when.
   await signIn(page, admin, { orgId: org, role: "admin" });

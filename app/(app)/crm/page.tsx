@@ -1,5 +1,6 @@
 import { Card } from "@/components/ui/card";
-import { pageOwnerId } from "@/app/(app)/page-glue";
+import { pageTenant } from "@/app/(app)/page-glue";
+import { AdminOnly } from "@/components/schedules/role-gate";
 import { listConnections } from "@/lib/crm/connections";
 import { missingEnv } from "@/lib/crm/providers";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
@@ -12,7 +13,8 @@ type Search = Promise<{ connected?: string | string[]; connect_error?: string | 
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
 export default async function CrmPage({ searchParams }: { searchParams: Search }) {
-  const connections = await listConnections(await pageOwnerId());
+  const { ownerId, role } = await pageTenant();
+  const connections = await listConnections(ownerId);
   const q = await searchParams;
   const connected = connections.find((c) => c.id === one(q.connected));
   const failed = one(q.connect_error);
@@ -26,14 +28,16 @@ export default async function CrmPage({ searchParams }: { searchParams: Search }
           <p className="text-sm text-slate-700">No CRM is connected yet. Connect HubSpot or Salesforce below, or start with the Demo CRM: a realistic pipeline, no keys needed.</p>
         ) : (
           <ul className="divide-y divide-slate-100">
-            {connections.map((c) => <ConnectionRow key={c.id} connection={c} />)}
+            {connections.map((c) => <ConnectionRow key={c.id} connection={c} role={role} />)}
           </ul>
         )}
       </Card>
       <Card>
         <h2 className="mb-3 text-lg font-semibold">Connect a CRM</h2>
-        <ConnectButtons missing={{ hubspot: missingEnv("hubspot"), salesforce: missingEnv("salesforce") }} />
-        {!connections.some((c) => c.provider === "demo") && (
+        <AdminOnly role={role} label="Connect a CRM">
+          <ConnectButtons missing={{ hubspot: missingEnv("hubspot"), salesforce: missingEnv("salesforce") }} />
+        </AdminOnly>
+        {role === "admin" && !connections.some((c) => c.provider === "demo") && (
           <div className="mt-4 border-t border-slate-100 pt-4">
             <DemoCrmButton />
           </div>

@@ -1,18 +1,19 @@
-import { pageOwnerId } from "@/app/(app)/page-glue";
+import { pageTenant } from "@/app/(app)/page-glue";
 import { MonitorList } from "@/components/monitors/monitor-list";
 import { listMonitors } from "@/lib/monitors/service";
 
 export const metadata = { title: "Monitors · Revwatch" };
 
 export default async function MonitorsPage() {
-  const { monitors } = await listMonitors(await pageOwnerId());
+  const { ownerId, role } = await pageTenant();
+  const { monitors } = await listMonitors(ownerId);
   return (
     <div className="space-y-4">
       <div>
         <h1 className="text-2xl font-semibold">Monitors</h1>
         <p className="text-sm text-slate-600">Jobs that run elsewhere report each execution here; a monitor is late when an expected run has not started, down when it failed or was missed.</p>
       </div>
-      <MonitorList initial={monitors} />
+      <MonitorList initial={monitors} role={role} />
     </div>
   );
 }
