@@ -28,6 +28,8 @@ export function effectiveRunRetentionDays(setting: number | null | undefined, pl
   const days = setting ?? DEFAULT_RUN_RETENTION_DAYS;
   return plan ? Math.min(days, PLAN_LIMITS[plan].maxRunRetentionDays) : days;
 }
+/** The shortest run retention a workspace may set (the monitoring windows look back this far). */
+export const MIN_RUN_RETENTION_DAYS = 30;
 /** Scheduler ticks (platform rows) are kept this long. */
 export const TICK_RETENTION_DAYS = 30;
 

@@ -12,6 +12,7 @@ const NAV = [
   ["/alerts/settings", "Alert settings"],
   ["/monitors", "Monitors"],
   ["/crm", "CRM"],
+  ["/settings", "Workspace"],
 ] as const;
 
 export default async function AppLayout({ children }: { children: ReactNode }) {

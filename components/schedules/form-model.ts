@@ -1,6 +1,9 @@
 // The schedule form's state and its mapping to and from the API (request bodies, error paths).
 import type { ScheduleDto } from "@/lib/schedules/schemas";
 import type { CreateBody, FieldIssue, PatchBody } from "@/components/schedules/api";
+import {
+  DEFAULT_CATCH_UP_WINDOW_MINUTES, MAX_AUTO_PAUSE_AFTER_FAILURES, MAX_CATCH_UP_WINDOW_MINUTES, type CATCH_UP_POLICIES, type OVERLAP_POLICIES,
+} from "@/lib/schedules/constants";
 
 export type FormValues = {
   name: string;
@@ -17,6 +20,12 @@ export type FormValues = {
   is_active: boolean;
   /** Which open deals runs read; empty lists and no minimum: all of them */
   scan_scope: ScopeValues;
+  overlap_policy: (typeof OVERLAP_POLICIES)[number];
+  catch_up_policy: (typeof CATCH_UP_POLICIES)[number];
+  /** minutes, as typed */
+  catch_up_window_minutes: string;
+  /** consecutive failed runs before the schedule pauses itself; empty: never */
+  auto_pause_after_failures: string;
 };
 export type ScopeValues = { pipeline_ids: string[]; stage_ids: string[]; owner_ids: string[]; min_amount: string };
 export type FieldKey = keyof FormValues | "channels";
@@ -34,12 +43,17 @@ const FIELD_OF_PATH: Record<string, FieldKey> = {
   slack_webhook_url: "slack_url",
   is_active: "is_active",
   scan_scope: "scan_scope",
+  overlap_policy: "overlap_policy",
+  catch_up_policy: "catch_up_policy",
+  catch_up_window_minutes: "catch_up_window_minutes",
+  auto_pause_after_failures: "auto_pause_after_failures",
 };
 
 const LABELS: Record<FieldKey, string> = {
   name: "Name", description: "Description", crm_connection_id: "CRM connection", cron: "Schedule", timezone: "Time zone",
   email: "Email", recipients: "Email recipients", slack: "Slack", slack_url: "Slack webhook URL", is_active: "Active", channels: "Delivery",
-  scan_scope: "Scan scope",
+  scan_scope: "Scan scope", overlap_policy: "When a run is still going", catch_up_policy: "After downtime",
+  catch_up_window_minutes: "Catch-up window", auto_pause_after_failures: "Auto-pause",
 };
 
 /** DOM id of a field's control, so the error summary can link to it. */
@@ -61,7 +75,24 @@ export function initialValues(dto: ScheduleDto | undefined, defaultCron: string)
       pipeline_ids: dto?.scan_scope.pipeline_ids ?? [], stage_ids: dto?.scan_scope.stage_ids ?? [], owner_ids: dto?.scan_scope.owner_ids ?? [],
       min_amount: dto?.scan_scope.min_amount == null ? "" : String(dto.scan_scope.min_amount),
     },
+    overlap_policy: dto?.overlap_policy ?? "skip",
+    catch_up_policy: dto?.catch_up_policy ?? "run_once",
+    catch_up_window_minutes: String(dto?.catch_up_window_minutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES),
+    auto_pause_after_failures: dto?.auto_pause_after_failures == null ? "" : String(dto.auto_pause_after_failures),
   };
+}
+
+const WHOLE = /^\d+$/;
+/** The API's bounds on the policy fields, checked before sending (the server checks them again). */
+export function policyIssues(v: FormValues): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const window = v.catch_up_window_minutes.trim();
+  if (!WHOLE.test(window) || Number(window) < 1 || Number(window) > MAX_CATCH_UP_WINDOW_MINUTES)
+    issues.push({ path: "catch_up_window_minutes", message: `Enter whole minutes from 1 to ${MAX_CATCH_UP_WINDOW_MINUTES} (30 days)` });
+  const failures = v.auto_pause_after_failures.trim();
+  if (failures !== "" && (!WHOLE.test(failures) || Number(failures) < 1 || Number(failures) > MAX_AUTO_PAUSE_AFTER_FAILURES))
+    issues.push({ path: "auto_pause_after_failures", message: `Enter a whole number from 1 to ${MAX_AUTO_PAUSE_AFTER_FAILURES}, or leave it empty` });
+  return issues;
 }
 
 export const parseRecipients = (text: string) =>
@@ -83,6 +114,10 @@ export function toCreateBody(v: FormValues): CreateBody {
       pipeline_ids: v.scan_scope.pipeline_ids, stage_ids: v.scan_scope.stage_ids, owner_ids: v.scan_scope.owner_ids,
       min_amount: v.scan_scope.min_amount.trim() === "" ? null : Number(v.scan_scope.min_amount),
     },
+    overlap_policy: v.overlap_policy,
+    catch_up_policy: v.catch_up_policy,
+    catch_up_window_minutes: Number(v.catch_up_window_minutes.trim()),
+    auto_pause_after_failures: v.auto_pause_after_failures.trim() === "" ? null : Number(v.auto_pause_after_failures.trim()),
   };
 }
 

@@ -19,6 +19,11 @@ export function PolicyPanel({ schedule: s, description: d }: { schedule: Schedul
         Catch-up after downtime: <strong>{s.catch_up_policy === "run_once" ? "run once" : "skip"}</strong>, within {windowText(s.catch_up_window_minutes)}
         {" "}(older missed slots are counted, not run).
       </p>
+      <p data-testid="auto-pause-policy">
+        Auto-pause: {s.auto_pause_after_failures
+          ? <strong>after {s.auto_pause_after_failures} consecutive failed run{s.auto_pause_after_failures === 1 ? "" : "s"}</strong>
+          : <strong>off</strong>}.
+      </p>
       <p data-testid="slot-counts">
         Missed slots: <strong>{d.missed}</strong> · skipped (overlap): <strong>{d.skipped}</strong>
         {d.waiting > 0 && <> · waiting for the current run: <strong>{d.waiting}</strong></>}

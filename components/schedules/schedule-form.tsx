@@ -15,8 +15,9 @@ import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
-  fieldErrors, fieldId, initialValues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
+  fieldErrors, fieldId, initialValues, policyIssues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
 } from "@/components/schedules/form-model";
+import { PolicyFields } from "@/components/schedules/policy-fields";
 import { useBrowserTimeZone } from "@/components/schedules/hooks";
 import { PreviewPanel, usePreview } from "@/components/schedules/preview-panel";
 import { TimezonePicker } from "@/components/schedules/timezone-picker";
@@ -92,6 +93,12 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
     e.preventDefault();
     if (schedule && Object.keys(toPatchBody(resolved, base)).length === 0) {
       toast("Nothing to save: no field has changed");
+      return;
+    }
+    const local = policyIssues(resolved);
+    if (local.length) {
+      setServerErrors(fieldErrors(local, resolved));
+      setSummary(summaryItems(local, resolved));
       return;
     }
     if (saving.current) return;
@@ -187,6 +194,10 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
           onChange={(v) => set("is_active", v)}
         />
         {errors.is_active && <p className="text-sm text-red-700">{errors.is_active}</p>}
+      </section>
+
+      <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+        <PolicyFields values={values} set={set} errors={errors} />
       </section>
 
       <div className="flex flex-col gap-2 sm:flex-row">

@@ -5,15 +5,16 @@ import { validateSlackWebhookUrl } from "@/lib/delivery/slack-url";
 import { validateCron } from "@/lib/schedules/cron";
 import { frequencySchema } from "@/lib/schedules/frequency";
 import { canonicalZone, suggestZone } from "@/lib/tz/names";
-import { MAX_PAUSE_NOTE, MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS } from "@/lib/schedules/constants";
+import {
+  CATCH_UP_POLICIES, DEFAULT_CATCH_UP_WINDOW_MINUTES, MAX_AUTO_PAUSE_AFTER_FAILURES, MAX_CATCH_UP_WINDOW_MINUTES, MAX_PAUSE_NOTE, MAX_RECIPIENTS,
+  OVERLAP_POLICIES, RUN_STATUSES, RUN_TRIGGERS,
+} from "@/lib/schedules/constants";
 
 // The public contract of /api/scheduled-reviews (snake_case JSON). Shared by the route handlers,
 // the OpenAPI document and the client components, so all three always agree.
 
 export const DELIVERY_CHANNELS = ["email", "slack"] as const;
-export { MAX_RECIPIENTS, RUN_STATUSES, RUN_TRIGGERS };
-export const OVERLAP_POLICIES = ["skip", "buffer_one", "allow"] as const;
-export const MAX_CATCH_UP_WINDOW_MINUTES = 30 * 24 * 60;
+export { MAX_CATCH_UP_WINDOW_MINUTES, MAX_RECIPIENTS, OVERLAP_POLICIES, RUN_STATUSES, RUN_TRIGGERS };
 
 /** An integer query parameter in plain decimal digits: z.coerce.number would also read "0x10", "1e1" or " 5". */
 export const queryInt = (min: number, max: number) =>
@@ -52,14 +53,14 @@ const scheduleFields = {
   email_recipients: z.array(z.email("Invalid email address")).max(MAX_RECIPIENTS, `At most ${MAX_RECIPIENTS} recipients`),
   slack_webhook_url: slackUrlField.nullable().optional(),
   is_active: z.boolean(),
-  catch_up_policy: z.enum(["run_once", "skip"]),
+  catch_up_policy: z.enum(CATCH_UP_POLICIES),
   catch_up_window_minutes: z.number().int().min(1).max(MAX_CATCH_UP_WINDOW_MINUTES)
     .meta({ description: "After downtime, a missed slot older than this is counted, not run (default 1440 = 1 day)" }),
   overlap_policy: z.enum(OVERLAP_POLICIES)
     .meta({ description: "A slot due while the previous run is active: skip (recorded as skipped), buffer_one (the newest waiting slot runs when that run ends), allow (runs concurrently)" }),
   rules: ruleSettingsSchema,
   scan_scope: scanScopeSchema,
-  auto_pause_after_failures: z.number().int().min(1).max(100).nullable()
+  auto_pause_after_failures: z.number().int().min(1).max(MAX_AUTO_PAUSE_AFTER_FAILURES).nullable()
     .meta({ description: "Pause the schedule after this many consecutive failed runs (recorded with the reason); null = off" }),
 };
 
@@ -103,7 +104,7 @@ export const createScheduleSchema = z
     email_recipients: scheduleFields.email_recipients.default([]),
     is_active: scheduleFields.is_active.default(true),
     catch_up_policy: scheduleFields.catch_up_policy.default("run_once"),
-    catch_up_window_minutes: scheduleFields.catch_up_window_minutes.default(1440),
+    catch_up_window_minutes: scheduleFields.catch_up_window_minutes.default(DEFAULT_CATCH_UP_WINDOW_MINUTES),
     overlap_policy: scheduleFields.overlap_policy.default("skip"),
     rules: scheduleFields.rules.default({}),
     scan_scope: scheduleFields.scan_scope.default({}),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { PLANS } from "@/lib/plans";
+import { MIN_RUN_RETENTION_DAYS, PLANS } from "@/lib/plans";
 import { ROLES } from "@/lib/roles";
 
 // GET/PATCH /api/workspace: the plan's limits, what the workspace uses of them, and its retention.
@@ -19,7 +19,7 @@ export const workspaceSchema = z.object({
 });
 export type WorkspaceDto = z.infer<typeof workspaceSchema>;
 
-export const MIN_RUN_RETENTION_DAYS = 30;
+export { MIN_RUN_RETENTION_DAYS };
 export const updateWorkspaceSchema = z.strictObject({
   run_retention_days: z.number().int().min(MIN_RUN_RETENTION_DAYS, `At least ${MIN_RUN_RETENTION_DAYS} days (the monitoring windows)`).max(730),
 });
