@@ -5,7 +5,7 @@ import { coverageRangeFields, coverageSchema, monitoringQuerySchema, monitoringS
 // The monitoring routes' entries in the OpenAPI document (lib/openapi.ts adds them to OPERATIONS).
 export const MONITORING_OPERATIONS: OperationSpec[] = [
   { method: "get", path: "/api/monitoring/daily", operationId: "getDailyHistory", tag: "monitoring", summary: "Runs per UTC day over long windows (up to 730 days)",
-    description: "Counts by status and the mean health score per day, for the workspace or one schedule. Days whose runs were pruned by retention are read from the daily aggregates kept in their place (source aggregate).",
+    description: "Counts by status, the mean health score and run durations (mean, p50, p95, max) per day, for the workspace or one schedule. Days whose runs were pruned by retention are read from the daily aggregates kept in their place (source aggregate); their percentiles are the stored ones (exact per schedule; across schedules, weighted by runs: duration_exact false).",
     query: dailyQuerySchema, errors: ["not_found"], responses: { 200: { description: "One point per day with runs", body: { name: "DailyHistory", schema: dailySchema } } } },
   { method: "get", path: "/api/monitoring", operationId: "getMonitoring", tag: "monitoring", summary: "Success rate, durations, deliveries, error groups, backlog and trend over a window",
     description: "For the caller's workspace, or one schedule (schedule_id). Runs count in the window by when they were queued; the backlog is now.",

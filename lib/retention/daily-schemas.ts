@@ -18,6 +18,13 @@ export const dailyPointSchema = z.object({
   failed: z.number().int(),
   skipped: z.number().int(),
   mean_health_score: z.number().nullable(),
+  mean_duration_ms: z.number().int().nullable().describe("mean run duration (runs with a duration); null: none"),
+  duration_p50_ms: z.number().int().nullable().describe("median run duration"),
+  duration_p95_ms: z.number().int().nullable().describe("95th percentile run duration"),
+  duration_max_ms: z.number().int().nullable(),
+  duration_exact: z.boolean().describe(
+    "true: the percentiles are exact (one schedule's pruned day, or retained runs only); false: the day combines several schedules' stored percentiles, weighted by their runs",
+  ),
   source: z.enum(["runs", "aggregate", "both"]).describe("aggregate: the day's runs were pruned by retention"),
 });
 export const dailySchema = z.object({ days: z.array(dailyPointSchema) });

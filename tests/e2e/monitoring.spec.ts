@@ -63,6 +63,11 @@ test("Repair from the coverage panel queues the missing slots, and they complete
   expect(runs.every((r) => r.trigger === "REPAIR" && r.status === "COMPLETED")).toBe(true);
   await expect(panel(page, "Overview")).toContainText("100.0 %");
   await expect(page.getByRole("figure", { name: "Runs per hour by status" })).toBeVisible();
+  // The 90-day chart (daily aggregates + the runs kept): runs by status, duration percentiles, mean health.
+  const long = page.getByTestId("long-window-chart");
+  await expect(long.getByRole("figure", { name: "Runs per day by status" })).toBeVisible();
+  await expect(long.getByRole("figure", { name: "Duration percentiles" })).toBeVisible();
+  await expect(long.getByRole("figure", { name: "Mean health score over time" })).toBeVisible();
   await expect(panel(page, "Schedules")).toContainText("Hourly pipeline");
   await page.screenshot({ path: `${SCREENS}/monitoring.png`, fullPage: true });
 });

@@ -46,6 +46,43 @@ describe("retention capped by the plan last seen", () => {
   });
 });
 
+describe("daily history with durations", () => {
+  it("GET /api/monitoring/daily returns the stored duration percentiles of pruned days and live ones of kept days", async () => {
+    const owner = { userId: "user_gaps_daily" } as const; // team plan: 180 days
+    const c = await connectionIdFor(owner);
+    const [a, b] = [await createScheduleAs(owner, c, { name: "Daily A" }), await createScheduleAs(owner, c, { name: "Daily B" })];
+    const now = new Date();
+    const old = new Date(Math.floor(now.getTime() / DAY) * DAY - 200 * DAY + 3_600_000);
+    const today = new Date(Math.floor(now.getTime() / DAY) * DAY + 60_000);
+    const runs = (scheduleId: string, at: Date, durations: number[]) =>
+      systemDb().reviewRun.createMany({
+        data: durations.map((durationMs, i) => ({
+          ownerId: owner.userId, scheduledReviewId: scheduleId, trigger: "SCHEDULED" as const, status: "COMPLETED" as const,
+          scheduledFor: new Date(at.getTime() + i * 60_000), durationMs, healthScore: 80,
+        })),
+      });
+    await runs(a.id, old, [100, 200, 300, 400, 1_000]);
+    await runs(b.id, old, [2_000, 4_000]);
+    await runs(a.id, today, [50, 150]);
+    await pruneHistory(now);
+    expect(await systemDb().reviewRun.count({ where: { ownerId: owner.userId } })).toBe(2); // the old day is only an aggregate now
+
+    const oneSchedule = await api("GET", `/api/monitoring/daily?days=365&schedule_id=${a.id}`, owner);
+    expect(oneSchedule.status).toBe(200);
+    expect(oneSchedule.body.days).toEqual([
+      { day: old.toISOString().slice(0, 10), total: 5, completed: 5, failed: 0, skipped: 0, mean_health_score: 80, source: "aggregate",
+        mean_duration_ms: 400, duration_p50_ms: 300, duration_p95_ms: 880, duration_max_ms: 1_000, duration_exact: true },
+      { day: today.toISOString().slice(0, 10), total: 2, completed: 2, failed: 0, skipped: 0, mean_health_score: 80, source: "runs",
+        mean_duration_ms: 100, duration_p50_ms: 100, duration_p95_ms: 145, duration_max_ms: 150, duration_exact: true },
+    ]);
+    // The workspace: the old day joins both schedules' stored percentiles, weighted by their runs.
+    const all = await api("GET", "/api/monitoring/daily?days=365", owner);
+    expect(all.body.days[0]).toMatchObject({
+      total: 7, mean_duration_ms: Math.round(8_000 / 7), duration_p50_ms: Math.round((300 * 5 + 3_000 * 2) / 7), duration_max_ms: 4_000, duration_exact: false,
+    });
+  });
+});
+
 describe("pause fields on an active schedule", () => {
   it("PATCH { resume_at: null } (or pause_note: null) on an active schedule is accepted and changes nothing", async () => {
     const s = await createScheduleAs(ADMIN, conn, { name: "Active, resume null" });

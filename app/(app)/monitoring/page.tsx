@@ -7,11 +7,14 @@ import { ErrorGroupsPanel, OverviewPanel, SchedulerPanel, SchedulesPanel, TrendP
 import { isNotFound } from "@/lib/errors";
 import { computeCoverage } from "@/lib/monitoring/coverage";
 import { getMonitoring } from "@/lib/monitoring/metrics";
+import { dailyHistory, dailySeries } from "@/lib/retention/daily";
 import { WINDOWS, monitoringQuerySchema, type WindowName } from "@/lib/monitoring/schemas";
 import { getSchedulerStatus } from "@/lib/scheduler/status";
 import { listSchedules } from "@/lib/schedules/service";
 
 export const metadata = { title: "Monitoring · Revwatch" };
+
+const LONG_WINDOW_DAYS = 90;
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 
@@ -21,7 +24,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
   const parsed = monitoringQuerySchema.safeParse({ window: raw.window, schedule_id: raw.schedule_id || undefined });
   const query = parsed.success ? parsed.data : { window: "24h" as const };
   const now = new Date();
-  const [m, coverage, scheduler, schedules] = await Promise.all([
+  const [m, coverage, scheduler, schedules, daily] = await Promise.all([
     getMonitoring(ownerId, query, now).catch((err) => {
       if (!isNotFound(err)) throw err;
       return getMonitoring(ownerId, { window: query.window }, now); // a foreign or deleted schedule: the workspace
@@ -29,7 +32,13 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
     computeCoverage(ownerId, { from: new Date(now.getTime() - 24 * 3_600_000), to: now }, now),
     getSchedulerStatus(ownerId, now),
     listSchedules(ownerId),
+    // The long window: pruned days from the daily aggregates, kept days (today included) from the runs.
+    dailyHistory(ownerId, { days: LONG_WINDOW_DAYS, schedule_id: query.schedule_id }, now).catch((err) => {
+      if (!isNotFound(err)) throw err;
+      return dailyHistory(ownerId, { days: LONG_WINDOW_DAYS }, now);
+    }),
   ]);
+  const long = dailySeries(daily);
   const filtered = schedules.find((s) => s.id === m.schedule_id);
   const link = (w: WindowName) => `/monitoring?window=${w}${m.schedule_id ? `&schedule_id=${m.schedule_id}` : ""}`;
 
@@ -61,6 +70,14 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
       <OverviewPanel m={m} />
       <Card title="Runs over time">
         {m.series.length === 0 ? <p className="text-sm text-slate-600">No runs in this window yet: charts appear after the first one.</p> : <LazyMonitoringCharts series={m.series} unit={m.window === "24h" ? "hour" : "day"} />}
+      </Card>
+      <Card title={`Last ${LONG_WINDOW_DAYS} days`}>
+        <div data-testid="long-window-chart">
+          {long.length === 0
+            ? <p className="text-sm text-slate-600">No runs in the last {LONG_WINDOW_DAYS} days.</p>
+            : <LazyMonitoringCharts series={long} unit="day" third="health" />}
+          <p className="mt-2 text-xs text-slate-500">Per UTC day: runs by status, run duration p50/p95 and the mean health score, including days whose runs were pruned by the retention (kept as daily totals).</p>
+        </div>
       </Card>
       <div className="grid gap-4 lg:grid-cols-2">
         <TrendPanel m={m} />
