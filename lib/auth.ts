@@ -3,7 +3,6 @@ import { auth } from "@clerk/nextjs/server";
 import { env } from "@/lib/env";
 import { asPlan, type Plan } from "@/lib/plans";
 import { asRole, type Role } from "@/lib/roles";
-import { notePlanSeen } from "@/lib/workspace/plan-seen";
 
 export { planAtLeast } from "@/lib/plans";
 
@@ -50,6 +49,8 @@ export async function currentTenant(): Promise<Tenant | null> {
   // Clerk reads the role from `o.rol` (v2) or `org_role` (v1); the claims are the fallback for either.
   const orgClaim = (claims.o ?? {}) as { rol?: unknown };
   const role: Role = a.orgId ? asRole(a.orgRole ?? orgClaim.rol ?? claims.org_role) : "admin";
+  // Loaded on first use: the database client must not load (and read the environment) with this module.
+  const { notePlanSeen } = await import("@/lib/workspace/plan-seen");
   await notePlanSeen(a.orgId ?? a.userId, plan);
   return { ownerId: a.orgId ?? a.userId, userId: a.userId, orgId: a.orgId ?? null, plan, role };
 }

@@ -17,13 +17,14 @@ import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
   fieldErrors, fieldId, initialValues, policyIssues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
 } from "@/components/schedules/form-model";
-import { PolicyFields } from "@/components/schedules/policy-fields";
 import { useBrowserTimeZone } from "@/components/schedules/hooks";
 import { PreviewPanel, usePreview } from "@/components/schedules/preview-panel";
 import { TimezonePicker } from "@/components/schedules/timezone-picker";
 
 // The scan-scope picker (and the CRM client with it) loads with the form, not in the page's first-load JavaScript.
 const ScopeFields = dynamic(() => import("@/components/schedules/scope-fields").then((m) => m.ScopeFields), { ssr: false });
+// The policy fields too (the edit page stays under the 200 KB budget).
+const PolicyFields = dynamic(() => import("@/components/schedules/policy-fields").then((m) => m.PolicyFields), { ssr: false });
 
 type Errors = Partial<Record<FieldKey, string>>;
 type Summary = { href?: string; message: string }[];
