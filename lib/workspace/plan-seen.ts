@@ -17,8 +17,8 @@ export async function notePlanSeen(ownerId: string, plan: Plan, now = Date.now()
   if (known && known.plan === plan && now - known.at < REMEMBER_MS) return;
   try {
     await systemDb().$executeRaw`
-      INSERT INTO "WorkspaceSettings" (id, "ownerId", plan, "updatedAt") VALUES ('ws_' || md5(${ownerId}), ${ownerId}, ${plan}, now())
-      ON CONFLICT ("ownerId") DO UPDATE SET plan = EXCLUDED.plan, "updatedAt" = now()
+      INSERT INTO "WorkspaceSettings" (id, "ownerId", plan, "updatedAt") VALUES ('ws_' || md5(${ownerId}), ${ownerId}, ${plan}, now() AT TIME ZONE 'UTC')
+      ON CONFLICT ("ownerId") DO UPDATE SET plan = EXCLUDED.plan, "updatedAt" = EXCLUDED."updatedAt"
       WHERE "WorkspaceSettings".plan IS DISTINCT FROM EXCLUDED.plan`;
     if (remembered.size >= MAX_REMEMBERED) remembered.clear();
     remembered.set(ownerId, { plan, at: now });

@@ -136,17 +136,12 @@ describe("audit rows beyond schedules", () => {
     expect((await api("DELETE", `/api/monitors/${monitor.body.id}`, ORG_ADMIN)).status).toBe(204);
 
     const events = await trail();
-    expect(events.map((e) => [e.action, e.actor_id])).toEqual([
-      ["crm.connected", ORG_ADMIN.userId],
-      ["crm.renamed", ORG_ADMIN.userId],
-      ["crm.deleted", ORG_ADMIN.userId],
-      ["alerts.settings_updated", ORG_ADMIN.userId],
-      ["alerts.settings_updated", ORG_ADMIN.userId],
-      ["alerts.webhook_secret_rotated", ORG_ADMIN.userId],
-      ["monitor.created", ORG_ADMIN.userId],
-      ["monitor.updated", ORG_ADMIN.userId],
-      ["monitor.deleted", ORG_ADMIN.userId],
+    expect(events.map((e) => e.action)).toEqual([
+      "crm.connected", "crm.renamed", "crm.deleted",
+      "alerts.settings_updated", "alerts.settings_updated", "alerts.webhook_secret_rotated",
+      "monitor.created", "monitor.updated", "monitor.deleted",
     ]);
+    expect(new Set(events.map((e) => e.actor_id))).toEqual(new Set([ORG_ADMIN.userId]));
     expect(events[1]!.summary).toContain("Sandbox CRM");
     expect(events.filter((e) => e.action.startsWith("monitor.")).map((e) => e.target_id)).toEqual(Array(3).fill(monitor.body.id));
     expect(JSON.stringify(events)).not.toContain(monitor.body.ingest_token); // no secret in the trail
