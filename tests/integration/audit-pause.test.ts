@@ -63,7 +63,7 @@ describe("audit trail", () => {
     const all = await allAudit(ADMIN);
     expect(all.map((e) => e.action).slice(0, 2)).toEqual(["schedule.deleted", "workspace.settings_updated"]);
     expect(new Set(all.map((e) => e.id)).size).toBe(all.length); // paging repeats nothing
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(9); // with the Demo CRM connection made in beforeAll (crm.connected)
     // The trail of a deleted schedule stays; another workspace sees none of it.
     expect((await api("GET", "/api/audit", { userId: "user_audit_other" })).body.data).toEqual([]);
     expect((await api("GET", "/api/audit?cursor=bad!", ADMIN)).body.error.code).toBe("invalid_cursor");
