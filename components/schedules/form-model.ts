@@ -1,9 +1,7 @@
 // The schedule form's state and its mapping to and from the API (request bodies, error paths).
 import type { ScheduleDto } from "@/lib/schedules/schemas";
 import type { CreateBody, FieldIssue, PatchBody } from "@/components/schedules/api";
-import {
-  DEFAULT_CATCH_UP_WINDOW_MINUTES, MAX_AUTO_PAUSE_AFTER_FAILURES, MAX_CATCH_UP_WINDOW_MINUTES, type CATCH_UP_POLICIES, type OVERLAP_POLICIES,
-} from "@/lib/schedules/constants";
+import { DEFAULT_CATCH_UP_WINDOW_MINUTES, type CATCH_UP_POLICIES, type OVERLAP_POLICIES } from "@/lib/schedules/constants";
 
 export type FormValues = {
   name: string;
@@ -80,19 +78,6 @@ export function initialValues(dto: ScheduleDto | undefined, defaultCron: string)
     catch_up_window_minutes: String(dto?.catch_up_window_minutes ?? DEFAULT_CATCH_UP_WINDOW_MINUTES),
     auto_pause_after_failures: dto?.auto_pause_after_failures == null ? "" : String(dto.auto_pause_after_failures),
   };
-}
-
-const WHOLE = /^\d+$/;
-/** The API's bounds on the policy fields, checked before sending (the server checks them again). */
-export function policyIssues(v: FormValues): FieldIssue[] {
-  const issues: FieldIssue[] = [];
-  const window = v.catch_up_window_minutes.trim();
-  if (!WHOLE.test(window) || Number(window) < 1 || Number(window) > MAX_CATCH_UP_WINDOW_MINUTES)
-    issues.push({ path: "catch_up_window_minutes", message: `Enter whole minutes from 1 to ${MAX_CATCH_UP_WINDOW_MINUTES} (30 days)` });
-  const failures = v.auto_pause_after_failures.trim();
-  if (failures !== "" && (!WHOLE.test(failures) || Number(failures) < 1 || Number(failures) > MAX_AUTO_PAUSE_AFTER_FAILURES))
-    issues.push({ path: "auto_pause_after_failures", message: `Enter a whole number from 1 to ${MAX_AUTO_PAUSE_AFTER_FAILURES}, or leave it empty` });
-  return issues;
 }
 
 export const parseRecipients = (text: string) =>

@@ -15,7 +15,7 @@ import { CronField, PRESETS } from "@/components/schedules/cron-field";
 import { DeliveryFields } from "@/components/schedules/delivery-fields";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import {
-  fieldErrors, fieldId, initialValues, policyIssues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
+  fieldErrors, fieldId, initialValues, summaryItems, toCreateBody, toPatchBody, type FieldKey, type FormValues,
 } from "@/components/schedules/form-model";
 import { useBrowserTimeZone } from "@/components/schedules/hooks";
 import { PreviewPanel, usePreview } from "@/components/schedules/preview-panel";
@@ -90,20 +90,22 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
     if (summary) summaryRef.current?.focus();
   }, [summary]);
 
-  function submit(e: FormEvent) {
+  async function submit(e: FormEvent) {
     e.preventDefault();
     if (schedule && Object.keys(toPatchBody(resolved, base)).length === 0) {
       toast("Nothing to save: no field has changed");
       return;
     }
+    if (saving.current) return;
+    saving.current = true;
+    const { policyIssues } = await import("@/components/schedules/policy-check");
     const local = policyIssues(resolved);
     if (local.length) {
+      saving.current = false;
       setServerErrors(fieldErrors(local, resolved));
       setSummary(summaryItems(local, resolved));
       return;
     }
-    if (saving.current) return;
-    saving.current = true;
     mutation.mutate(resolved);
   }
 

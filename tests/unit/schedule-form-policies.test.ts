@@ -1,6 +1,7 @@
 // The schedule form's policy fields: checked with the API's bounds, sent in the API's shape.
 import { describe, expect, it } from "vitest";
-import { initialValues, policyIssues, toCreateBody, toPatchBody } from "@/components/schedules/form-model";
+import { initialValues, toCreateBody, toPatchBody } from "@/components/schedules/form-model";
+import { policyIssues } from "@/components/schedules/policy-check";
 import { createScheduleSchema } from "@/lib/schedules/schemas";
 
 const base = { ...initialValues(undefined, "0 6 * * 1"), name: "P", crm_connection_id: "conn_1", timezone: "UTC" };
