@@ -12,11 +12,7 @@ const DAY = 86_400_000;
 const ADMIN = { userId: "user_gaps_admin", orgId: "org_gaps", orgRole: "admin" } as const;
 const OTHER = { userId: "user_gaps_other", orgId: "org_gaps_other", orgRole: "admin" } as const;
 let conn: string;
-
-beforeAll(async () => {
-  await resetDb();
-  conn = await connectionIdFor(ADMIN);
-});
+beforeAll(async () => void (await resetDb(), (conn = await connectionIdFor(ADMIN))));
 
 describe("retention capped by the plan last seen", () => {
   it("prunes a free workspace that never set a retention at 30 days, and stores the plan only when it changes", async () => {
