@@ -7,10 +7,18 @@ import type { Deal } from "@/lib/reviews/types";
 export type SfRecord = Record<string, unknown>;
 export type SfHistoryRow = { OpportunityId: string; StageName?: string | null; CloseDate?: string | null; PrevCloseDate?: string | null; Amount?: number | null; PrevAmount?: number | null; CreatedDate: string };
 
+/** Every org has these on Opportunity. */
 export const OPPORTUNITY_FIELDS = [
   "Id", "Name", "StageName", "Amount", "CloseDate", "Probability", "NextStep", "LastActivityDate", "OwnerId", "Owner.Name",
-  "CreatedDate", "LastModifiedDate", "HasOpenActivity", "RecordTypeId",
+  "CreatedDate", "LastModifiedDate", "HasOpenActivity",
 ] as const;
+/** Only some orgs have these: RecordTypeId (record types in use), CurrencyIsoCode (multi-currency). */
+export const OPTIONAL_OPPORTUNITY_FIELDS = ["RecordTypeId", "CurrencyIsoCode"] as const;
+
+/** The SELECT list for an org whose Opportunity has `existing` fields (its describe). */
+export function opportunityFields(existing: ReadonlySet<string>): string[] {
+  return [...OPPORTUNITY_FIELDS, ...OPTIONAL_OPPORTUNITY_FIELDS.filter((f) => existing.has(f))];
+}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -42,7 +42,7 @@ describe("HubSpot fetching", () => {
     hub.deals = makeHubspotDeals(25_000);
     hub.searchesPerSecond = 50;
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
-    const deals = await createHubspotClient({ connectionId: conn.id, searchesPerSecond: 50 }).fetchOpenDeals();
+    const deals = await createHubspotClient({ connectionId: conn.id, ownerId: conn.ownerId, searchesPerSecond: 50, callsPerSecond: 500 }).fetchOpenDeals();
     const expected = openIds(hub.deals);
     expect(expected.length).toBeGreaterThan(20_000);
     expect(deals).toHaveLength(expected.length);
@@ -76,7 +76,7 @@ describe("HubSpot fetching", () => {
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
     const { run } = await runReview(conn, { pipeline_ids: ["renewals"] });
     expect(run).toMatchObject({ status: "COMPLETED", dealsAnalyzed: openIds(hub.deals, "renewals").length });
-    const deals = await createHubspotClient({ connectionId: conn.id, scope: { pipelineIds: ["renewals"], stageIds: [], ownerIds: [], minAmount: null } }).fetchOpenDeals();
+    const deals = await createHubspotClient({ connectionId: conn.id, ownerId: conn.ownerId, scope: { pipelineIds: ["renewals"], stageIds: [], ownerIds: [], minAmount: null } }).fetchOpenDeals();
     expect(new Set(deals.map((d) => d.stage))).toEqual(new Set(["Renewal open"]));
     expect(deals.find((d) => d.owner !== null)?.owner).toMatch(/^(Maya Patel|Jordan Lee)$/);
   });
@@ -106,7 +106,7 @@ describe("HubSpot tokens", () => {
 
   test("two refreshes of one connection at once spend the refresh token once", async () => {
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT", expiresInMs: 0 });
-    const [a, b, c] = await Promise.all([1, 2, 3].map(() => ensureFreshToken(conn.id, { aheadMs: 60_000 })));
+    const [a, b, c] = await Promise.all([1, 2, 3].map(() => ensureFreshToken({ connectionId: conn.id, ownerId: conn.ownerId }, { aheadMs: 60_000 })));
     expect(b!.accessToken).toBe(a!.accessToken);
     expect(c!.accessToken).toBe(a!.accessToken);
     expect(hub.oauth.tokenRequests).toEqual([{ grantType: "refresh_token", ok: true }]);
@@ -161,7 +161,7 @@ describe("HubSpot limits", () => {
     hub.deals = makeHubspotDeals(10);
     hub.failNext(2, "500");
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
-    const deals = await createHubspotClient({ connectionId: conn.id, retryBaseMs: 1 }).fetchOpenDeals();
+    const deals = await createHubspotClient({ connectionId: conn.id, ownerId: conn.ownerId, retryBaseMs: 1 }).fetchOpenDeals();
     expect(deals).toHaveLength(openIds(hub.deals).length);
   });
 });

@@ -53,7 +53,7 @@ describe("Salesforce fetching", () => {
     expect(sf.queries.filter((q) => q.includes("FROM Opportunity "))).toHaveLength(1);
     expect(sf.queries.filter((q) => q.includes("FROM OpportunityHistory"))).toHaveLength(1);
 
-    const deals = await createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals();
+    const deals = await createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals();
     expect(new Set(deals.map((d) => d.id)).size).toBe(2_500);
     expect(deals.every((d) => d.closeDatePushes === 1)).toBe(true);
     const second = deals[1]!; // stage Qualification, entered at its second history row
@@ -72,7 +72,7 @@ describe("Salesforce fetching", () => {
     ({ opportunities: sf.opportunities, history: sf.history } = makeOpportunities(10));
     const conn = await connectedConnection(OWNER, sf, { provider: "SALESFORCE", expiresInMs: null });
     sf.oauth.expireAccessTokens();
-    const deals = await createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals();
+    const deals = await createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals();
     expect(deals).toHaveLength(10);
     expect(sf.oauth.tokenRequests).toEqual([{ grantType: "refresh_token", ok: true }]);
   });
@@ -81,7 +81,7 @@ describe("Salesforce fetching", () => {
     ({ opportunities: sf.opportunities, history: sf.history } = makeOpportunities(10));
     const conn = await connectedConnection(OWNER, sf, { provider: "SALESFORCE", expiresInMs: null });
     sf.failNext(1, "REQUEST_LIMIT_EXCEEDED");
-    await expect(createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_rate_limited", retryable: true });
+    await expect(createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_rate_limited", retryable: true });
     expect(sf.oauth.tokenRequests).toEqual([]);
   });
 
@@ -120,7 +120,7 @@ describe("Salesforce connect flow", () => {
     const { authorize_url } = await startConnect(OWNER, "salesforce", {});
     const back = await consent(authorize_url, "deny");
     const outcome = await finishConnect(OWNER, "salesforce", { state: back.searchParams.get("state")!, error: back.searchParams.get("error")! });
-    expect(outcome).toEqual({ ok: false, reason: "access_denied" });
+    expect(outcome).toEqual({ ok: false, code: "access_denied" });
     expect(await systemDb().crmConnection.count()).toBe(0);
   });
 

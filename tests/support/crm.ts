@@ -6,8 +6,11 @@ import { resetEnvCache } from "@/lib/env";
 import type { FakeHubspot } from "./fake-hubspot";
 import type { FakeSalesforce } from "./fake-salesforce";
 
-/** Points the app's HubSpot and Salesforce settings at the fakes (this process only). */
-export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null): void {
+/**
+ * Points the app's HubSpot and Salesforce settings at the fakes (this process only). Salesforce's
+ * sandbox login host is `sandbox` when given (a second fake, so a test can tell the hosts apart), else `sf`.
+ */
+export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null, sandbox: FakeSalesforce | null = sf): void {
   if (hub) {
     Object.assign(process.env, {
       HUBSPOT_CLIENT_ID: hub.oauth.clientId, HUBSPOT_CLIENT_SECRET: hub.oauth.clientSecret,
@@ -17,7 +20,7 @@ export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null):
   if (sf) {
     Object.assign(process.env, {
       SALESFORCE_CLIENT_ID: sf.oauth.clientId, SALESFORCE_CLIENT_SECRET: sf.oauth.clientSecret,
-      SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_SANDBOX_LOGIN_URL: sf.url,
+      SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_SANDBOX_LOGIN_URL: (sandbox ?? sf).url,
     });
   }
   process.env.APP_URL ??= "http://localhost:3000";
