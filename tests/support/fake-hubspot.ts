@@ -218,6 +218,8 @@ export class FakeHubspot {
       ...this.dailyHeaders(), "x-hubspot-ratelimit-secondly": String(this.searchesPerSecond),
       "x-hubspot-ratelimit-secondly-remaining": String(Math.max(0, this.searchesPerSecond - this.searchTimes.length)),
     };
+    const empty = (q.filterGroups ?? []).flatMap((g) => g.filters).find((f) => (f.operator === "IN" || f.operator === "NOT_IN") && !f.values?.length);
+    if (empty) return sendJson(res, 400, { status: "error", message: `There was a problem with the request: ${empty.operator} on ${empty.propertyName} needs values`, correlationId: "c0ffee", category: "VALIDATION_ERROR" }, headers);
     const limit = q.limit ?? 10;
     if (limit > 200) return sendJson(res, 400, { status: "error", message: "limit must be at most 200", correlationId: "c0ffee", category: "VALIDATION_ERROR" });
     const offset = Number(q.after ?? 0);

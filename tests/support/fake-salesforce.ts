@@ -87,6 +87,7 @@ function project(o: SfOpportunity, selected: string[]): Record<string, unknown> 
 export class FakeSalesforce {
   url = "";
   org: FakeSfOrg = { recordTypes: true, multiCurrency: false };
+  describes = 0;
   readonly oauth = new FakeOAuth((reason) => ({ error: "invalid_grant", error_description: reason === "refresh token is invalid, expired or revoked" ? "expired access/refresh token" : reason }));
   opportunities: SfOpportunity[] = [];
   history: SfHistory[] = [];
@@ -116,6 +117,7 @@ export class FakeSalesforce {
     this.history = [];
     this.slowMs = 0;
     this.org = { recordTypes: true, multiCurrency: false };
+    this.describes = 0;
     this.queries.length = 0;
     this.scripted = [];
     this.cursors.clear();
@@ -157,6 +159,7 @@ export class FakeSalesforce {
     const usage = { "sforce-limit-info": `api-usage=${this.queries.length}/5000` };
     if (req.method === "GET" && url.pathname === `${FAKE_SF_API}/query`) return this.query(url.searchParams.get("q") ?? "", res, usage);
     if (req.method === "GET" && url.pathname === `${FAKE_SF_API}/sobjects/Opportunity/describe`) {
+      this.describes++;
       return sendJson(res, 200, { name: "Opportunity", queryable: true, fields: this.opportunityFields().map((name) => ({ name, type: name === "Id" ? "id" : "string" })) }, usage);
     }
     const more = url.pathname.match(new RegExp(`^${FAKE_SF_API}/query/([\\w-]+)$`));
