@@ -8,10 +8,10 @@ import { deleteConnection } from "@/lib/crm/connect";
 import { createHubspotClient } from "@/lib/crm/hubspot";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { systemDb } from "@/lib/db";
-import { connectedConnection, scheduleOn, useFakeCrms } from "@/tests/support/crm";
+import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
 import { FakeHubspot, makeHubspotDeals } from "@/tests/support/fake-hubspot";
-import { createRun, FN, inProcessInngestForFile, requestedEvent } from "@/tests/support/in-process-inngest";
+import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const inngest = inProcessInngestForFile();
 const hub = new FakeHubspot();
@@ -30,12 +30,7 @@ beforeEach(async () => {
 
 const openCount = (deals: ReturnType<typeof makeHubspotDeals>) => deals.filter((d) => !["closedwon", "closedlost", "renewal-won"].includes(d.properties.dealstage!)).length;
 
-async function runReview(connection: { id: string; ownerId: string }, scanScope: object = {}) {
-  const schedule = await scheduleOn(connection, scanScope);
-  const queued = await createRun(schedule);
-  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
-}
+const runReview = reviewRunner(inngest);
 
 describe("HubSpot search limit", () => {
   test("two fetches on one connection at once stay within 5 searches a second at the fake", { timeout: 60_000 }, async () => {

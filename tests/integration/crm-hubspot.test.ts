@@ -7,9 +7,9 @@ import { systemDb } from "@/lib/db";
 import { createHubspotClient } from "@/lib/crm/hubspot";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { resetDb } from "@/tests/support/db";
-import { connectedConnection, scheduleOn, useFakeCrms } from "@/tests/support/crm";
+import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { FakeHubspot, makeHubspotDeals } from "@/tests/support/fake-hubspot";
-import { createRun, FN, inProcessInngestForFile, requestedEvent } from "@/tests/support/in-process-inngest";
+import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const inngest = inProcessInngestForFile();
 const hub = new FakeHubspot();
@@ -30,12 +30,7 @@ beforeEach(async () => {
 const openIds = (deals: ReturnType<typeof makeHubspotDeals>, pipeline?: string) =>
   deals.filter((d) => !["closedwon", "closedlost", "renewal-won"].includes(d.properties.dealstage!) && (!pipeline || d.properties.pipeline === pipeline)).map((d) => d.id);
 
-async function runReview(connection: { id: string; ownerId: string }, scanScope: object = {}) {
-  const schedule = await scheduleOn(connection, scanScope);
-  const queued = await createRun(schedule);
-  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
-}
+const runReview = reviewRunner(inngest);
 
 describe("HubSpot fetching", () => {
   test("25,000 deals: every open one fetched once, the query split past the 10,000 cap", { timeout: 120_000 }, async () => {

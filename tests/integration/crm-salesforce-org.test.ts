@@ -8,10 +8,10 @@ import { decrypt } from "@/lib/crypto";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { systemDb } from "@/lib/db";
-import { connectedConnection, scheduleOn, useFakeCrms } from "@/tests/support/crm";
+import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
 import { FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
-import { createRun, FN, inProcessInngestForFile, requestedEvent } from "@/tests/support/in-process-inngest";
+import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const inngest = inProcessInngestForFile();
 const production = new FakeSalesforce();
@@ -33,12 +33,7 @@ beforeEach(async () => {
   sandbox.reset();
 });
 
-async function runReview(connection: { id: string; ownerId: string }, scanScope: object = {}) {
-  const schedule = await scheduleOn(connection, scanScope);
-  const queued = await createRun(schedule);
-  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
-}
+const runReview = reviewRunner(inngest);
 
 const opportunityQueries = (sf: FakeSalesforce) => sf.queries.filter((q) => / FROM Opportunity /.test(q));
 

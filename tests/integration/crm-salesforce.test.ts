@@ -6,9 +6,9 @@ import { systemDb } from "@/lib/db";
 import { finishConnect, startConnect } from "@/lib/crm/connect";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { resetDb } from "@/tests/support/db";
-import { connectedConnection, scheduleOn, useFakeCrms } from "@/tests/support/crm";
+import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { FAKE_SF_API, FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
-import { createRun, FN, inProcessInngestForFile, requestedEvent } from "@/tests/support/in-process-inngest";
+import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const inngest = inProcessInngestForFile();
 const sf = new FakeSalesforce();
@@ -24,12 +24,7 @@ beforeEach(async () => {
   sf.reset();
 });
 
-async function runReview(connection: { id: string; ownerId: string }, scanScope: object = {}) {
-  const schedule = await scheduleOn(connection, scanScope);
-  const queued = await createRun(schedule);
-  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
-}
+const runReview = reviewRunner(inngest);
 
 /** The browser's part of the flow: open the consent page, press Allow, follow the redirect to the callback. */
 async function consent(authorizeUrl: string, decision: "allow" | "deny" = "allow"): Promise<URL> {

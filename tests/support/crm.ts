@@ -5,6 +5,7 @@ import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { FakeHubspot } from "./fake-hubspot";
 import type { FakeSalesforce } from "./fake-salesforce";
+import { createRun, FN, requestedEvent, type inProcessInngestForFile } from "./in-process-inngest";
 
 /**
  * Points the app's HubSpot and Salesforce settings at the fakes (this process only). Salesforce's
@@ -49,4 +50,14 @@ export function scheduleOn(connection: { id: string; ownerId: string }, scanScop
       nextRunAt: null, isActive: true, deliveryChannels: [], emailRecipients: [], scanScope,
     },
   });
+}
+
+/** Runs one review of a new schedule on `connection` through the file's in-process Inngest: the run record and the stored run. */
+export function reviewRunner(inngest: ReturnType<typeof inProcessInngestForFile>) {
+  return async (connection: { id: string; ownerId: string }, scanScope: object = {}) => {
+    const schedule = await scheduleOn(connection, scanScope);
+    const queued = await createRun(schedule);
+    const record = await inngest.fake.run(FN.review, requestedEvent(queued));
+    return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
+  };
 }
