@@ -45,7 +45,7 @@ describe("HubSpot search limit", () => {
     expect(hub.rateLimited).toEqual([]);
   });
 
-  test("a stricter account limit in X-HubSpot-RateLimit-Secondly slows the client: no 429 at 2 searches a second", { timeout: 60_000 }, async () => {
+  test("a stricter account limit in the X-HubSpot-RateLimit-Secondly(-Remaining) headers slows the client: no 429 at 2 searches a second", { timeout: 60_000 }, async () => {
     hub.deals = makeHubspotDeals(1_000);
     hub.searchesPerSecond = 2;
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
