@@ -18,7 +18,8 @@ export type HistoryFields = Pick<Deal, "closeDatePushes" | "closeDateSlipDays" |
 /**
  * Each change of any of the three properties becomes a snapshot row (every property's value as of that
  * change), oldest first, as OpportunityHistory rows are; summarizeHistory then counts pushes, slip days,
- * backward stage moves (by the stages' display order) and the peak amount.
+ * backward stage moves (by the stages' display order, compared only within one pipeline: a deal moved
+ * to another pipeline has not gone backward) and the peak amount.
  */
 export function hubspotHistoryFields(history: HubspotHistory | undefined, stages: ReadonlyMap<string, HubspotStage>): HistoryFields {
   const changes: { at: number; prop: keyof HubspotHistory; value: string | null }[] = [];
@@ -38,6 +39,7 @@ export function hubspotHistoryFields(history: HubspotHistory | undefined, stages
     rows.push({ OpportunityId: "", StageName: state.dealstage, CloseDate: state.closedate, Amount: state.amount, CreatedDate: new Date(c.at).toISOString() });
   }
   const order = new Map([...stages].map(([id, s]) => [id, s.displayOrder]));
-  const s = summarizeHistory(rows, null, order);
+  const samePipeline = (a: string, b: string) => stages.get(a)?.pipelineId === stages.get(b)?.pipelineId;
+  const s = summarizeHistory(rows, null, order, samePipeline);
   return { closeDatePushes: s.closeDatePushes, closeDateSlipDays: s.closeDateSlipDays, stageBackwardMoves: s.stageBackwardMoves, peakAmount: s.peakAmount };
 }

@@ -52,8 +52,14 @@ export type HistorySummary = {
 const DAY_MS = 86_400_000;
 const dayDiff = (later: string, earlier: string) => Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS);
 
-/** `stageOrder`: stage name -> SortOrder (OpportunityStage); without it backward moves are not judged. */
-export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: string | null, stageOrder?: ReadonlyMap<string, number>): HistorySummary {
+/**
+ * `stageOrder`: stage name -> SortOrder (OpportunityStage); without it backward moves are not judged.
+ * `comparable`: whether two stages' orders may be compared at all (HubSpot: only within one pipeline).
+ */
+export function summarizeHistory(
+  rows: readonly SfHistoryRow[], currentStage: string | null, stageOrder?: ReadonlyMap<string, number>,
+  comparable: (from: string, to: string) => boolean = () => true,
+): HistorySummary {
   let pushes = 0;
   let slipDays = 0;
   let backward = 0;
@@ -75,7 +81,7 @@ export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: st
     if (stage !== prevStage) {
       const from = prevStage ? stageOrder?.get(prevStage) : undefined;
       const to = stage ? stageOrder?.get(stage) : undefined;
-      if (from !== undefined && to !== undefined && to < from) backward++;
+      if (from !== undefined && to !== undefined && to < from && comparable(prevStage!, stage!)) backward++;
       if (stage === currentStage) enteredAt = sfDateTime(r.CreatedDate);
       prevStage = stage;
     }
