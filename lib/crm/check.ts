@@ -30,8 +30,8 @@ export async function testConnection(ownerId: string, id: string): Promise<TestR
   let message: string;
   let openDeals: number | null = null;
   try {
-    if (conn.provider === "HUBSPOT") openDeals = await createHubspotClient({ connectionId: id }).countOpenDeals({ signal });
-    else if (conn.provider === "SALESFORCE") openDeals = await createSalesforceClient({ connectionId: id }).countOpenDeals({ signal });
+    if (conn.provider === "HUBSPOT") openDeals = await createHubspotClient({ connectionId: id, ownerId }).countOpenDeals({ signal });
+    else if (conn.provider === "SALESFORCE") openDeals = await createSalesforceClient({ connectionId: id, ownerId }).countOpenDeals({ signal });
     else openDeals = (await crmClientFor(conn).fetchOpenDeals({ signal })).length;
     ok = true;
     message = `Connected: ${openDeals} open deal${openDeals === 1 ? "" : "s"}`;
@@ -53,7 +53,7 @@ export async function connectionOptions(ownerId: string, id: string): Promise<Co
   const signal = AbortSignal.timeout(CHECK_TIMEOUT_MS);
   try {
     if (conn.provider === "HUBSPOT") {
-      const l = await createHubspotClient({ connectionId: id }).lists({ signal });
+      const l = await createHubspotClient({ connectionId: id, ownerId }).lists({ signal });
       const open = (p: (typeof l.pipelines)[number]) => p.stages.filter((s) => !s.isClosed);
       return {
         scopable: true,
@@ -63,7 +63,7 @@ export async function connectionOptions(ownerId: string, id: string): Promise<Co
       };
     }
     if (conn.provider === "SALESFORCE") {
-      const l = await createSalesforceClient({ connectionId: id }).lists({ signal });
+      const l = await createSalesforceClient({ connectionId: id, ownerId }).lists({ signal });
       const stages = l.stages.filter((s) => !s.isClosed).map((s) => ({ id: s.id, label: s.label }));
       return {
         scopable: true,

@@ -8,7 +8,7 @@ import { CrmError, type CrmClient } from "./types";
 
 // The connector factory: one CrmClient per connection, whatever the provider.
 
-export type ConnectionRef = Pick<CrmConnection, "id" | "provider" | "instanceUrl" | "status">;
+export type ConnectionRef = Pick<CrmConnection, "id" | "ownerId" | "provider" | "instanceUrl" | "status">;
 
 const PROVIDER_NAMES = { HUBSPOT: "HubSpot", SALESFORCE: "Salesforce", DEMO: "Demo CRM" } as const;
 
@@ -17,8 +17,8 @@ export function crmClientFor(connection: ConnectionRef, scope: ScanScope = ALL_O
   if (connection.status === "EXPIRED") {
     throw new CrmError("crm_auth_expired", `The ${name} connection has expired; reconnect it on the CRM page`);
   }
-  if (connection.provider === "HUBSPOT") return createHubspotClient({ connectionId: connection.id, scope });
-  if (connection.provider === "SALESFORCE") return createSalesforceClient({ connectionId: connection.id, scope });
+  if (connection.provider === "HUBSPOT") return createHubspotClient({ connectionId: connection.id, ownerId: connection.ownerId, scope });
+  if (connection.provider === "SALESFORCE") return createSalesforceClient({ connectionId: connection.id, ownerId: connection.ownerId, scope });
   return demoClient(connection);
 }
 

@@ -30,7 +30,7 @@ export const callbackQuerySchema = z.strictObject({
   sfdc_community_id: z.string().max(200).optional(),
 });
 export type CallbackQuery = z.infer<typeof callbackQuerySchema>;
-export const callbackResultSchema = z.object({ redirect_to: z.string().describe("/crm?connected=<id>, or /crm?connect_error=<reason>") });
+export const callbackResultSchema = z.object({ redirect_to: z.string().describe("/crm?connected=<id>, or /crm?connect_error=<code> (access_denied, provider_refused, token_exchange_failed, no_refresh_token)") });
 
 export const renameBodySchema = z.strictObject({ name: connectionName });
 

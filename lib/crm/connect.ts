@@ -4,11 +4,13 @@ import { decrypt } from "@/lib/crypto";
 import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { log } from "@/lib/log";
+import type { ConnectErrorCode } from "./connect-errors";
 import type { AuthorizeBody, CallbackQuery } from "./connect-schemas";
 import { toDto } from "./connections";
 import { authorizeUrl, exchangeCode, revokeToken } from "./oauth";
 import { consumeState, newPkce, sealState, STATE_TTL_MS } from "./oauth-state";
 import { isMyDomainUrl, missingEnv, PROVIDER_LABEL, salesforceLoginUrl, type OAuthProvider } from "./providers";
+import { forgetPacing } from "./pacing";
 import { tokenColumns } from "./tokens";
 import { isCrmError } from "./types";
 
@@ -48,21 +50,21 @@ export async function startConnect(ownerId: string, provider: OAuthProvider, bod
   };
 }
 
-export type CallbackOutcome = { ok: true; connectionId: string } | { ok: false; reason: string };
+export type CallbackOutcome = { ok: true; connectionId: string } | { ok: false; code: ConnectErrorCode };
 
 /** The provider sent the browser back. A bad state throws (400); a refusal is an outcome the page shows. */
 export async function finishConnect(ownerId: string, provider: OAuthProvider, q: CallbackQuery, actorId = SYSTEM_ACTOR): Promise<CallbackOutcome> {
   const state = await consumeState(q.state, ownerId, provider);
-  if (q.error || !q.code) return { ok: false, reason: q.error_description ?? q.error ?? "The CRM sent no authorization code" };
+  if (q.error || !q.code) return { ok: false, code: q.error === "access_denied" ? "access_denied" : "provider_refused" };
   let tokens;
   try {
     tokens = await exchangeCode(provider, q.code, { codeVerifier: state.v, loginUrl: state.l });
   } catch (err) {
     if (!isCrmError(err)) throw err;
     log.warn({ event: "crm.connect_failed", owner_id: ownerId, provider, code: err.code }, "crm.connect_failed");
-    return { ok: false, reason: err.message };
+    return { ok: false, code: "token_exchange_failed" };
   }
-  if (!tokens.refreshToken) return { ok: false, reason: `${PROVIDER_LABEL[provider]} granted no refresh token (the connected app needs the refresh_token scope)` };
+  if (!tokens.refreshToken) return { ok: false, code: "no_refresh_token" };
   const db = forTenant(ownerId);
   const data = {
     ...tokenColumns(tokens), status: "ACTIVE" as const, expiredAt: null, loginUrl: state.l ?? null,
@@ -122,14 +124,18 @@ export async function deleteConnection(ownerId: string, actorId: string, id: str
   if (schedules.length) {
     throw new AppError("connection_in_use", `${schedules.length} schedule(s) use this connection: ${schedules.map((s) => s.name).join(", ")}`.slice(0, 500), { schedules });
   }
+  // Schedules are created through forTenant; the delete re-checks "no schedule" in the same statement.
   await systemDb().$transaction(async (tx) => {
-    const { count } = await tx.crmConnection.deleteMany({ where: { id, ownerId, schedules: { none: {} } } });
-    if (!count) throw new AppError("conflict", "A schedule started using this connection meanwhile; read it again");
+    const deleted = await tx.$executeRaw`
+      DELETE FROM "CrmConnection" c WHERE c.id = ${id} AND c."ownerId" = ${ownerId}
+        AND NOT EXISTS (SELECT 1 FROM "ScheduledReview" s WHERE s."crmConnectionId" = c.id AND s."ownerId" = ${ownerId})`;
+    if (!deleted) throw new AppError("conflict", "A schedule started using this connection meanwhile; read it again");
     await recordAudit(tx, {
       ownerId, actorId, action: "crm.deleted", targetType: "crm_connection", targetId: id,
       summary: `Deleted CRM connection "${conn.name}"`, details: { provider: conn.provider.toLowerCase() },
     });
   }, SHORT_TX);
+  await forgetPacing(id);
   if (conn.refreshTokenEnc && conn.provider !== "DEMO") {
     const revoked = await revokeToken(conn.provider === "HUBSPOT" ? "hubspot" : "salesforce", decrypt(conn.refreshTokenEnc), conn.loginUrl ?? undefined);
     log.info({ event: "crm.deleted", owner_id: ownerId, connection_id: id, revoked }, "crm.deleted");

@@ -1,28 +1,41 @@
 import "server-only";
 import { crmRequest, retryAfterMs, sleep } from "./http";
+import { HISTORY_BATCH_SIZE, HISTORY_PROPERTIES, hubspotHistoryFields, type HubspotHistory } from "./hubspot-history";
 import { DEAL_PROPERTIES, mapHubspotDeal, mapPipelines, ownerName, type HubspotDealRecord, type HubspotPipeline, type HubspotStage } from "./hubspot-map";
+import { deferSlots, waitForSlot, type Pace, type PaceKind } from "./pacing";
 import { hubspotApiBase } from "./providers";
 import { ALL_OPEN_DEALS, type ScanScope } from "./scope";
-import { ensureFreshToken, storedToken } from "./tokens";
+import { ensureFreshToken, expireRefusedConnection, storedToken, type ConnectionKey } from "./tokens";
 import { CrmError, type CrmClient, type Deal, type FetchDealsOptions } from "./types";
 
 // HubSpot CRM v3: deal search paged by `after` (200 a page), split past the 10,000-results-per-query
-// cap on hs_object_id, at most 5 searches a second, 429s waited out (DAILY fails the run), pipelines
-// and owners read once per fetch. Tokens are refreshed ahead of expiry (HubSpot: a 401 is not the signal).
+// cap on hs_object_id, the deals' property history by batch read, pipelines and owners read once per
+// fetch. Calls are paced per connection in Postgres (lib/crm/pacing.ts: every run and instance shares
+// the budget), slowed further by the X-HubSpot-RateLimit-* headers; 429s are waited out (DAILY fails
+// the run). Tokens are refreshed ahead of expiry (HubSpot: a 401 is not the signal).
 
 export const HUBSPOT_PAGE_SIZE = 200;
 export const HUBSPOT_QUERY_CAP = 10_000;
 export const HUBSPOT_SEARCHES_PER_SECOND = 5;
+/**
+ * Other calls, against the burst limit of public apps (about 100 per 10 s): 20 at once, then 6-7 a
+ * second (with the margin), so no 10 seconds hold more than about 90.
+ */
+export const HUBSPOT_CALLS_PER_SECOND = 8;
+const HUBSPOT_CALL_BURST = 20;
 /** Refresh when the token has less than this left: a page fetch must not start on a dying token. */
 export const HUBSPOT_REFRESH_AHEAD_MS = 5 * 60_000;
+/** Added to every gap: requests spaced exactly 1/rate apart can arrive closer together. */
+const GAP_MARGIN_MS = 25;
 const MAX_WAITS = 8;
 const MAX_SERVER_RETRIES = 3;
+const DAILY_MESSAGE = "HubSpot's daily API limit for this account is used up; runs work again after it resets at midnight in the account's time zone";
 
-export type HubspotClientOptions = {
-  connectionId: string;
+export type HubspotClientOptions = ConnectionKey & {
   scope?: ScanScope;
-  /** The account's search limit (default HubSpot's 5/s); tests against a stricter fake pass theirs. */
+  /** The account's search limit (default HubSpot's 5/s); tests against a stricter or looser fake pass theirs. */
   searchesPerSecond?: number;
+  callsPerSecond?: number;
   /** Back-off base for 5xx answers (ms). */
   retryBaseMs?: number;
 };
@@ -36,63 +49,79 @@ export interface HubspotClient extends CrmClient {
 }
 
 type Json = Record<string, unknown>;
+const headerNumber = (h: Headers, name: string) => {
+  const v = h.get(name);
+  const n = v === null || v.trim() === "" ? NaN : Number(v);
+  return Number.isFinite(n) ? n : null;
+};
 
 export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
   const scope = o.scope ?? ALL_OPEN_DEALS;
   const base = hubspotApiBase();
-  const searchGapMs = 1000 / (o.searchesPerSecond ?? HUBSPOT_SEARCHES_PER_SECOND);
+  const pace: Record<PaceKind, Pace> = {
+    "hubspot-search": { gapMs: 1000 / (o.searchesPerSecond ?? HUBSPOT_SEARCHES_PER_SECOND) + GAP_MARGIN_MS, burst: 1 },
+    "hubspot-call": { gapMs: 1000 / (o.callsPerSecond ?? HUBSPOT_CALLS_PER_SECOND) + GAP_MARGIN_MS, burst: HUBSPOT_CALL_BURST },
+  };
   let token: { accessToken: string; expiresAt: number | null } | null = null;
-  let lastSearchAt = 0;
+  let dailySpent = false;
 
   async function accessToken(): Promise<string> {
     if (!token) {
-      const t = await storedToken(o.connectionId);
+      const t = await storedToken(o);
       token = { accessToken: t.accessToken, expiresAt: t.expiresAt?.getTime() ?? null };
     }
     if (token.expiresAt === null || token.expiresAt - Date.now() <= HUBSPOT_REFRESH_AHEAD_MS) {
-      const fresh = await ensureFreshToken(o.connectionId, { aheadMs: HUBSPOT_REFRESH_AHEAD_MS });
+      const fresh = await ensureFreshToken(o, { aheadMs: HUBSPOT_REFRESH_AHEAD_MS });
       // A provider that names no expiry: use the token until it is refused.
       token = { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER };
     }
     return token.accessToken;
   }
 
+  /** What the rate-limit headers say: a lower per-second limit slows this client; none left defers everyone's next slot. */
+  async function heed(kind: PaceKind, h: Headers): Promise<void> {
+    const perSecond = headerNumber(h, "x-hubspot-ratelimit-secondly");
+    if (perSecond !== null && perSecond > 0) pace[kind].gapMs = Math.max(pace[kind].gapMs, 1000 / perSecond + GAP_MARGIN_MS);
+    if (headerNumber(h, "x-hubspot-ratelimit-secondly-remaining") === 0) await deferSlots(kind, o.connectionId, 1000);
+    if (headerNumber(h, "x-hubspot-ratelimit-daily-remaining") === 0) dailySpent = true;
+  }
+
   async function call(label: string, path: string, init: { method?: "GET" | "POST"; body?: Json; search?: boolean }, signal?: AbortSignal): Promise<Json> {
+    const kind: PaceKind = init.search ? "hubspot-search" : "hubspot-call";
     let waits = 0;
     let serverErrors = 0;
     let reauthed = false;
     for (;;) {
-      if (init.search) {
-        const wait = lastSearchAt + searchGapMs - Date.now();
-        if (wait > 0) await sleep(wait, signal);
-        lastSearchAt = Date.now();
-      }
+      if (dailySpent) throw new CrmError("crm_rate_limited", DAILY_MESSAGE, { retryable: false });
       const bearer = await accessToken();
+      await waitForSlot(kind, o.connectionId, pace[kind], signal);
       const res = await crmRequest(label, `${base}${path}`, {
         method: init.method ?? "GET",
         headers: { authorization: `Bearer ${bearer}`, accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
         body: init.body ? JSON.stringify(init.body) : undefined,
         signal,
       });
+      await heed(kind, res.headers);
       const body = (res.body ?? {}) as Json;
       if (res.status >= 200 && res.status < 300) return body;
       if (res.status === 429) {
         const policy = String(body.policyName ?? "");
-        if (policy === "DAILY") {
-          throw new CrmError("crm_rate_limited", "HubSpot's daily API limit for this account is used up; runs work again after it resets at midnight in the account's time zone", { retryable: false });
-        }
+        if (policy === "DAILY") throw new CrmError("crm_rate_limited", DAILY_MESSAGE, { retryable: false });
         if (++waits > MAX_WAITS) throw new CrmError("crm_rate_limited", `HubSpot kept answering 429 (${policy || "rate limit"})`, { retryAfterMs: 10_000 });
-        await sleep(retryAfterMs(res.headers, policy === "TEN_SECONDLY_ROLLING" ? 10_000 : 1_000), signal);
+        const waitMs = retryAfterMs(res.headers, policy === "TEN_SECONDLY_ROLLING" ? 10_000 : 1_000);
+        await deferSlots(kind, o.connectionId, waitMs);
+        await sleep(waitMs, signal);
         continue;
       }
       if (res.status === 401 && !reauthed) {
         // The token died early (revoked, clock skew): one refresh, then the call again.
         reauthed = true;
-        const fresh = await ensureFreshToken(o.connectionId, { rejected: bearer });
+        const fresh = await ensureFreshToken(o, { rejected: bearer });
         token = { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER };
         continue;
       }
-      if (res.status === 401) throw new CrmError("crm_auth_expired", "HubSpot refuses this connection's token; reconnect it on the CRM page");
+      // Refused again with a token just refreshed: the authorization itself is gone (app uninstalled).
+      if (res.status === 401) throw await expireRefusedConnection(o, "HubSpot");
       if (res.status >= 500) {
         if (++serverErrors > MAX_SERVER_RETRIES) throw new CrmError("crm_unavailable", `${label}: HubSpot answered ${res.status}`);
         await sleep((o.retryBaseMs ?? 500) * 2 ** (serverErrors - 1), signal);
@@ -122,12 +151,17 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
     return out;
   }
 
-  /** Filters for the scope; closed stages are left out by id (the pipelines say which are closed). */
-  function filters(stages: HubspotStage[], afterId: string | null): Json[] {
+  /**
+   * Filters for the scope; closed stages are left out by id (the pipelines say which are closed). Null
+   * when the scope leaves no value to match (its stages all closed since it was saved): no deal is in
+   * scope, and HubSpot would refuse an IN with no values.
+   */
+  function filters(stages: HubspotStage[], afterId: string | null): Json[] | null {
     const f: Json[] = [];
-    const closed = stages.filter((s) => s.isClosed).map((s) => s.id);
-    if (scope.stageIds.length) f.push({ propertyName: "dealstage", operator: "IN", values: scope.stageIds.filter((id) => !closed.includes(id)) });
-    else if (closed.length) f.push({ propertyName: "dealstage", operator: "NOT_IN", values: closed });
+    const closed = new Set(stages.filter((s) => s.isClosed).map((s) => s.id));
+    const inList = (propertyName: string, values: string[]) => (values.length ? f.push({ propertyName, operator: "IN", values }) : null);
+    if (scope.stageIds.length && inList("dealstage", scope.stageIds.filter((id) => !closed.has(id))) === null) return null;
+    if (!scope.stageIds.length && closed.size) f.push({ propertyName: "dealstage", operator: "NOT_IN", values: [...closed] });
     if (scope.pipelineIds.length) f.push({ propertyName: "pipeline", operator: "IN", values: scope.pipelineIds });
     if (scope.ownerIds.length) f.push({ propertyName: "hubspot_owner_id", operator: "IN", values: scope.ownerIds });
     if (scope.minAmount !== null) f.push({ propertyName: "amount", operator: "GTE", value: String(scope.minAmount) });
@@ -141,6 +175,8 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
     const deals: Deal[] = [];
     let afterId: string | null = null;
     for (;;) {
+      const f = filters(stages, afterId);
+      if (f === null) return deals;
       // One query reads at most HUBSPOT_QUERY_CAP results; the next one starts past the last id read.
       let after: string | undefined;
       let readInQuery = 0;
@@ -148,7 +184,7 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
       let more = false;
       do {
         const body: Json = {
-          filterGroups: [{ filters: filters(stages, afterId) }],
+          filterGroups: [{ filters: f }],
           sorts: [{ propertyName: "hs_object_id", direction: "ASCENDING" }],
           properties,
           limit: HUBSPOT_PAGE_SIZE,
@@ -172,6 +208,20 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
     }
   }
 
+  /** The deals' close date, amount and stage history (batch read, 50 a request), as plain fields on each deal. */
+  async function addHistory(deals: Deal[], stageIndex: Map<string, HubspotStage>, signal?: AbortSignal): Promise<void> {
+    for (let i = 0; i < deals.length; i += HISTORY_BATCH_SIZE) {
+      const chunk = deals.slice(i, i + HISTORY_BATCH_SIZE);
+      const body = { inputs: chunk.map((d) => ({ id: d.id })), properties: ["hs_object_id"], propertiesWithHistory: HISTORY_PROPERTIES };
+      const page = await call("HubSpot deal history", "/crm/v3/objects/deals/batch/read?archived=false", { method: "POST", body }, signal);
+      const byId = new Map<string, HubspotHistory>();
+      for (const r of (page.results as Json[] | undefined) ?? []) {
+        if (typeof r.id === "string") byId.set(r.id, (r.propertiesWithHistory ?? {}) as HubspotHistory);
+      }
+      for (const d of chunk) if (byId.has(d.id)) Object.assign(d, hubspotHistoryFields(byId.get(d.id), stageIndex));
+    }
+  }
+
   async function lookups(signal?: AbortSignal) {
     const pipes = await pipelines(signal);
     const inScope = scope.pipelineIds.length ? pipes.filter((p) => scope.pipelineIds.includes(p.id)) : pipes;
@@ -182,7 +232,9 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
   return {
     async fetchOpenDeals(opts: FetchDealsOptions = {}) {
       const { stages, stageIndex, ownerNames } = await lookups(opts.signal);
-      return searchAll(stages, stageIndex, ownerNames, opts.signal);
+      const deals = await searchAll(stages, stageIndex, ownerNames, opts.signal);
+      await addHistory(deals, stageIndex, opts.signal);
+      return deals;
     },
     async lists(opts: FetchDealsOptions = {}) {
       const { pipes, ownerNames } = await lookups(opts.signal);
@@ -190,7 +242,9 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
     },
     async countOpenDeals(opts: FetchDealsOptions = {}) {
       const pipes = await pipelines(opts.signal);
-      const body = { filterGroups: [{ filters: filters(pipes.flatMap((p) => p.stages), null) }], properties: ["hs_object_id"], limit: 1 };
+      const f = filters(pipes.flatMap((p) => p.stages), null);
+      if (f === null) return 0;
+      const body = { filterGroups: [{ filters: f }], properties: ["hs_object_id"], limit: 1 };
       const page = await call("HubSpot deal search", "/crm/v3/objects/deals/search", { method: "POST", body, search: true }, opts.signal);
       return Number(page.total) || 0;
     },

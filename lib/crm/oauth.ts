@@ -1,7 +1,7 @@
 import "server-only";
 import { env } from "@/lib/env";
 import { crmRequest } from "./http";
-import { HUBSPOT_SCOPES, hubspotApiBase, isAllowedInstanceUrl, providerConfig, type OAuthProvider, type ProviderConfig } from "./providers";
+import { HUBSPOT_REVOKE_PATH, HUBSPOT_SCOPES, hubspotApiBase, isAllowedInstanceUrl, providerConfig, type OAuthProvider, type ProviderConfig } from "./providers";
 import { CrmError } from "./types";
 
 // The providers' OAuth 2 endpoints: authorize URL, code exchange, refresh, revoke. Token values
@@ -112,7 +112,10 @@ export async function revokeToken(provider: OAuthProvider, refreshToken: string,
   try {
     const res =
       provider === "hubspot"
-        ? await crmRequest("HubSpot token revoke", `${hubspotApiBase()}/oauth/v1/refresh-tokens/${encodeURIComponent(refreshToken)}`, { method: "DELETE", timeoutMs: 10_000 })
+        ? await crmRequest("HubSpot token revoke", `${hubspotApiBase()}${HUBSPOT_REVOKE_PATH}`, {
+            method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, timeoutMs: 10_000,
+            body: new URLSearchParams({ client_id: config("hubspot").clientId, client_secret: config("hubspot").clientSecret, token: refreshToken, token_type_hint: "refresh_token" }),
+          })
         : await crmRequest("Salesforce token revoke", `${loginUrl}/services/oauth2/revoke`, {
             method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: refreshToken }), timeoutMs: 10_000,
           });

@@ -19,7 +19,7 @@ export const CRM_OPERATIONS: OperationSpec[] = [
       description: "The provider's redirect, which arrives from its site and so without the session (Clerk would handshake a cross-site navigation): a well-formed query answers a small HTML page whose script posts it to the POST below, same-origin, with the session.",
       query: callbackQuerySchema, responses: { 200: { description: "text/html: the page that posts the callback back" } } },
     { method: "post", path: `/api/crm-connections/callback/${p}`, operationId: `${p}Callback`, tag: "crm", summary: `Finish connecting ${LABEL[p]}`,
-      description: "Checks the state (this tenant's, unexpired, unused), exchanges the code and stores the tokens encrypted. redirect_to is /crm?connected=<id>, or /crm?connect_error=<reason> when the provider refused.",
+      description: "Checks the state (this tenant's, unexpired, unused), exchanges the code and stores the tokens encrypted. redirect_to is /crm?connected=<id>, or /crm?connect_error=<code> (access_denied, provider_refused, token_exchange_failed, no_refresh_token) when it did not finish; the page shows a fixed message per code.",
       body: { name: "CrmCallback", schema: callbackQuerySchema }, errors: ["oauth_state_invalid"], role: "admin",
       responses: { 200: { description: "Where the browser goes next", body: { name: "CrmCallbackResult", schema: callbackResultSchema } } } },
   ]),

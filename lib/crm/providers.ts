@@ -10,6 +10,8 @@ export const PROVIDER_LABEL = { demo: "Demo CRM", hubspot: "HubSpot", salesforce
 
 /** Salesforce REST API version, pinned here only (Spring '26; a retired version answers 410). */
 export const SALESFORCE_API_VERSION = "v66.0";
+/** HubSpot's token revocation (OAuth 2026-03 API: form-encoded client_id, client_secret, token, token_type_hint). */
+export const HUBSPOT_REVOKE_PATH = "/oauth/2026-03/token/revoke";
 export const HUBSPOT_SCOPES = ["crm.objects.deals.read", "crm.objects.owners.read"] as const;
 
 export type ProviderConfig = {
@@ -43,9 +45,15 @@ export function providerConfig(provider: OAuthProvider): ProviderConfig | null {
 
 export type SalesforceLogin = { kind: "production" | "sandbox" | "my_domain"; myDomainUrl?: string };
 
-const MY_DOMAIN_HOST = /^[a-z0-9](?:[a-z0-9-]{0,80}[a-z0-9])?(?:--[a-z0-9]+)?(?:\.sandbox)?\.my\.salesforce\.com$/;
+/**
+ * Salesforce's My Domain login hosts: <name>.my.salesforce.com (production, Trailhead Playground, and
+ * sandboxes without enhanced domains as <name>--<sandbox>.my.salesforce.com), and the partitioned ones:
+ * <name>--<sandbox>.sandbox.my.salesforce.com, <name>-dev-ed.develop.my.salesforce.com, and the scratch,
+ * demo, patch, trailblaze and free partitions. Nothing outside *.my.salesforce.com passes (SSRF).
+ */
+const MY_DOMAIN_HOST = /^[a-z0-9](?:[a-z0-9-]{0,80}[a-z0-9])?(?:\.(?:sandbox|develop|scratch|demo|patch|trailblaze|free))?\.my\.salesforce\.com$/;
 
-/** True for an https My Domain login host (https://acme.my.salesforce.com, sandboxes included). */
+/** True for an https My Domain login host (https://acme.my.salesforce.com, the partitioned ones included). */
 export function isMyDomainUrl(url: string): boolean {
   try {
     const u = new URL(url);

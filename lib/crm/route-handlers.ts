@@ -52,6 +52,6 @@ export const callbackPageRoute = () => async (req: Request) => {
 export const callbackRoute = (provider: OAuthProvider, options: AuthOptions) =>
   withAuth(async ({ req, tenant }) => {
     const outcome = await finishConnect(tenant.ownerId, provider, await readJson(req, callbackQuerySchema), tenant.userId);
-    const to = new URLSearchParams(outcome.ok ? { connected: outcome.connectionId } : { connect_error: outcome.reason.slice(0, 300) });
+    const to = new URLSearchParams(outcome.ok ? { connected: outcome.connectionId } : { connect_error: outcome.code });
     return json({ redirect_to: `/crm?${to}` });
   }, options);

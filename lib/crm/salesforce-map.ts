@@ -7,10 +7,18 @@ import type { Deal } from "@/lib/reviews/types";
 export type SfRecord = Record<string, unknown>;
 export type SfHistoryRow = { OpportunityId: string; StageName?: string | null; CloseDate?: string | null; PrevCloseDate?: string | null; Amount?: number | null; PrevAmount?: number | null; CreatedDate: string };
 
+/** Every org has these on Opportunity. */
 export const OPPORTUNITY_FIELDS = [
   "Id", "Name", "StageName", "Amount", "CloseDate", "Probability", "NextStep", "LastActivityDate", "OwnerId", "Owner.Name",
-  "CreatedDate", "LastModifiedDate", "HasOpenActivity", "RecordTypeId",
+  "CreatedDate", "LastModifiedDate", "HasOpenActivity",
 ] as const;
+/** Only some orgs have these: RecordTypeId (record types in use), CurrencyIsoCode (multi-currency). */
+export const OPTIONAL_OPPORTUNITY_FIELDS = ["RecordTypeId", "CurrencyIsoCode"] as const;
+
+/** The SELECT list for an org whose Opportunity has `existing` fields (its describe). */
+export function opportunityFields(existing: ReadonlySet<string>): string[] {
+  return [...OPPORTUNITY_FIELDS, ...OPTIONAL_OPPORTUNITY_FIELDS.filter((f) => existing.has(f))];
+}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -44,8 +52,14 @@ export type HistorySummary = {
 const DAY_MS = 86_400_000;
 const dayDiff = (later: string, earlier: string) => Math.round((Date.parse(later) - Date.parse(earlier)) / DAY_MS);
 
-/** `stageOrder`: stage name -> SortOrder (OpportunityStage); without it backward moves are not judged. */
-export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: string | null, stageOrder?: ReadonlyMap<string, number>): HistorySummary {
+/**
+ * `stageOrder`: stage name -> SortOrder (OpportunityStage); without it backward moves are not judged.
+ * `comparable`: whether two stages' orders may be compared at all (HubSpot: only within one pipeline).
+ */
+export function summarizeHistory(
+  rows: readonly SfHistoryRow[], currentStage: string | null, stageOrder?: ReadonlyMap<string, number>,
+  comparable: (from: string, to: string) => boolean = () => true,
+): HistorySummary {
   let pushes = 0;
   let slipDays = 0;
   let backward = 0;
@@ -67,7 +81,7 @@ export function summarizeHistory(rows: readonly SfHistoryRow[], currentStage: st
     if (stage !== prevStage) {
       const from = prevStage ? stageOrder?.get(prevStage) : undefined;
       const to = stage ? stageOrder?.get(stage) : undefined;
-      if (from !== undefined && to !== undefined && to < from) backward++;
+      if (from !== undefined && to !== undefined && to < from && comparable(prevStage!, stage!)) backward++;
       if (stage === currentStage) enteredAt = sfDateTime(r.CreatedDate);
       prevStage = stage;
     }

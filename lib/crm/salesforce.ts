@@ -1,21 +1,23 @@
 import "server-only";
 import { crmRequest, sleep } from "./http";
 import { SALESFORCE_API_VERSION } from "./providers";
-import { mapOpportunity, OPPORTUNITY_FIELDS, soqlString, summarizeHistory, type SfHistoryRow, type SfRecord } from "./salesforce-map";
+import { mapOpportunity, opportunityFields, soqlString, summarizeHistory, type SfHistoryRow, type SfRecord } from "./salesforce-map";
 import { ALL_OPEN_DEALS, type ScanScope } from "./scope";
-import { ensureFreshToken, storedToken, type LiveToken } from "./tokens";
+import { ensureFreshToken, expireRefusedConnection, storedToken, type ConnectionKey, type LiveToken } from "./tokens";
 import { CrmError, type CrmClient, type Deal, type FetchDealsOptions } from "./types";
 
 // Salesforce REST: SOQL on open Opportunities followed through nextRecordsUrl, OpportunityHistory for
 // close-date pushes and stage entry, owner names through Owner.Name. A 401 INVALID_SESSION_ID refreshes
 // the token once (serialised per connection) and retries; REQUEST_LIMIT_EXCEEDED backs off without re-auth.
+// Opportunity is described once per fetch: only fields the org has are selected (no RecordTypeId in an
+// org without record types; CurrencyIsoCode in a multi-currency org).
 
 const API = `/services/data/${SALESFORCE_API_VERSION}`;
 const MAX_SERVER_RETRIES = 3;
 /** Salesforce's org-wide 24-hour limit: retrying within the hour is pointless. */
 const LIMIT_RETRY_AFTER_MS = 15 * 60_000;
 
-export type SalesforceClientOptions = { connectionId: string; scope?: ScanScope; retryBaseMs?: number };
+export type SalesforceClientOptions = ConnectionKey & { scope?: ScanScope; retryBaseMs?: number };
 export type SalesforceLists = {
   pipelines: { id: string; label: string }[];
   stages: { id: string; label: string; order: number; probability: number | null; isClosed: boolean }[];
@@ -29,8 +31,12 @@ export interface SalesforceClient extends CrmClient {
 type SfError = { errorCode?: string; message?: string };
 const SF_ID = /^[a-zA-Z0-9]{15,18}$/;
 
-/** The SOQL filter for the scope; `on` = "Opportunity." filters OpportunityHistory rows by their opportunity. */
-export function opportunityWhere(scope: ScanScope, on = ""): string {
+/**
+ * The SOQL filter for the scope; `on` = "Opportunity." filters OpportunityHistory rows by their
+ * opportunity. Null when nothing can match: record types in the scope, and the org has none.
+ */
+export function opportunityWhere(scope: ScanScope, on = "", hasRecordTypes = true): string | null {
+  if (scope.pipelineIds.length && !hasRecordTypes) return null;
   const parts = [`${on}IsClosed = false`];
   const ids = (list: string[]) => list.filter((v) => SF_ID.test(v)).map(soqlString).join(", ");
   if (scope.pipelineIds.length) parts.push(`${on}RecordTypeId IN (${ids(scope.pipelineIds) || "''"})`);
@@ -48,7 +54,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     let reauthed = false;
     let serverErrors = 0;
     for (;;) {
-      token ??= await storedToken(o.connectionId);
+      token ??= await storedToken(o);
       if (!token.instanceUrl) throw new CrmError("crm_bad_response", "The Salesforce connection has no instance URL; reconnect it");
       const res = await crmRequest(label, `${token.instanceUrl}${pathAndQuery}`, {
         headers: { authorization: `Bearer ${token.accessToken}`, accept: "application/json" },
@@ -58,10 +64,11 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       const err: SfError = (Array.isArray(res.body) ? res.body[0] : res.body) ?? {};
       if (res.status === 401 && !reauthed) {
         reauthed = true;
-        token = await ensureFreshToken(o.connectionId, { rejected: token.accessToken });
+        token = await ensureFreshToken(o, { rejected: token.accessToken });
         continue;
       }
-      if (res.status === 401) throw new CrmError("crm_auth_expired", "Salesforce refuses this connection's session; reconnect it on the CRM page");
+      // Refused again with a session just refreshed: the authorization itself is gone.
+      if (res.status === 401) throw await expireRefusedConnection(o, "Salesforce");
       if (err.errorCode === "REQUEST_LIMIT_EXCEEDED") {
         throw new CrmError("crm_rate_limited", "Salesforce's API request limit for this org is used up (REQUEST_LIMIT_EXCEEDED); the run is retried later", { retryAfterMs: LIMIT_RETRY_AFTER_MS });
       }
@@ -101,12 +108,23 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
     }));
   }
 
+  /** Opportunity's field names in this org (describe), read once per client. */
+  let described: Promise<Set<string>> | null = null;
+  function opportunityFieldNames(signal?: AbortSignal): Promise<Set<string>> {
+    described ??= get("Salesforce opportunity describe", `${API}/sobjects/Opportunity/describe`, signal).then(
+      (d) => new Set(((d.fields as { name?: unknown }[] | undefined) ?? []).flatMap((f) => (typeof f.name === "string" ? [f.name] : []))),
+    );
+    return described;
+  }
+
   return {
     async fetchOpenDeals(opts: FetchDealsOptions = {}): Promise<Deal[]> {
-      const where = opportunityWhere(scope);
-      const opps = await queryAll<SfRecord>("Salesforce opportunity query", `SELECT ${OPPORTUNITY_FIELDS.join(", ")} FROM Opportunity WHERE ${where} ORDER BY Id`, opts.signal);
+      const fields = await opportunityFieldNames(opts.signal);
+      const where = opportunityWhere(scope, "", fields.has("RecordTypeId"));
+      const historyWhere = opportunityWhere(scope, "Opportunity.", fields.has("RecordTypeId"));
+      if (where === null || historyWhere === null) return [];
+      const opps = await queryAll<SfRecord>("Salesforce opportunity query", `SELECT ${opportunityFields(fields).join(", ")} FROM Opportunity WHERE ${where} ORDER BY Id`, opts.signal);
       const history = new Map<string, SfHistoryRow[]>();
-      const historyWhere = opportunityWhere(scope, "Opportunity.");
       await queryAll<SfHistoryRow>(
         "Salesforce opportunity history query",
         `SELECT OpportunityId, StageName, Amount, CloseDate, PrevAmount, PrevCloseDate, CreatedDate FROM OpportunityHistory WHERE ${historyWhere} ORDER BY OpportunityId, CreatedDate`,
@@ -141,7 +159,9 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       };
     },
     async countOpenDeals(opts: FetchDealsOptions = {}) {
-      const page = await get("Salesforce opportunity count", `${API}/query?${new URLSearchParams({ q: `SELECT COUNT() FROM Opportunity WHERE ${opportunityWhere(scope)}` })}`, opts.signal);
+      const where = opportunityWhere(scope, "", !scope.pipelineIds.length || (await opportunityFieldNames(opts.signal)).has("RecordTypeId"));
+      if (where === null) return 0;
+      const page = await get("Salesforce opportunity count", `${API}/query?${new URLSearchParams({ q: `SELECT COUNT() FROM Opportunity WHERE ${where}` })}`, opts.signal);
       return Number(page.totalSize) || 0;
     },
   };

@@ -1,7 +1,7 @@
 import "server-only";
 import { crmConnectionExpired } from "@/inngest/events";
 import { decrypt, encrypt } from "@/lib/crypto";
-import { systemDb } from "@/lib/db";
+import { forTenant, Prisma, systemDb } from "@/lib/db";
 import { sendEvents } from "@/lib/inngest-send";
 import { log } from "@/lib/log";
 import { RefreshTokenDeadError, refreshTokens, type TokenSet } from "./oauth";
@@ -14,6 +14,8 @@ import { CrmError } from "./types";
 // A rotated refresh token spent twice would otherwise kill the connection.
 
 export type LiveToken = { accessToken: string; instanceUrl: string | null; expiresAt: Date | null };
+/** A connection and its tenant: every token read and write filters by both. */
+export type ConnectionKey = { connectionId: string; ownerId: string };
 type LockedRow = {
   provider: string; status: string; accessTokenEnc: string | null; refreshTokenEnc: string | null;
   tokenExpiresAt: Date | null; loginUrl: string | null; instanceUrl: string | null;
@@ -32,8 +34,8 @@ export function tokenColumns(t: TokenSet) {
   };
 }
 
-export async function storedToken(connectionId: string): Promise<LiveToken> {
-  const row = await systemDb().crmConnection.findUnique({
+export async function storedToken({ connectionId, ownerId }: ConnectionKey): Promise<LiveToken> {
+  const row = await forTenant(ownerId).crmConnection.findFirst({
     where: { id: connectionId },
     select: { provider: true, status: true, accessTokenEnc: true, tokenExpiresAt: true, instanceUrl: true },
   });
@@ -52,12 +54,13 @@ export type RefreshWhen =
  * A token fit for use, refreshed if needed, serialised per connection. A dead refresh token marks the
  * connection expired (once: compare-and-set on its status) and throws crm_auth_expired.
  */
-export async function ensureFreshToken(connectionId: string, when: RefreshWhen, now = () => Date.now()): Promise<LiveToken> {
+export async function ensureFreshToken(key: ConnectionKey, when: RefreshWhen, now = () => Date.now()): Promise<LiveToken> {
+  const { connectionId, ownerId } = key;
   const outcome = await systemDb().$transaction(
     async (tx) => {
       const rows = await tx.$queryRaw<LockedRow[]>`
         SELECT provider::text AS provider, status::text AS status, "accessTokenEnc", "refreshTokenEnc", "tokenExpiresAt", "loginUrl", "instanceUrl"
-        FROM "CrmConnection" WHERE id = ${connectionId} FOR UPDATE`;
+        FROM "CrmConnection" WHERE id = ${connectionId} AND "ownerId" = ${ownerId} FOR UPDATE`;
       const row = rows[0];
       if (!row || !row.accessTokenEnc || !row.refreshTokenEnc) throw new CrmError("crm_auth_expired", "The connection has no stored authorization; reconnect it on the CRM page");
       if (row.status === "EXPIRED") throw expiredError(label(row.provider));
@@ -70,13 +73,13 @@ export async function ensureFreshToken(connectionId: string, when: RefreshWhen, 
       const provider = row.provider.toLowerCase() as OAuthProvider;
       try {
         const fresh = await refreshTokens(provider, decrypt(row.refreshTokenEnc), row.loginUrl ?? undefined);
-        await tx.crmConnection.update({ where: { id: connectionId }, data: { ...tokenColumns(fresh), status: "ACTIVE" } });
+        await tx.crmConnection.updateMany({ where: { id: connectionId, ownerId }, data: { ...tokenColumns(fresh), status: "ACTIVE" } });
         log.info({ event: "crm.token_refreshed", connection_id: connectionId, provider }, "crm.token_refreshed");
         return { token: { accessToken: fresh.accessToken, instanceUrl: fresh.instanceUrl ?? row.instanceUrl, expiresAt: fresh.expiresAt } };
       } catch (err) {
         if (!(err instanceof RefreshTokenDeadError)) throw err;
         // Committed with the lock still held, so no other run tries the dead token again.
-        await tx.crmConnection.update({ where: { id: connectionId }, data: { status: "EXPIRED", expiredAt: new Date(now()), lastTestMessage: err.message.slice(0, 500) } });
+        await markExpired(tx, key, err.message, now());
         log.warn({ event: "crm.connection_expired", connection_id: connectionId, provider, reason: err.reason.slice(0, 200) }, "crm.connection_expired");
         return { dead: err };
       }
@@ -85,6 +88,25 @@ export async function ensureFreshToken(connectionId: string, when: RefreshWhen, 
   );
   if ("dead" in outcome) throw outcome.dead;
   return outcome.token;
+}
+
+/** ACTIVE -> EXPIRED once (compare-and-set: a second caller changes nothing and keeps the first expiry's time). */
+async function markExpired(db: Prisma.TransactionClient, { connectionId, ownerId }: ConnectionKey, message: string, at: number): Promise<void> {
+  await db.crmConnection.updateMany({
+    where: { id: connectionId, ownerId, status: { not: "EXPIRED" } },
+    data: { status: "EXPIRED", expiredAt: new Date(at), lastTestMessage: message.slice(0, 500) },
+  });
+}
+
+/**
+ * The provider refused a token it had just issued by refresh: the authorization is dead however new the
+ * token is (the app was uninstalled, the user lost access). The connection is expired as for invalid_grant.
+ */
+export async function expireRefusedConnection(key: ConnectionKey, label: string): Promise<CrmError> {
+  const err = new CrmError("crm_auth_expired", `${label} refuses this connection's token even after a refresh; reconnect it on the CRM page`);
+  await markExpired(systemDb(), key, err.message, Date.now());
+  log.warn({ event: "crm.connection_expired", connection_id: key.connectionId, reason: "refused after refresh" }, "crm.connection_expired");
+  return err;
 }
 
 export type ExpiredConnection = { id: string; data: { ownerId: string; connectionId: string; provider: string; reason: string } };

@@ -88,7 +88,7 @@ export async function analyseRun(args: { runId: string; inngestRunId: string; at
       ownerId: true,
       analysisId: true,
       scheduledReview: {
-        select: { id: true, ruleSettings: true, scanScope: true, crmConnection: { select: { id: true, provider: true, instanceUrl: true, status: true } } },
+        select: { id: true, ruleSettings: true, scanScope: true, crmConnection: { select: { id: true, ownerId: true, provider: true, instanceUrl: true, status: true } } },
       },
     },
   });

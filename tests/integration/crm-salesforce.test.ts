@@ -6,9 +6,9 @@ import { systemDb } from "@/lib/db";
 import { finishConnect, startConnect } from "@/lib/crm/connect";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { resetDb } from "@/tests/support/db";
-import { connectedConnection, scheduleOn, useFakeCrms } from "@/tests/support/crm";
+import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { FAKE_SF_API, FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
-import { createRun, FN, inProcessInngestForFile, requestedEvent } from "@/tests/support/in-process-inngest";
+import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
 const inngest = inProcessInngestForFile();
 const sf = new FakeSalesforce();
@@ -24,12 +24,7 @@ beforeEach(async () => {
   sf.reset();
 });
 
-async function runReview(connection: { id: string; ownerId: string }, scanScope: object = {}) {
-  const schedule = await scheduleOn(connection, scanScope);
-  const queued = await createRun(schedule);
-  const record = await inngest.fake.run(FN.review, requestedEvent(queued));
-  return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
-}
+const runReview = reviewRunner(inngest);
 
 /** The browser's part of the flow: open the consent page, press Allow, follow the redirect to the callback. */
 async function consent(authorizeUrl: string, decision: "allow" | "deny" = "allow"): Promise<URL> {
@@ -53,7 +48,7 @@ describe("Salesforce fetching", () => {
     expect(sf.queries.filter((q) => q.includes("FROM Opportunity "))).toHaveLength(1);
     expect(sf.queries.filter((q) => q.includes("FROM OpportunityHistory"))).toHaveLength(1);
 
-    const deals = await createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals();
+    const deals = await createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals();
     expect(new Set(deals.map((d) => d.id)).size).toBe(2_500);
     expect(deals.every((d) => d.closeDatePushes === 1)).toBe(true);
     const second = deals[1]!; // stage Qualification, entered at its second history row
@@ -72,7 +67,7 @@ describe("Salesforce fetching", () => {
     ({ opportunities: sf.opportunities, history: sf.history } = makeOpportunities(10));
     const conn = await connectedConnection(OWNER, sf, { provider: "SALESFORCE", expiresInMs: null });
     sf.oauth.expireAccessTokens();
-    const deals = await createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals();
+    const deals = await createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals();
     expect(deals).toHaveLength(10);
     expect(sf.oauth.tokenRequests).toEqual([{ grantType: "refresh_token", ok: true }]);
   });
@@ -81,7 +76,7 @@ describe("Salesforce fetching", () => {
     ({ opportunities: sf.opportunities, history: sf.history } = makeOpportunities(10));
     const conn = await connectedConnection(OWNER, sf, { provider: "SALESFORCE", expiresInMs: null });
     sf.failNext(1, "REQUEST_LIMIT_EXCEEDED");
-    await expect(createSalesforceClient({ connectionId: conn.id }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_rate_limited", retryable: true });
+    await expect(createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_rate_limited", retryable: true });
     expect(sf.oauth.tokenRequests).toEqual([]);
   });
 
@@ -120,7 +115,7 @@ describe("Salesforce connect flow", () => {
     const { authorize_url } = await startConnect(OWNER, "salesforce", {});
     const back = await consent(authorize_url, "deny");
     const outcome = await finishConnect(OWNER, "salesforce", { state: back.searchParams.get("state")!, error: back.searchParams.get("error")! });
-    expect(outcome).toEqual({ ok: false, reason: "access_denied" });
+    expect(outcome).toEqual({ ok: false, code: "access_denied" });
     expect(await systemDb().crmConnection.count()).toBe(0);
   });
 

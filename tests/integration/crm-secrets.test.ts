@@ -99,7 +99,7 @@ describe("no CRM token leaves the server", () => {
       const { authorize_url } = await startConnect(owner, "hubspot", {});
       const back = await consent(authorize_url);
       const outcome = await finishConnect(owner, "hubspot", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! });
-      if (!outcome.ok) throw new Error(outcome.reason);
+      if (!outcome.ok) throw new Error(outcome.code);
       await systemDb().crmConnection.update({ where: { id: outcome.connectionId }, data: { tokenExpiresAt: new Date(0) } });
       expect((await testConnection(owner, outcome.connectionId)).ok).toBe(true);
       hub.oauth.revokeAll();

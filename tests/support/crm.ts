@@ -5,9 +5,13 @@ import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import type { FakeHubspot } from "./fake-hubspot";
 import type { FakeSalesforce } from "./fake-salesforce";
+import { createRun, FN, requestedEvent, type inProcessInngestForFile } from "./in-process-inngest";
 
-/** Points the app's HubSpot and Salesforce settings at the fakes (this process only). */
-export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null): void {
+/**
+ * Points the app's HubSpot and Salesforce settings at the fakes (this process only). Salesforce's
+ * sandbox login host is `sandbox` when given (a second fake, so a test can tell the hosts apart), else `sf`.
+ */
+export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null, sandbox: FakeSalesforce | null = sf): void {
   if (hub) {
     Object.assign(process.env, {
       HUBSPOT_CLIENT_ID: hub.oauth.clientId, HUBSPOT_CLIENT_SECRET: hub.oauth.clientSecret,
@@ -17,7 +21,7 @@ export function useFakeCrms(hub: FakeHubspot | null, sf: FakeSalesforce | null):
   if (sf) {
     Object.assign(process.env, {
       SALESFORCE_CLIENT_ID: sf.oauth.clientId, SALESFORCE_CLIENT_SECRET: sf.oauth.clientSecret,
-      SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_SANDBOX_LOGIN_URL: sf.url,
+      SALESFORCE_LOGIN_URL: sf.url, SALESFORCE_SANDBOX_LOGIN_URL: (sandbox ?? sf).url,
     });
   }
   process.env.APP_URL ??= "http://localhost:3000";
@@ -46,4 +50,14 @@ export function scheduleOn(connection: { id: string; ownerId: string }, scanScop
       nextRunAt: null, isActive: true, deliveryChannels: [], emailRecipients: [], scanScope,
     },
   });
+}
+
+/** Runs one review of a new schedule on `connection` through the file's in-process Inngest: the run record and the stored run. */
+export function reviewRunner(inngest: ReturnType<typeof inProcessInngestForFile>) {
+  return async (connection: { id: string; ownerId: string }, scanScope: object = {}) => {
+    const schedule = await scheduleOn(connection, scanScope);
+    const queued = await createRun(schedule);
+    const record = await inngest.fake.run(FN.review, requestedEvent(queued));
+    return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
+  };
 }

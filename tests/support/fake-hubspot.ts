@@ -1,13 +1,17 @@
 // Loopback stand-in for HubSpot (OAuth + CRM v3), answering with the shapes in
 // ../shared/reference/crm-apis: deal search (filters, hs_object_id sort, `after` paging, 200 a page,
 // 400 past 10,000 results per query), pipelines, owners, 401 EXPIRED_AUTHENTICATION, 429 with
-// policyName (a real per-second search limit plus scripted ones), scripted 5xx, and a slow mode.
+// policyName (a real per-second search limit plus scripted ones), X-HubSpot-RateLimit-* headers on every
+// API answer, the batch read with propertiesWithHistory (50 inputs a request), token revocation on the
+// OAuth 2026-03 path, scripted 5xx, and a slow mode.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { FakeOAuth, readBody, sendJson } from "./fake-oauth";
 
 export const FAKE_HUBSPOT_DEFAULT_PORT = 8304;
-export type HubspotDeal = { id: string; properties: Record<string, string | null> };
+export type HistoryEntry = { value: string | null; timestamp: string; sourceType: string };
+/** `history`: a property's changes, newest first, as HubSpot answers them (the current value included). */
+export type HubspotDeal = { id: string; properties: Record<string, string | null>; history?: Record<string, HistoryEntry[]> };
 type Scripted = "500" | "401" | "SECONDLY" | "TEN_SECONDLY_ROLLING" | "DAILY";
 
 const STAGES = {
@@ -72,6 +76,11 @@ export class FakeHubspot {
   deals: HubspotDeal[] = [];
   /** Search requests allowed per rolling second (HubSpot: 5); more answer 429 SECONDLY. */
   searchesPerSecond = 5;
+  /** API calls a day (X-HubSpot-RateLimit-Daily); past it every call answers 429 DAILY. */
+  dailyLimit = 500_000;
+  apiCalls = 0;
+  /** Inputs of each batch read, in order. */
+  readonly batchReads: number[] = [];
   slowMs = 0;
   searchRequests = 0;
   /** Called before each search is answered (n counts from 1): tests expire tokens mid-run here. */
@@ -100,6 +109,9 @@ export class FakeHubspot {
     this.oauth.reset();
     this.deals = [];
     this.searchesPerSecond = 5;
+    this.dailyLimit = 500_000;
+    this.apiCalls = 0;
+    this.batchReads.length = 0;
     this.slowMs = 0;
     this.searchRequests = 0;
     this.searchBodies.length = 0;
@@ -123,8 +135,7 @@ export class FakeHubspot {
       const [status, answer] = this.oauth.token(new URLSearchParams(body), () => ({ expires_in: this.oauth.accessTtlSeconds, hub_id: 424242 }));
       return sendJson(res, status, answer);
     }
-    const revoke = url.pathname.match(/^\/oauth\/v1\/refresh-tokens\/(.+)$/);
-    if (req.method === "DELETE" && revoke) return void res.writeHead(this.oauth.revoke(decodeURIComponent(revoke[1]!)) ? 204 : 404).end();
+    if (req.method === "POST" && url.pathname === "/oauth/2026-03/token/revoke") return this.revoke(new URLSearchParams(body), res);
     // Test control for out-of-process runs (e2e): the user revoked the app in the CRM.
     if (req.method === "POST" && url.pathname === "/__admin/revoke-all") return sendJson(res, 200, (this.oauth.revokeAll(), { ok: true }));
     if (req.method === "GET" && url.pathname === "/__admin/health") return sendJson(res, 200, { ok: true });
@@ -139,21 +150,60 @@ export class FakeHubspot {
         : { status: "error", message: "Authentication credentials not found.", correlationId: "c0ffee", category: "INVALID_AUTHENTICATION" });
     }
     if (scripted) return this.limit(res, scripted);
-    if (req.method === "GET" && url.pathname === "/crm/v3/pipelines/deals") return sendJson(res, 200, { results: FAKE_HUBSPOT_PIPELINES });
+    if (++this.apiCalls > this.dailyLimit) return this.limit(res, "DAILY");
+    if (req.method === "GET" && url.pathname === "/crm/v3/pipelines/deals") return sendJson(res, 200, { results: FAKE_HUBSPOT_PIPELINES }, this.dailyHeaders());
     if (req.method === "GET" && url.pathname === "/crm/v3/owners/") {
       const after = Number(url.searchParams.get("after") ?? 0);
       const limit = Math.min(Number(url.searchParams.get("limit") ?? 100), 500);
       const page = FAKE_HUBSPOT_OWNERS.slice(after, after + limit);
-      return sendJson(res, 200, { results: page, ...(after + limit < FAKE_HUBSPOT_OWNERS.length ? { paging: { next: { after: String(after + limit) } } } : {}) });
+      return sendJson(res, 200, { results: page, ...(after + limit < FAKE_HUBSPOT_OWNERS.length ? { paging: { next: { after: String(after + limit) } } } : {}) }, this.dailyHeaders());
     }
     if (req.method === "POST" && url.pathname === "/crm/v3/objects/deals/search") return this.search(JSON.parse(body || "{}"), res);
+    if (req.method === "POST" && url.pathname === "/crm/v3/objects/deals/batch/read") return this.batchRead(JSON.parse(body || "{}"), res);
     sendJson(res, 404, { status: "error", message: `No route ${req.method} ${url.pathname}`, correlationId: "c0ffee", category: "OBJECT_NOT_FOUND" });
   }
 
   private limit(res: http.ServerResponse, policyName: string): void {
     this.rateLimited.push(policyName);
     const message = policyName === "DAILY" ? "You have reached your daily limit." : policyName === "SECONDLY" ? "You have reached your secondly limit." : "You have reached your ten_secondly_rolling limit.";
-    sendJson(res, 429, { status: "error", message, errorType: "RATE_LIMIT", correlationId: "c0ffee", policyName }, { "retry-after": "1" });
+    sendJson(res, 429, { status: "error", message, errorType: "RATE_LIMIT", correlationId: "c0ffee", policyName }, { "retry-after": "1", ...this.dailyHeaders() });
+  }
+
+  private dailyHeaders(): Record<string, string> {
+    return { "x-hubspot-ratelimit-daily": String(this.dailyLimit), "x-hubspot-ratelimit-daily-remaining": String(Math.max(0, this.dailyLimit - this.apiCalls)) };
+  }
+
+  /** POST /oauth/2026-03/token/revoke (form: client_id, client_secret, token, token_type_hint). */
+  private revoke(form: URLSearchParams, res: http.ServerResponse): void {
+    if (form.get("client_id") !== this.oauth.clientId || form.get("client_secret") !== this.oauth.clientSecret) {
+      return sendJson(res, 401, { message: "Invalid client credentials", correlationId: "c0ffee", category: "INVALID_AUTHENTICATION" });
+    }
+    if (!this.oauth.revoke(form.get("token") ?? "")) return sendJson(res, 400, { message: "Token not found", correlationId: "c0ffee", category: "VALIDATION_ERROR" });
+    res.writeHead(204).end();
+  }
+
+  /** POST batch/read: 100 inputs a request, 50 with propertiesWithHistory; a property's history newest first. */
+  private batchRead(q: { inputs?: { id: string }[]; properties?: string[]; propertiesWithHistory?: string[] }, res: http.ServerResponse): void {
+    const inputs = q.inputs ?? [];
+    const withHistory = q.propertiesWithHistory ?? [];
+    this.batchReads.push(inputs.length);
+    const max = withHistory.length ? 50 : 100;
+    if (inputs.length > max) return sendJson(res, 400, { status: "error", message: `Batch read accepts at most ${max} inputs`, correlationId: "c0ffee", category: "VALIDATION_ERROR" }, this.dailyHeaders());
+    const byId = new Map(this.deals.map((d) => [d.id, d]));
+    const results = inputs.flatMap(({ id }) => {
+      const d = byId.get(id);
+      if (!d) return [];
+      const history = Object.fromEntries(withHistory.map((p) => {
+        const current = d.properties[p] ?? null;
+        return [p, d.history?.[p] ?? (current === null ? [] : [{ value: current, timestamp: d.properties.createdate ?? new Date(0).toISOString(), sourceType: "CRM_UI" }])];
+      }));
+      return [{
+        id, properties: Object.fromEntries((q.properties ?? []).map((p) => [p, d.properties[p] ?? null])), propertiesWithHistory: history,
+        createdAt: d.properties.createdate, updatedAt: d.properties.hs_lastmodifieddate, archived: false,
+      }];
+    });
+    const now = new Date().toISOString();
+    sendJson(res, 200, { status: "COMPLETE", results, startedAt: now, completedAt: now }, this.dailyHeaders());
   }
 
   private search(q: { filterGroups?: { filters: Filter[] }[]; properties?: string[]; limit?: number; after?: string; sorts?: unknown[] }, res: http.ServerResponse): void {
@@ -164,6 +214,12 @@ export class FakeHubspot {
     this.searchTimes = this.searchTimes.filter((t) => now - t < 1000);
     if (this.searchTimes.length >= this.searchesPerSecond) return this.limit(res, "SECONDLY");
     this.searchTimes.push(now);
+    const headers = {
+      ...this.dailyHeaders(), "x-hubspot-ratelimit-secondly": String(this.searchesPerSecond),
+      "x-hubspot-ratelimit-secondly-remaining": String(Math.max(0, this.searchesPerSecond - this.searchTimes.length)),
+    };
+    const empty = (q.filterGroups ?? []).flatMap((g) => g.filters).find((f) => (f.operator === "IN" || f.operator === "NOT_IN") && !f.values?.length);
+    if (empty) return sendJson(res, 400, { status: "error", message: `There was a problem with the request: ${empty.operator} on ${empty.propertyName} needs values`, correlationId: "c0ffee", category: "VALIDATION_ERROR" }, headers);
     const limit = q.limit ?? 10;
     if (limit > 200) return sendJson(res, 400, { status: "error", message: "limit must be at most 200", correlationId: "c0ffee", category: "VALIDATION_ERROR" });
     const offset = Number(q.after ?? 0);
@@ -183,6 +239,6 @@ export class FakeHubspot {
         createdAt: d.properties.createdate, updatedAt: d.properties.hs_lastmodifieddate, archived: false,
       })),
       ...(offset + limit < hits.length ? { paging: { next: { after: String(offset + limit), link: `${this.url}/crm/v3/objects/deals/search?after=${offset + limit}` } } } : {}),
-    });
+    }, headers);
   }
 }

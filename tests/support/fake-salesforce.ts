@@ -1,6 +1,9 @@
 // Loopback stand-in for Salesforce (OAuth web server flow with PKCE + REST query), with the shapes in
 // ../shared/reference/crm-apis: SOQL answers in batches of 2,000 with nextRecordsUrl, OpportunityHistory,
 // RecordType / OpportunityStage / User lists, 401 INVALID_SESSION_ID, 403 REQUEST_LIMIT_EXCEEDED, 5xx.
+// The org's shape is settable (`org`): without record types (RecordTypeId does not exist) or
+// multi-currency (CurrencyIsoCode exists); Opportunity's describe lists the fields it has, a query
+// naming any other answers 400 INVALID_FIELD, and records carry only the fields selected.
 // Queries are matched on their FROM object and a small WHERE reader (IsClosed, RecordTypeId, StageName,
 // OwnerId, Amount), which is all the connector sends.
 import http from "node:http";
@@ -37,7 +40,7 @@ export function makeOpportunities(n: number, now = Date.now()): { opportunities:
       LastActivityDate: i % 3 === 0 ? null : new Date(now - (i % 40) * day).toISOString().slice(0, 10), OwnerId: user.Id,
       Owner: { attributes: { type: "User", url: `${FAKE_SF_API}/sobjects/User/${user.Id}` }, Name: user.Name },
       CreatedDate: sfDateTime(now - 90 * day), LastModifiedDate: sfDateTime(now - day), HasOpenActivity: i % 2 === 0, IsClosed: false,
-      RecordTypeId: FAKE_SF_RECORD_TYPES[i % 2]!.Id,
+      RecordTypeId: FAKE_SF_RECORD_TYPES[i % 2]!.Id, CurrencyIsoCode: i % 3 === 0 ? "EUR" : "USD",
     });
     const earlier = new Date(Date.parse(close) - 14 * day).toISOString().slice(0, 10);
     history.push(
@@ -67,8 +70,24 @@ function whereFilter(soql: string, parentOf: (r: Record<string, unknown>) => Rec
   return (r) => tests.every((t) => t(r));
 }
 
+const BASE_FIELDS = ["Id", "Name", "StageName", "Amount", "CloseDate", "Probability", "NextStep", "LastActivityDate", "OwnerId", "CreatedDate", "LastModifiedDate", "HasOpenActivity", "IsClosed", "IsWon"];
+export type FakeSfOrg = { recordTypes: boolean; multiCurrency: boolean };
+
+/** A record with only the selected fields (and attributes); "Owner.Name" keeps the Owner object. */
+function project(o: SfOpportunity, selected: string[]): Record<string, unknown> {
+  if (!selected.length) return o;
+  const out: Record<string, unknown> = { attributes: o.attributes };
+  for (const f of selected) {
+    const [head] = f.split(".");
+    if (head! in o) out[head!] = o[head!];
+  }
+  return out;
+}
+
 export class FakeSalesforce {
   url = "";
+  org: FakeSfOrg = { recordTypes: true, multiCurrency: false };
+  describes = 0;
   readonly oauth = new FakeOAuth((reason) => ({ error: "invalid_grant", error_description: reason === "refresh token is invalid, expired or revoked" ? "expired access/refresh token" : reason }));
   opportunities: SfOpportunity[] = [];
   history: SfHistory[] = [];
@@ -97,6 +116,8 @@ export class FakeSalesforce {
     this.opportunities = [];
     this.history = [];
     this.slowMs = 0;
+    this.org = { recordTypes: true, multiCurrency: false };
+    this.describes = 0;
     this.queries.length = 0;
     this.scripted = [];
     this.cursors.clear();
@@ -137,6 +158,10 @@ export class FakeSalesforce {
     if (scripted === "REQUEST_LIMIT_EXCEEDED") return sendJson(res, 403, [{ message: "TotalRequests Limit exceeded.", errorCode: "REQUEST_LIMIT_EXCEEDED" }]);
     const usage = { "sforce-limit-info": `api-usage=${this.queries.length}/5000` };
     if (req.method === "GET" && url.pathname === `${FAKE_SF_API}/query`) return this.query(url.searchParams.get("q") ?? "", res, usage);
+    if (req.method === "GET" && url.pathname === `${FAKE_SF_API}/sobjects/Opportunity/describe`) {
+      this.describes++;
+      return sendJson(res, 200, { name: "Opportunity", queryable: true, fields: this.opportunityFields().map((name) => ({ name, type: name === "Id" ? "id" : "string" })) }, usage);
+    }
     const more = url.pathname.match(new RegExp(`^${FAKE_SF_API}/query/([\\w-]+)$`));
     if (req.method === "GET" && more) {
       const rest = this.cursors.get(more[1]!);
@@ -147,13 +172,23 @@ export class FakeSalesforce {
     sendJson(res, 404, [{ message: "The requested resource does not exist", errorCode: "NOT_FOUND" }]);
   }
 
+  opportunityFields(): string[] {
+    return [...BASE_FIELDS, ...(this.org.recordTypes ? ["RecordTypeId"] : []), ...(this.org.multiCurrency ? ["CurrencyIsoCode"] : [])];
+  }
+
   private query(soql: string, res: http.ServerResponse, headers: Record<string, string>): void {
     this.queries.push(soql);
     const from = soql.match(/ FROM (\w+)/)?.[1];
+    // Opportunity fields the org lacks, named in the SELECT list or (as Opportunity.X) in the WHERE.
+    const known = new Set(this.opportunityFields());
+    const selected = from === "Opportunity" ? (soql.match(/^SELECT (.+?) FROM /)?.[1] ?? "").split(",").map((f) => f.trim()) : [];
+    const named = [...selected.filter((f) => !f.includes(".") && f !== "COUNT()"), ...[...soql.matchAll(/Opportunity\.(\w+)/g)].map((m) => m[1]!)];
+    const unknown = named.find((f) => !known.has(f)) ?? (from === "Opportunity" ? [...soql.matchAll(/ (?:WHERE|AND) (\w+) /g)].map((m) => m[1]!).find((f) => !known.has(f)) : undefined);
+    if (unknown) return sendJson(res, 400, [{ message: `No such column '${unknown}' on entity 'Opportunity'.`, errorCode: "INVALID_FIELD" }]);
     const byId = new Map(this.opportunities.map((o) => [o.Id, o]));
     const filter = whereFilter(soql, (r) => byId.get(String(r.OpportunityId)) ?? {});
     let rows: Record<string, unknown>[];
-    if (from === "Opportunity") rows = this.opportunities.filter(filter);
+    if (from === "Opportunity") rows = this.opportunities.filter(filter).map((o) => project(o, selected));
     else if (from === "OpportunityHistory") rows = this.history.filter((h) => byId.has(h.OpportunityId)).filter(filter);
     else if (from === "RecordType") rows = FAKE_SF_RECORD_TYPES;
     else if (from === "User") rows = FAKE_SF_USERS;

@@ -33,7 +33,7 @@ describe("crmClientFor", () => {
     vi.unstubAllEnvs();
     resetEnvCache();
   });
-  const demo = (instanceUrl: string, id = "conn_1"): ConnectionRef => ({ id, provider: "DEMO", instanceUrl, status: "ACTIVE" });
+  const demo = (instanceUrl: string, id = "conn_1"): ConnectionRef => ({ id, ownerId: "o", provider: "DEMO", instanceUrl, status: "ACTIVE" });
   const withFaults = (on: boolean) => {
     vi.stubEnv("DEMO_CRM_FAULTS", on ? "1" : "0");
     resetEnvCache();
@@ -83,7 +83,7 @@ describe("crmClientFor", () => {
 
   test("HubSpot and Salesforce connections get their real connectors (built without any network call)", () => {
     for (const provider of ["HUBSPOT", "SALESFORCE"] as const) {
-      const client = crmClientFor({ id: "c", provider, instanceUrl: null, status: "ACTIVE" });
+      const client = crmClientFor({ id: "c", ownerId: "o", provider, instanceUrl: null, status: "ACTIVE" });
       expect(typeof client.fetchOpenDeals).toBe("function");
       expect(client).toHaveProperty("countOpenDeals");
     }

@@ -2,6 +2,7 @@ import { Card } from "@/components/ui/card";
 import { pageTenant } from "@/app/(app)/page-glue";
 import { AdminOnly } from "@/components/schedules/role-gate";
 import { listConnections } from "@/lib/crm/connections";
+import { connectErrorMessage } from "@/lib/crm/connect-errors";
 import { missingEnv } from "@/lib/crm/providers";
 import { DemoCrmButton } from "@/components/schedules/demo-crm-button";
 import { ConnectButtons } from "@/components/crm/connect-buttons";
@@ -22,7 +23,7 @@ export default async function CrmPage({ searchParams }: { searchParams: Search }
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">CRM connections</h1>
       {connected && <p role="status" className="rounded-md bg-emerald-50 p-3 text-sm text-emerald-900">Connected {connected.name}. Test it, then use it in a schedule.</p>}
-      {failed && <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">The CRM did not connect: {failed}</p>}
+      {failed && <p role="alert" className="rounded-md bg-red-50 p-3 text-sm text-red-800">{connectErrorMessage(failed)}</p>}
       <Card>
         {connections.length === 0 ? (
           <p className="text-sm text-slate-700">No CRM is connected yet. Connect HubSpot or Salesforce below, or start with the Demo CRM: a realistic pipeline, no keys needed.</p>
