@@ -9,7 +9,7 @@ import { computeCoverage } from "@/lib/monitoring/coverage";
 import { getMonitoring } from "@/lib/monitoring/metrics";
 import { WINDOWS, monitoringQuerySchema, type WindowName } from "@/lib/monitoring/schemas";
 import { getSchedulerStatus } from "@/lib/scheduler/status";
-import { listSchedules } from "@/lib/schedules/service";
+import { scheduleNames } from "@/lib/schedules/list";
 
 export const metadata = { title: "Monitoring · Revwatch" };
 
@@ -28,7 +28,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
     }),
     computeCoverage(ownerId, { from: new Date(now.getTime() - 24 * 3_600_000), to: now }, now),
     getSchedulerStatus(ownerId, now),
-    listSchedules(ownerId),
+    scheduleNames(ownerId),
   ]);
   const filtered = schedules.find((s) => s.id === m.schedule_id);
   const link = (w: WindowName) => `/monitoring?window=${w}${m.schedule_id ? `&schedule_id=${m.schedule_id}` : ""}`;
