@@ -102,26 +102,6 @@ describe("create and read", () => {
     expect(list.body.data.length).toBe(await systemDb().scheduledReview.count({ where: { ownerId: A.userId } }));
     expect(list.body.next_cursor).toBeNull();
   });
-
-  it("pages the list newest first with limit and next_cursor; a bad cursor or limit is 400 and another tenant's rows never show", async () => {
-    const created = [];
-    for (const name of ["page one", "page two", "page three"]) created.push(await createScheduleAs(A, connA, { name }));
-    const all: string[] = (await systemDb().scheduledReview.findMany({ where: { ownerId: A.userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } })).map((r) => r.id);
-    expect(all.slice(0, 3)).toEqual(created.map((c) => c.id).reverse());
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await api("GET", `${base}?limit=2${cursor ? `&cursor=${cursor}` : ""}`, A);
-      expect(page.status).toBe(200);
-      expect(page.body.data.length).toBeLessThanOrEqual(2);
-      seen.push(...page.body.data.map((x: { id: string }) => x.id));
-      cursor = page.body.next_cursor;
-    } while (cursor);
-    expect(seen).toEqual(all);
-    expect((await api("GET", `${base}?limit=2`, B)).body).toEqual({ data: [], next_cursor: null });
-    expect((await api("GET", `${base}?cursor=not-a-cursor`, A)).body.error.code).toBe("invalid_cursor");
-    for (const q of ["limit=0", "limit=101", "limit=x", "color=red"]) expect((await api("GET", `${base}?${q}`, A)).status).toBe(400);
-  });
 });
 
 describe("PATCH", () => {
