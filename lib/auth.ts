@@ -27,17 +27,28 @@ export function clerkIssuer(publishableKey = env().NEXT_PUBLIC_CLERK_PUBLISHABLE
   return /^[a-z0-9.-]+(:\d+)?$/i.test(host) ? `https://${host}` : null;
 }
 
+export type TokenVerificationOptions = { jwtKey: string | undefined; authorizedParties: string[]; issuer?: string; toJSON: () => object };
+let verification: { for: object; options: TokenVerificationOptions } | undefined;
+
 /**
  * What clerkMiddleware verifies beyond the signature: a token signed by the right key but issued by
  * another instance (iss) or for another site (azp, the origin the browser session belongs to) is refused.
+ * Built once per environment read. Per request, clerkMiddleware also AES-encrypts these options
+ * (JSON.stringify) into a header that every auth() call decrypts; the handlers never use them (they read
+ * the already verified token), and with the ~450-byte PEM key that pure-JS encryption cost ~2 ms of CPU
+ * per request. toJSON keeps the key out of that header: verification still uses jwtKey on every request.
  */
-export function tokenVerificationOptions() {
+export function tokenVerificationOptions(): TokenVerificationOptions {
+  if (verification?.for === env()) return verification.options;
   const issuer = clerkIssuer();
-  return {
+  const options = {
     jwtKey: env().CLERK_JWT_KEY,
     authorizedParties: [new URL(env().APP_URL).origin],
     ...(issuer ? { issuer } : {}),
+    toJSON: () => ({}),
   };
+  verification = { for: env(), options };
+  return options;
 }
 
 /** The signed-in tenant, or null. Reads what clerkMiddleware verified for this request. */

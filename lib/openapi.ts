@@ -21,6 +21,7 @@ import {
   crmConnectionSchema,
   previewQuerySchema,
   previewSchema,
+  scheduleListQuerySchema,
   scheduleListSchema,
   scheduleSchema,
   updateScheduleSchema,
@@ -110,7 +111,8 @@ export const OPERATIONS: OperationSpec[] = [
     description: "Creates the tenant's Demo CRM connection (realistic, deterministic deals), or returns the one it has.", role: "admin",
     responses: { 201: { description: "Created", body: named("CrmConnection", crmConnectionSchema) }, 200: { description: "Already connected", body: named("CrmConnection", crmConnectionSchema) } } },
   { method: "get", path: "/api/scheduled-reviews", operationId: "listScheduledReviews", tag: "schedules", summary: "The tenant's scheduled reviews",
-    responses: { 200: { description: "Schedules, newest first, each with its last run and next runs", body: named("ScheduledReviewList", scheduleListSchema) } } },
+    query: scheduleListQuerySchema, errors: ["invalid_cursor"],
+    responses: { 200: { description: "A page of schedules, newest first, each with its last run and next runs; pass next_cursor as cursor for the next", body: named("ScheduledReviewList", scheduleListSchema) } } },
   { method: "post", path: "/api/scheduled-reviews", operationId: "createScheduledReview", tag: "schedules", summary: "Create a scheduled review",
     description: "Give either `schedule` (5-field cron) or `frequency`. Needs the Team plan. The Slack webhook is stored encrypted and only ever returned masked. "
       + "`scan_scope` (ids from GET /api/crm-connections/{id}/options) limits which open deals runs read; its ids are checked against the CRM live. "

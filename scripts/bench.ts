@@ -38,7 +38,7 @@ const { machine, printTable, ratio } = await import("./bench/measure");
 const rows: import("./bench/measure").Row[] = [];
 const startedAt = new Date();
 try {
-  if (only.has("rules")) rows.push(...(await import("./bench/rules")).benchRules(SIZES.rulesDeals, 10));
+  if (only.has("rules")) rows.push(...(await (await import("./bench/rules")).benchRules(SIZES.rulesDeals, 10)));
   const { startExecutor, benchReview } = await import("./bench/review");
   if (only.has("review")) {
     const { executor, close } = await startExecutor();

@@ -25,6 +25,15 @@ export function decodeFindingsCursor(cursor: string): Key {
   throw new AppError("invalid_cursor", "The cursor is not one this API returned");
 }
 
+/** One page of an analysis's findings; the row-value cursor is an index condition (tests/integration/list-plans.test.ts). */
+export function findingsPageSql(analysisId: string, after: Key | null, take: number) {
+  return Prisma.sql`
+    SELECT id, "dealId", "dealName", amount, stage, rule, severity::text AS severity, message FROM "Finding"
+    WHERE "analysisId" = ${analysisId} ${after ? Prisma.sql`AND ("dealId", rule, id) > (${after.dealId}, ${after.rule}, ${after.id})` : Prisma.empty}
+    ORDER BY "dealId", rule, id
+    LIMIT ${take}`;
+}
+
 type Row = { id: string; dealId: string; dealName: string; amount: number | null; stage: string | null; rule: string; severity: Severity; message: string };
 
 export async function listFindings(ownerId: string, analysisId: string, opts: { cursor?: string; limit?: number } = {}) {
@@ -34,11 +43,7 @@ export async function listFindings(ownerId: string, analysisId: string, opts: { 
   const limit = opts.limit ?? 200;
   const after = opts.cursor ? decodeFindingsCursor(opts.cursor) : null;
   // Raw SQL is not scoped: the analysis id comes from the scoped read above.
-  const rows = await tenantDb.$queryRaw<Row[]>`
-    SELECT id, "dealId", "dealName", amount, stage, rule, severity::text AS severity, message FROM "Finding"
-    WHERE "analysisId" = ${analysis.id} ${after ? Prisma.sql`AND ("dealId", rule, id) > (${after.dealId}, ${after.rule}, ${after.id})` : Prisma.empty}
-    ORDER BY "dealId", rule, id
-    LIMIT ${limit + 1}`;
+  const rows = await tenantDb.$queryRaw<Row[]>(findingsPageSql(analysis.id, after, limit + 1));
   const page = rows.slice(0, limit);
   // A deal's findings may straddle pages: its risk comes from all of them.
   const deals = [...new Set(page.map((f) => f.dealId))];

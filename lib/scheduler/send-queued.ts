@@ -36,14 +36,21 @@ export type SendResult = { sent: number; cursor: SendCursor | null };
 
 type Queued = { id: string; scheduledReviewId: string; ownerId: string; queuedAt: Date };
 
-export async function sendQueuedRuns({ since, after = null, limit = SEND_BATCH }: { since: Date; after?: SendCursor | null; limit?: number }): Promise<SendResult> {
-  // Keyset on the (status, queuedAt) index; runs that start meanwhile leave the set without moving the cursor.
+/**
+ * Keyset on the (status, queuedAt, id) index; runs that start meanwhile leave the set without moving the
+ * cursor. Its plan is held in tests/integration/list-plans.test.ts.
+ */
+export function queuedRunsSql(since: Date, after: SendCursor | null, limit: number) {
   const cursor = after ? Prisma.sql`AND ("queuedAt", id) > (${after.queuedAt}::timestamp(3), ${after.id})` : Prisma.empty;
-  const runs = await systemDb().$queryRaw<Queued[]>`
+  return Prisma.sql`
     SELECT id, "scheduledReviewId", "ownerId", "queuedAt" FROM "ReviewRun"
     WHERE status = 'QUEUED' AND trigger = 'SCHEDULED' AND "queuedAt" >= ${since.toISOString()}::timestamp(3) ${cursor}
     ORDER BY "queuedAt", id
     LIMIT ${limit}`;
+}
+
+export async function sendQueuedRuns({ since, after = null, limit = SEND_BATCH }: { since: Date; after?: SendCursor | null; limit?: number }): Promise<SendResult> {
+  const runs = await systemDb().$queryRaw<Queued[]>(queuedRunsSql(since, after, limit));
   const events = runs.map((r) => reviewRunRequested.create({ runId: r.id, scheduleId: r.scheduledReviewId, ownerId: r.ownerId }, { id: r.id }));
   // In order, one request at a time: a retried step resends from the start (event ids dedupe).
   for (const chunk of chunkEvents(events)) await sendEvents(chunk);

@@ -175,7 +175,11 @@ export const scheduleSchema = z.object({
 });
 export type ScheduleDto = z.infer<typeof scheduleSchema>;
 
-export const scheduleListSchema = z.object({ data: z.array(scheduleSchema) });
+export const scheduleListSchema = z.object({ data: z.array(scheduleSchema), next_cursor: z.string().nullable() });
+export const scheduleListQuerySchema = z.strictObject({
+  cursor: z.string().max(64).optional(),
+  limit: queryInt(1, 100).default(50),
+});
 
 /** GET /api/scheduled-reviews/preview?schedule=..&timezone=.. (or frequency fields): the form's live preview. */
 export const previewQuerySchema = z

@@ -3,7 +3,7 @@ import { iso, lower } from "@/lib/format";
 import type { Prisma, RunStatus } from "@/lib/generated/prisma/client";
 import { resolveRuleSettings } from "@/lib/reviews/types";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
-import { describeCron, nextRuns } from "@/lib/schedules/time";
+import { describeCronCached, nextRunsCached } from "@/lib/schedules/time-cache";
 
 /** What every schedule read loads with it: the connection's label. The latest run comes from lastRuns(). */
 export const scheduleInclude = {
@@ -29,7 +29,7 @@ export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = 
     crm_connection_id: row.crmConnectionId,
     crm_connection: { id: row.crmConnection.id, name: row.crmConnection.name, provider: lower(row.crmConnection.provider) },
     schedule: row.cron,
-    schedule_description: describeCron(row.cron),
+    schedule_description: describeCronCached(row.cron),
     timezone: row.timezone,
     delivery_channels: row.deliveryChannels.map(lower),
     email_recipients: row.emailRecipients,
@@ -48,7 +48,7 @@ export function serializeSchedule(row: ScheduleRow, last: LastRun | null, now = 
     last_run_at: iso(row.lastRunAt),
     next_run_at: iso(row.nextRunAt),
     // An inactive schedule has no upcoming runs; the form's preview endpoint shows "what if".
-    next_runs: row.isActive ? nextRuns(row.cron, row.timezone, now, NEXT_RUNS_PREVIEW) : [],
+    next_runs: row.isActive ? nextRunsCached(row.cron, row.timezone, now, NEXT_RUNS_PREVIEW) : [],
     last_run: last
       ? { id: last.id, status: lower(last.status), completed_at: iso(last.completedAt), health_score: last.healthScore }
       : null,

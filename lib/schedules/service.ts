@@ -41,16 +41,6 @@ function webhookColumns(url: string | null) {
 
 const toJson = (rules: object) => rules as Prisma.InputJsonObject;
 
-export async function listSchedules(ownerId: string): Promise<ScheduleDto[]> {
-  const rows = await forTenant(ownerId).scheduledReview.findMany({
-    include: scheduleInclude,
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-  });
-  const now = new Date();
-  const last = await lastRuns(forTenant(ownerId), ownerId, rows.map((r) => r.id));
-  return rows.map((row) => serializeSchedule(row, last.get(row.id) ?? null, now));
-}
-
 export async function getSchedule(ownerId: string, id: string): Promise<ScheduleDto> {
   const row = await forTenant(ownerId).scheduledReview.findFirst({ where: { id }, include: scheduleInclude });
   if (!row) throw scheduleNotFound();

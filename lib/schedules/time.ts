@@ -127,6 +127,11 @@ function dstNote(slot: Slot, prev: number, rules: ZoneRules): RunPreview["dst"] 
   };
 }
 
+/** The zone's UTC offset (minutes) at `ms`: what a preview's first DST note compares with. */
+export function utcOffsetAt(tz: string, ms: number): number {
+  return jobFor("0 0 * * *", tz).rules.offsetAt(ms);
+}
+
 export function nextRuns(cron: string, tz: string, from: Date, count = 5): RunPreview[] {
   return runsBetween(cron, tz, from, null, count);
 }

@@ -10,6 +10,7 @@ import { encodeCursor } from "@/lib/cursor";
 import { runPageSql } from "@/lib/runs/queries";
 import { lastRunsSql } from "@/lib/schedules/last-run";
 import { startStack } from "../e2e-serve.mjs";
+import { benchDetailDuringReview } from "./api-during-review";
 import { seedRunHistory, seedSchedule } from "./seed";
 import type { Row } from "./measure";
 
@@ -62,7 +63,7 @@ function peakRssMb(port: number): number | null {
   }
 }
 
-export async function benchApi(db: pg.Client, url: string, runs: number, duration: number): Promise<Row[]> {
+export async function benchApi(db: pg.Client, url: string, runs: number, duration: number, reviewDeals = 100_000): Promise<Row[]> {
   const exec = { $executeRawUnsafe: (sql: string) => db.query(sql) };
   await seedSchedule(exec, { ownerId: OWNER, scheduleId: SCHEDULE });
   for (let i = 1; i <= 20; i++) await seedSchedule(exec, { ownerId: OWNER, scheduleId: `${SCHEDULE}_${i}` });
@@ -97,6 +98,8 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
       rows.push({ measure: `${c.name}, ${runs.toLocaleString("en-US")} runs, 50 conn, p99`, value: app.latency.p99, unit: "ms", floor: floor.latency.p99, floorLabel: "bare node+pg, same SQL", note });
       rows.push({ measure: `${c.name}, p50`, value: app.latency.p50, unit: "ms", floor: floor.latency.p50, floorLabel: "bare node+pg, same SQL" });
     }
+    const idle = rows.find((r) => r.measure.startsWith("GET /api/runs/{id},"))!;
+    rows.push(await benchDetailDuringReview(db, { origin, token, ownerId: OWNER, detailPath: cases[3]!.app, idleP99: idle.value, deals: reviewDeals, seconds: duration }));
     const rss = peakRssMb(appPort);
     if (rss === null) console.log("[bench] app peak RSS not measured: no process listening on the app port was found in /proc (ss unavailable?)");
     else rows.push({ measure: "app (next start) peak RSS", value: rss, unit: "MB", floor: null, floorLabel: "" });

@@ -38,3 +38,29 @@ export async function seedRunHistory(db: Db, { ownerId, scheduleId, count, deliv
   await db.$executeRawUnsafe(`ANALYZE "ReviewRun"`);
   await db.$executeRawUnsafe(`ANALYZE "Delivery"`);
 }
+
+/** `count` more schedules for `ownerId` (one connection), one a minute apart going back from now. */
+export async function seedManySchedules(db: Db, { ownerId, prefix, count }: { ownerId: string; prefix: string; count: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "CrmConnection" (id, "ownerId", provider, name, "instanceUrl", "updatedAt")
+    VALUES (${q(`conn_${prefix}`)}, ${q(ownerId)}, 'DEMO', 'Demo CRM', 'demo://?seed=42&size=120', now()) ON CONFLICT DO NOTHING`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "ScheduledReview" (id, "ownerId", name, "crmConnectionId", cron, timezone, "deliveryChannels", "emailRecipients", "isActive", "nextRunAt", "createdAt", "updatedAt")
+    SELECT ${q(prefix)} || i, ${q(ownerId)}, 'Review ' || i, ${q(`conn_${prefix}`)}, '0 6 * * *', 'UTC', '{}', '{}', i % 10 <> 0,
+           now() + i * interval '1 second', now() - i * interval '1 minute', now()
+    FROM generate_series(1, ${count}) AS i`);
+  await db.$executeRawUnsafe(`ANALYZE "ScheduledReview"`);
+}
+
+/** An analysis of `count` findings (three rules per deal) on `runId`'s schedule. */
+export async function seedFindings(db: Db, { ownerId, scheduleId, analysisId, count }: { ownerId: string; scheduleId: string; analysisId: string; count: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Analysis" (id, "ownerId", "scheduledReviewId", "dealsAnalyzed", "healthScore", "issuesFound", "highRiskDeals")
+    VALUES (${q(analysisId)}, ${q(ownerId)}, ${q(scheduleId)}, ${Math.ceil(count / 3)}, 70, ${count}, 0)`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Finding" (id, "analysisId", "dealId", "dealName", amount, stage, rule, severity, message)
+    SELECT ${q(`${analysisId}_f`)} || i, ${q(analysisId)}, 'deal-' || lpad((i / 3)::text, 7, '0'), 'Deal ' || (i / 3), 1000 + i % 50000, 'qualifiedtobuy',
+           (ARRAY['stale', 'no_next_step', 'no_owner'])[i % 3 + 1], (ARRAY['LOW', 'MEDIUM', 'HIGH'])[i % 3 + 1]::"Severity", 'Finding ' || i
+    FROM generate_series(0, ${count - 1}) AS i`);
+  await db.$executeRawUnsafe(`ANALYZE "Finding"`);
+}

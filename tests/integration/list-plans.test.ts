@@ -1,18 +1,26 @@
 // The list queries' plans at scale: with 1,000,000 runs under one schedule, EXPLAIN ANALYZE of the
-// run pages (first, 50,000 rows deep, last; with and without a status), the schedule list's
-// latest-run lookup and a run's detail must use index conditions: no Seq Scan, no Sort, no Filter
-// on the cursor columns, and a deep page reads about as many buffers as the first.
+// run pages (first, 50,000 rows deep, last; with and without a status), the schedule list (pages of a
+// tenant with 20,000 schedules, and each schedule's latest run), an analysis's findings pages (100,000
+// findings), the dispatcher's send query (queued runs among the million) and a run's detail must use
+// index conditions: no Seq Scan, no Sort, no Filter on the cursor columns, and a deep page reads about
+// as many buffers as the first.
 // Needs real PostgreSQL (CI): on embedded PGlite seeding a million rows takes too long, so it skips.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Prisma, systemDb } from "@/lib/db";
+import { findingsPageSql } from "@/lib/runs/findings-page";
 import { runPageSql } from "@/lib/runs/queries";
+import { queuedRunsSql } from "@/lib/scheduler/send-queued";
 import { lastRunsSql } from "@/lib/schedules/last-run";
-import { seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
+import { schedulePageSql } from "@/lib/schedules/list";
+import { seedFindings, seedManySchedules, seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
 import { resetDb } from "@/tests/support/db";
 
 const RUNS = Number(process.env.PLAN_TEST_RUNS ?? 1_000_000);
 const OWNER = "org_plans";
 const SCHEDULE = "sch_plans";
+const CROWD = "org_plans_crowd"; // a tenant with many schedules
+const SCHEDULES = 20_000;
+const FINDINGS = 100_000;
 const onPglite = !process.env.TEST_DATABASE_URL;
 if (onPglite) console.log("[list-plans] skipped: needs PostgreSQL (TEST_DATABASE_URL); PGlite cannot seed 1M runs in reasonable time");
 
@@ -41,6 +49,12 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
     await resetDb();
     await seedSchedule(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE });
     await seedRunHistory(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, count: RUNS });
+    await seedManySchedules(systemDb(), { ownerId: CROWD, prefix: "sch_crowd_", count: SCHEDULES });
+    await seedFindings(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, analysisId: "ana_plans", count: FINDINGS });
+    // A dispatch's worth of queued scheduled runs among the history (the send query's set).
+    await systemDb().$executeRawUnsafe(`UPDATE "ReviewRun" SET status = 'QUEUED', "queuedAt" = now() - interval '30 seconds' + (random() * interval '1 second')
+      WHERE "scheduledReviewId" = '${SCHEDULE}' AND "createdAt" > now() - interval '5000 minutes'`);
+    await systemDb().$executeRawUnsafe(`ANALYZE "ReviewRun"`);
     keyAt = async (offset, status) => {
       const [k] = await systemDb().$queryRaw<{ id: string; createdAt: Date }[]>`
         SELECT id, "createdAt" FROM "ReviewRun" WHERE "scheduledReviewId" = ${SCHEDULE} AND (${status ?? null}::text IS NULL OR status::text = ${status ?? null})
@@ -88,5 +102,46 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
       expect(nodes(plan).filter((n) => n["Node Type"] === "Seq Scan")).toEqual([]);
       expect(buffers(plan)).toBeLessThan(50);
     }
+  });
+
+  test("the schedule list: a tenant's first page and a page 10,000 schedules deep are index conditions on the keyset", async () => {
+    const [deep] = await systemDb().$queryRaw<{ id: string; createdAt: Date }[]>`
+      SELECT id, "createdAt" FROM "ScheduledReview" WHERE "ownerId" = ${CROWD} ORDER BY "createdAt" DESC, id DESC OFFSET 10000 LIMIT 1`;
+    const first = await explain(schedulePageSql(CROWD, null, 51));
+    for (const plan of [first, await explain(schedulePageSql(CROWD, deep!, 51)), await explain(schedulePageSql(OWNER, null, 51))]) {
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(problems(plan), shown).toEqual([]);
+      expect(nodes(plan).some((n) => n["Index Name"] === "ScheduledReview_ownerId_createdAt_id_idx"), shown).toBe(true);
+      expect(buffers(plan)).toBeLessThanOrEqual(buffers(first) * 2 + 20);
+    }
+    const cond = nodes(await explain(schedulePageSql(CROWD, deep!, 51))).map((n) => n["Index Cond"] ?? "").join(" ");
+    expect(cond).toMatch(/"createdAt", id\) < /);
+  });
+
+  test("an analysis's findings: page 1 and a page 90,000 findings in read the index the same way", async () => {
+    const [k] = await systemDb().$queryRaw<{ dealId: string; rule: string; id: string }[]>`
+      SELECT "dealId", rule, id FROM "Finding" WHERE "analysisId" = 'ana_plans' ORDER BY "dealId", rule, id OFFSET 90000 LIMIT 1`;
+    const first = await explain(findingsPageSql("ana_plans", null, 201));
+    const deep = await explain(findingsPageSql("ana_plans", k!, 201));
+    for (const plan of [first, deep]) {
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(problems(plan), shown).toEqual([]);
+      expect(buffers(plan)).toBeLessThanOrEqual(buffers(first) * 2 + 20);
+    }
+    expect(nodes(deep).map((n) => n["Index Cond"] ?? "").join(" ")).toMatch(/"dealId", rule, id\) > /);
+  });
+
+  test("the dispatcher's send query: queued scheduled runs since the tick, first page and after a cursor, on the (status, queuedAt, id) index", async () => {
+    const since = new Date(Date.now() - 5 * 60_000);
+    const [k] = await systemDb().$queryRaw<{ queuedAt: Date; id: string }[]>`
+      SELECT "queuedAt", id FROM "ReviewRun" WHERE status = 'QUEUED' ORDER BY "queuedAt", id OFFSET 2500 LIMIT 1`;
+    const first = await explain(queuedRunsSql(since, null, 2000));
+    const next = await explain(queuedRunsSql(since, { queuedAt: k!.queuedAt.toISOString(), id: k!.id }, 2000));
+    for (const plan of [first, next]) {
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(problems(plan), shown).toEqual([]);
+      expect(nodes(plan).some((n) => n["Index Name"] === "ReviewRun_status_queuedAt_id_idx" && /status/.test(n["Index Cond"] ?? "")), shown).toBe(true);
+    }
+    expect(nodes(next).map((n) => n["Index Cond"] ?? "").join(" ")).toMatch(/"queuedAt", id\) > /);
   });
 });

@@ -100,6 +100,7 @@ describe("create and read", () => {
     expect(row.last_run).toEqual({ id: "run_sched_new", status: "completed", completed_at: "2026-01-12T11:00:09.000Z", health_score: 81 });
     expect(row.next_run_at).toEqual(expect.any(String));
     expect(list.body.data.length).toBe(await systemDb().scheduledReview.count({ where: { ownerId: A.userId } }));
+    expect(list.body.next_cursor).toBeNull();
   });
 });
 

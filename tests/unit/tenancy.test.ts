@@ -1,6 +1,6 @@
 // The tenant scoping of lib/db.ts: every model of the Prisma schema is classified (tenant-owned,
 // child of a tenant-owned parent, or system), and forTenant rewrites every operation accordingly.
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { CHILD_SCOPES, Prisma, SYSTEM_MODELS, TENANT_MODELS, scopeArgs } from "@/lib/db";
 
 const models = Object.values(Prisma.ModelName) as string[];
@@ -55,5 +55,31 @@ describe("forTenant's rewriting of one operation", () => {
   it("refuses system and unknown models", () => {
     expect(() => scopeArgs("SchedulerTick", "findMany", {}, "org_a")).toThrow(/not a tenant model/);
     expect(() => scopeArgs("Nope", "findMany", {}, "org_a")).toThrow(/not a tenant model/);
+  });
+});
+
+describe("forTenant's clients", () => {
+  // Building clients connects to nothing; the URL only has to be there.
+  process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:1/unused";
+  beforeAll(async () => (await import("@/lib/env")).resetEnvCache());
+  it("are kept per tenant (one per owner, not one per call) and rebuilt for a new base client", async () => {
+    const { disconnectDb, forTenant } = await import("@/lib/db");
+    const a = forTenant("org_cache_a");
+    expect(forTenant("org_cache_a")).toBe(a);
+    expect(forTenant("org_cache_b")).not.toBe(a);
+    await disconnectDb();
+    expect(forTenant("org_cache_a")).not.toBe(a);
+    await disconnectDb();
+  });
+
+  it("keep at most 500 tenants, dropping the least recently used", async () => {
+    const { forTenant } = await import("@/lib/db");
+    const first = forTenant("org_lru_0");
+    const kept = forTenant("org_lru_1");
+    for (let i = 2; i <= 500; i++) forTenant(`org_lru_${i}`);
+    forTenant("org_lru_1"); // used again: now the newest
+    forTenant("org_lru_501"); // one over: the least recently used (org_lru_0) goes
+    expect(forTenant("org_lru_1")).toBe(kept);
+    expect(forTenant("org_lru_0")).not.toBe(first);
   });
 });

@@ -10,7 +10,7 @@ import { getMonitoring } from "@/lib/monitoring/metrics";
 import { dailyHistory, dailySeries } from "@/lib/retention/daily";
 import { WINDOWS, monitoringQuerySchema, type WindowName } from "@/lib/monitoring/schemas";
 import { getSchedulerStatus } from "@/lib/scheduler/status";
-import { listSchedules } from "@/lib/schedules/service";
+import { scheduleNames } from "@/lib/schedules/list";
 
 export const metadata = { title: "Monitoring · Revwatch" };
 
@@ -31,7 +31,7 @@ export default async function MonitoringPage({ searchParams }: { searchParams: S
     }),
     computeCoverage(ownerId, { from: new Date(now.getTime() - 24 * 3_600_000), to: now }, now),
     getSchedulerStatus(ownerId, now),
-    listSchedules(ownerId),
+    scheduleNames(ownerId),
     // The long window: pruned days from the daily aggregates, kept days (today included) from the runs.
     dailyHistory(ownerId, { days: LONG_WINDOW_DAYS, schedule_id: query.schedule_id }, now).catch((err) => {
       if (!isNotFound(err)) throw err;

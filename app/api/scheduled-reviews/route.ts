@@ -1,9 +1,11 @@
-import { json, readJson, withAuth } from "@/lib/http";
+import { json, readJson, readQuery, withAuth } from "@/lib/http";
 import { idempotencyKeyOf, runIdempotent } from "@/lib/schedules/idempotency";
-import { createScheduleSchema } from "@/lib/schedules/schemas";
-import { checkNewScheduleScope, createSchedule, listSchedules } from "@/lib/schedules/service";
+import { listSchedules } from "@/lib/schedules/list";
+import { createScheduleSchema, scheduleListQuerySchema } from "@/lib/schedules/schemas";
+import { checkNewScheduleScope, createSchedule } from "@/lib/schedules/service";
 
-export const GET = withAuth(async ({ tenant }) => json({ data: await listSchedules(tenant.ownerId) }));
+// Newest first, keyset-paged: ?limit= (1-100, default 50), ?cursor= (next_cursor of the previous page).
+export const GET = withAuth(async ({ req, tenant }) => json(await listSchedules(tenant.ownerId, readQuery(req, scheduleListQuerySchema))));
 
 // With an Idempotency-Key, a retried create answers the first response (Idempotent-Replayed: true) instead of adding a row.
 export const POST = withAuth(async ({ req, tenant }) => {

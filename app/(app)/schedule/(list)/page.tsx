@@ -1,8 +1,10 @@
+import Link from "next/link";
 import { pageTenant } from "@/app/(app)/page-glue";
 import { describeLimits } from "@/lib/plans";
 import { getWorkspace } from "@/lib/workspace/settings";
 import { AdminOnly } from "@/components/schedules/role-gate";
-import { listSchedules } from "@/lib/schedules/service";
+import { AppError } from "@/lib/errors";
+import { listSchedules } from "@/lib/schedules/list";
 import { ButtonLink } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { ScheduleTable } from "@/components/schedules/schedule-table";
@@ -12,11 +14,25 @@ import { UPCOMING_DAYS, UPCOMING_LIMIT } from "@/lib/schedules/upcoming-schemas"
 
 export const metadata = { title: "Scheduled reviews · Revwatch" };
 
-export default async function SchedulePage() {
+type Search = Promise<Record<string, string | string[] | undefined>>;
+
+/** A page of schedules after `cursor`; a cursor this app did not issue shows the first page. */
+async function schedulePage(ownerId: string, cursor: string | undefined) {
+  try {
+    return await listSchedules(ownerId, { cursor });
+  } catch (err) {
+    if (cursor && err instanceof AppError && err.code === "invalid_cursor") return listSchedules(ownerId);
+    throw err;
+  }
+}
+
+export default async function SchedulePage({ searchParams }: { searchParams: Search }) {
   const tenant = await pageTenant();
   const { ownerId, role } = tenant;
-  const [schedules, upcoming, workspace] = await Promise.all([
-    listSchedules(ownerId),
+  const raw = (await searchParams).cursor;
+  const cursor = typeof raw === "string" && raw ? raw : undefined;
+  const [{ data: schedules, next_cursor }, upcoming, workspace] = await Promise.all([
+    schedulePage(ownerId, cursor),
     upcomingRuns(ownerId, { days: UPCOMING_DAYS, limit: UPCOMING_LIMIT }),
     getWorkspace(tenant),
   ]);
@@ -44,6 +60,12 @@ export default async function SchedulePage() {
       ) : (
         <>
           <ScheduleTable schedules={schedules} role={role} />
+          {(cursor || next_cursor) && (
+            <nav aria-label="Schedule pages" className="flex gap-4 text-sm">
+              {cursor && <Link href="/schedule" className="text-indigo-700 hover:underline">Newest schedules</Link>}
+              {next_cursor && <Link href={`/schedule?cursor=${encodeURIComponent(next_cursor)}`} className="text-indigo-700 hover:underline">Older schedules</Link>}
+            </nav>
+          )}
           <UpcomingRuns upcoming={upcoming} days={UPCOMING_DAYS} />
         </>
       )}
