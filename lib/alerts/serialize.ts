@@ -16,6 +16,9 @@ const KIND_BY_RULE = {
 } as const satisfies Record<RuleName, AlertKind>;
 
 export const kindOf = (rule: RuleName): AlertKind => KIND_BY_RULE[rule];
+const RULE_BY_KIND = Object.fromEntries(Object.entries(KIND_BY_RULE).map(([rule, kind]) => [kind, rule])) as Record<AlertKind, RuleName>;
+/** The rule that opens alerts of this kind. */
+export const ruleOf = (kind: AlertKind): RuleName => RULE_BY_KIND[kind];
 export const kindName = (kind: AlertKind) => lower(kind) as AlertDto["kind"];
 export const severityName = (s: AlertSeverity) => lower(s) as Severity;
 export const severityOf = (s: Severity) => s.toUpperCase() as AlertSeverity;
