@@ -92,13 +92,14 @@ async function claim(id: string, now: Date): Promise<AlertNotification | null> {
 type EmailPayload = { from: string; to: string[]; subject: string; html: string; text: string };
 type WebhookPayload = { webhookId: string; body: Record<string, unknown> };
 
+/** Without RESEND_API_KEY outside production an email is only kept (its rendered payload on the row): recorded SKIPPED, never "sent". */
+const OUTBOX_ONLY = { code: "email_outbox", message: "RESEND_API_KEY is not set: the email was kept in this record (local outbox), not sent" };
+
 async function sendEmail(row: AlertNotification): Promise<string> {
   const payload = row.payload as EmailPayload;
   const { RESEND_API_KEY, RESEND_BASE_URL } = env();
-  if (!RESEND_API_KEY) {
-    if (isProduction()) throw new DeliveryError("Email is not configured: set RESEND_API_KEY", { code: "email_not_configured", retryable: false });
-    return `outbox:${row.id}`; // local default: kept here, as review emails are
-  }
+  if (!RESEND_API_KEY) throw new DeliveryError("Email is not configured: set RESEND_API_KEY", { code: "email_not_configured", retryable: false });
+  // Resend's Idempotency-Key is the row's key: a retry after a lost response is answered, not sent again.
   const { id } = await sendEmailViaResend({ apiKey: RESEND_API_KEY, ...payload, idempotencyKey: row.idempotencyKey, baseUrl: RESEND_BASE_URL });
   return id;
 }
@@ -146,6 +147,7 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   try {
     const stale = row.sendAfter && (await supersededBecause(row));
     if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
+    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message });
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
     return await settle({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
   } catch (err) {

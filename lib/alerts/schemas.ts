@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseUrl } from "@/lib/delivery/slack-url";
+import { queryInt } from "@/lib/schedules/schemas";
 import { canonicalZone } from "@/lib/tz/names";
 
 // The public contract of /api/alerts (snake_case JSON), shared by the route handlers, the OpenAPI
@@ -135,12 +136,20 @@ export const alertSchema = z.object({
   muted_until: z.string().nullable(),
   flapping: z.boolean(),
   last_notified_at: z.string().nullable(),
+  rules: z.array(z.string()).meta({ description: "Every rule that fired for this subject while the alert was open: the one that opened it first" }),
+  events: z.array(z.object({ kind: z.literal("joined"), rule: z.string(), severity, title: z.string(), at: z.string() }))
+    .meta({ description: "Another rule that fired for the same subject while open: it joined this alert (severity raised if higher) instead of opening and notifying again" }),
   notifications: z.array(notificationSchema).meta({ description: "Every message about this alert, oldest first, with its delivery status" }),
 });
 export type AlertDto = z.infer<typeof alertSchema>;
 
-export const alertListQuerySchema = z.strictObject({ status: z.enum(["open", "resolved", "all"]).default("all") });
-export const alertListSchema = z.object({ alerts: z.array(alertSchema) });
+export const alertListQuerySchema = z.strictObject({
+  status: z.enum(["open", "resolved", "all"]).default("all"),
+  cursor: z.string().max(100).optional(),
+  limit: queryInt(1, 100).default(25),
+});
+export const alertListSchema = z.object({ alerts: z.array(alertSchema), next_cursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last" }) });
+export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 
 export const updateAlertSchema = z.strictObject({
   acknowledged: z.literal(true).optional().meta({ description: "Acknowledge: stops re-notification; the recovery is still sent" }),
