@@ -30,12 +30,13 @@ export function alertHarness(owner: string) {
   });
   afterAll(() => h.hook.close());
 
+  const body = (over: Partial<UpdateAlertSettings> = {}): UpdateAlertSettings => ({
+    enabled: true, rules: ONE_FAILURE_RULES, recovery_successes: 1, renotify_minutes: 60, cooldown_minutes: 30, flapping_per_day: 5,
+    email_recipients: [TO], webhooks: [{ url: `${h.hook.url}/hook` }], ...over,
+  });
   async function configure(over: Partial<UpdateAlertSettings> = {}) {
     h.hook.reset();
-    const saved = await updateAlertSettings(owner, {
-      enabled: true, rules: ONE_FAILURE_RULES, recovery_successes: 1, renotify_minutes: 60, cooldown_minutes: 30, flapping_per_day: 5,
-      email_recipients: [TO], webhooks: [{ url: `${h.hook.url}/hook` }], ...over,
-    });
+    const saved = await updateAlertSettings(owner, body(over));
     h.hook.setSecret("/hook", saved.webhook_secret!);
     return saved;
   }
@@ -50,5 +51,5 @@ export function alertHarness(owner: string) {
   }
   const messages = () => ({ emails: fakes.resend.emails.length, webhooks: h.hook.accepted("/hook").length });
   const webhookTypes = () => h.hook.accepted("/hook").map((r) => r.body?.type);
-  return { fakes, h, configure, send, outcome, messages, webhookTypes };
+  return { fakes, h, body, configure, send, outcome, messages, webhookTypes };
 }
