@@ -88,7 +88,10 @@ export async function sendTestAlert(ownerId: string, now = new Date()): Promise<
   const settings = await settingsFor(ownerId);
   const ids = await queueNotifications({ settings, facts: { kind: "TEST", alert: null, at: now }, eventKey: `test:${randomUUID()}` });
   await deliverNow(ids);
-  const rows = await forTenant(ownerId).alertNotification.findMany({ where: { id: { in: ids } }, orderBy: [{ channel: "asc" }, { createdAt: "asc" }] });
+  // In the settings' order: the email, then each webhook as listed.
+  const position = (key: string) => (key.endsWith(":email") ? -1 : settings.webhooks.findIndex((w) => key.endsWith(`:webhook:${w.id}`)));
+  const rows = (await forTenant(ownerId).alertNotification.findMany({ where: { id: { in: ids } } }))
+    .sort((a, b) => position(a.idempotencyKey) - position(b.idempotencyKey));
   return {
     results: rows.map((r) => ({
       channel: r.channel === "EMAIL" ? "email" : "webhook",
