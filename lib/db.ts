@@ -23,6 +23,7 @@ export const TENANT_MODELS = [
   "Delivery",
   "AlertSettings",
   "Alert",
+  "AlertEvent",
   "AlertNotification",
   "Monitor",
   "ExecutionLog",

@@ -1,18 +1,22 @@
 "use client";
 import Link from "next/link";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
 import { errorMessage } from "@/components/schedules/api";
-import { alertKeys, fetchAlerts, updateAlert } from "@/components/alerts/api";
+import { alertKeys, fetchAlerts, updateAlert, type AlertPage } from "@/components/alerts/api";
 import { SeverityBadge } from "@/components/alerts/severity";
 import type { AlertDto } from "@/lib/alerts/schemas";
 
 const when = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 const KIND_TEXT: Record<AlertDto["notifications"][number]["kind"], string> = { open: "Opened", renotify: "Still open", resolve: "Recovery", test: "Test" };
 const MUTE_HOURS = 24;
+const RESOLUTION_TEXT: Record<string, string> = {
+  recovered: "Resolved (recovered)", manual: "Resolved by hand", schedule_deleted: "Resolved: schedule deleted",
+  schedule_paused: "Resolved: schedule paused", monitor_deleted: "Resolved: monitor deleted",
+};
 
 function subjectLink(a: AlertDto) {
   if (a.subject.schedule_id) return <Link className="text-indigo-700 underline" href={`/schedule/${a.subject.schedule_id}`}>schedule</Link>;
@@ -30,8 +34,9 @@ function Timeline({ a }: { a: AlertDto }) {
       at: n.created_at,
       text: `${KIND_TEXT[n.kind]} by ${n.channel} to ${n.target}: ${n.status}${n.error_code ? ` (${n.error_code})` : ""}`,
     })),
+    ...a.events.map((e) => ({ at: e.at, text: `Also: ${e.title} (${e.severity}; joined this alert, nobody notified again)` })),
     ...(a.acknowledged_at ? [{ at: a.acknowledged_at, text: `Acknowledged by ${a.acknowledged_by ?? "someone"}` }] : []),
-    ...(a.resolved_at ? [{ at: a.resolved_at, text: a.resolution === "manual" ? "Resolved by hand" : "Resolved (recovered)" }] : []),
+    ...(a.resolved_at ? [{ at: a.resolved_at, text: RESOLUTION_TEXT[a.resolution ?? "recovered"] ?? `Resolved (${a.resolution})` }] : []),
   ].sort((x, y) => x.at.localeCompare(y.at));
   return (
     <ol className="mt-2 space-y-1 border-l border-slate-200 pl-3 text-xs text-slate-600" aria-label="Timeline">
@@ -80,8 +85,17 @@ function AlertRow({ a }: { a: AlertDto }) {
   );
 }
 
-export function AlertList({ initial }: { initial: AlertDto[] }) {
-  const { data = initial } = useQuery({ queryKey: alertKeys.list, queryFn: fetchAlerts, initialData: initial, refetchInterval: 10_000 });
+/** Pages of alerts, open first: the server renders the first page, "Show more" fetches the next by cursor. */
+export function AlertList({ initial }: { initial: AlertPage }) {
+  const query = useInfiniteQuery({
+    queryKey: alertKeys.list,
+    queryFn: ({ pageParam }) => fetchAlerts(pageParam),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.next_cursor,
+    initialData: { pages: [initial], pageParams: [null] },
+    refetchInterval: 10_000,
+  });
+  const data = query.data?.pages.flatMap((p) => p.alerts) ?? [];
   const open = data.filter((a) => a.status === "open");
   const resolved = data.filter((a) => a.status !== "open");
   if (!data.length)
@@ -89,13 +103,18 @@ export function AlertList({ initial }: { initial: AlertDto[] }) {
   return (
     <div className="space-y-6">
       <section aria-labelledby="open-alerts">
-        <h2 id="open-alerts" className="mb-2 text-lg font-semibold">Open ({open.length})</h2>
+        <h2 id="open-alerts" className="mb-2 text-lg font-semibold">Open ({open.length}{query.hasNextPage && !resolved.length ? "+" : ""})</h2>
         {open.length ? <ul className="space-y-3">{open.map((a) => <AlertRow key={a.id} a={a} />)}</ul> : <p className="text-sm text-slate-600">No open alerts.</p>}
       </section>
       <section aria-labelledby="resolved-alerts">
-        <h2 id="resolved-alerts" className="mb-2 text-lg font-semibold">Resolved ({resolved.length})</h2>
-        {resolved.length ? <ul className="space-y-3">{resolved.map((a) => <AlertRow key={a.id} a={a} />)}</ul> : <p className="text-sm text-slate-600">None yet.</p>}
+        <h2 id="resolved-alerts" className="mb-2 text-lg font-semibold">Resolved ({resolved.length}{query.hasNextPage ? "+" : ""})</h2>
+        {resolved.length ? <ul className="space-y-3">{resolved.map((a) => <AlertRow key={a.id} a={a} />)}</ul> : <p className="text-sm text-slate-600">{query.hasNextPage ? "None on the pages shown." : "None yet."}</p>}
       </section>
+      {query.hasNextPage && (
+        <Button variant="secondary" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+          {query.isFetchingNextPage ? "Loading…" : "Show more alerts"}
+        </Button>
+      )}
     </div>
   );
 }

@@ -84,7 +84,7 @@ export function AlertSettingsForm({ initial, role }: { initial: AlertSettingsDto
       cooldown_minutes: s.cooldown_minutes, flapping_per_day: s.flapping_per_day,
       email_recipients: recipients.split(/[\s,;]+/).filter(Boolean),
       webhooks: [...s.webhooks.map((w) => ({ id: w.id })), ...(newHook.trim() ? [{ url: newHook.trim() }] : [])],
-      snoozed_until: s.snoozed_until,
+      snoozed_until: s.snoozed_until, max_messages_per_hour: s.max_messages_per_hour, quiet_hours: s.quiet_hours,
       ...(opts.rotate ? { rotate_webhook_secret: true } : {}),
     }),
     onSuccess: (saved) => {

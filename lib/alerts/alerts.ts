@@ -1,27 +1,51 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { forTenant } from "@/lib/db";
+import { decodeCursor, encodeCursor } from "@/lib/cursor";
+import { forTenant, Prisma } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { requireToken, type RateLimit } from "@/lib/rate-limit";
 import { deliverNow, queueNotifications } from "@/lib/alerts/notify";
 import { resolveAlert } from "@/lib/alerts/lifecycle";
-import type { AlertDto, TestAlertResult } from "@/lib/alerts/schemas";
+import type { AlertDto, AlertListQuery, TestAlertResult } from "@/lib/alerts/schemas";
 import { alertDto } from "@/lib/alerts/serialize";
 import { settingsFor } from "@/lib/alerts/settings";
 
 // What a tenant does with its alerts: list, read, acknowledge / mute / resolve, and send a test alert.
 
-const LIST_LIMIT = 200;
-const include = { notifications: { orderBy: { createdAt: "asc" as const } } };
+const include = { notifications: { orderBy: { createdAt: "asc" as const } }, events: { orderBy: { at: "asc" as const } } };
 
-export async function listAlerts(ownerId: string, status: "open" | "resolved" | "all"): Promise<{ alerts: AlertDto[] }> {
-  const rows = await forTenant(ownerId).alert.findMany({
-    where: status === "all" ? {} : { status: status === "open" ? "OPEN" : "RESOLVED" },
-    orderBy: [{ status: "asc" }, { openedAt: "desc" }],
-    take: LIST_LIMIT,
-    include,
-  });
-  return { alerts: rows.map(alertDto) };
+type Key = { id: string; status: "OPEN" | "RESOLVED"; openedAt: Date };
+/** Opaque: the (status, openedAt, id) of a page's last alert. */
+const encodeKey = (k: Key) => `${k.status === "OPEN" ? "o" : "r"}~${encodeCursor(k.openedAt, k.id)}`;
+function decodeKey(cursor: string): Key {
+  const [s, rest] = cursor.split("~", 2);
+  if ((s !== "o" && s !== "r") || !rest) throw new AppError("invalid_cursor", "The cursor is not one this API returned");
+  const { createdAt, id } = decodeCursor(rest);
+  return { status: s === "o" ? "OPEN" : "RESOLVED", openedAt: createdAt, id };
+}
+
+/** Open first, then newest first by (openedAt, id): keyset paging never skips or repeats an alert. */
+export async function listAlerts(ownerId: string, q: Pick<AlertListQuery, "status" | "cursor"> & { limit?: number }): Promise<{ alerts: AlertDto[]; next_cursor: string | null }> {
+  const db = forTenant(ownerId);
+  const limit = q.limit ?? 25;
+  const after = q.cursor ? decodeKey(q.cursor) : null;
+  const status = q.status === "all" ? null : q.status === "open" ? "OPEN" : "RESOLVED";
+  // Raw SQL is not scoped: the query filters by "ownerId" itself.
+  const keys = await db.$queryRaw<Key[]>(Prisma.sql`
+    SELECT id, status::text AS status, "openedAt" FROM "Alert"
+    WHERE "ownerId" = ${ownerId}
+      ${status ? Prisma.sql`AND status = ${status}::"AlertStatus"` : Prisma.empty}
+      ${after ? Prisma.sql`AND (status > ${after.status}::"AlertStatus" OR (status = ${after.status}::"AlertStatus"
+        AND ("openedAt", id) < (${after.openedAt.toISOString()}::timestamp(3), ${after.id})))` : Prisma.empty}
+    ORDER BY status ASC, "openedAt" DESC, id DESC
+    LIMIT ${limit + 1}`);
+  const page = keys.slice(0, limit);
+  const rows = new Map((await db.alert.findMany({ where: { id: { in: page.map((k) => k.id) } }, include })).map((r) => [r.id, r]));
+  const last = page.at(-1);
+  return {
+    alerts: page.flatMap((k) => (rows.has(k.id) ? [alertDto(rows.get(k.id)!)] : [])),
+    next_cursor: keys.length > limit && last ? encodeKey(last) : null,
+  };
 }
 
 export async function getAlert(ownerId: string, id: string): Promise<AlertDto> {
@@ -64,7 +88,10 @@ export async function sendTestAlert(ownerId: string, now = new Date()): Promise<
   const settings = await settingsFor(ownerId);
   const ids = await queueNotifications({ settings, facts: { kind: "TEST", alert: null, at: now }, eventKey: `test:${randomUUID()}` });
   await deliverNow(ids);
-  const rows = await forTenant(ownerId).alertNotification.findMany({ where: { id: { in: ids } }, orderBy: [{ channel: "asc" }, { createdAt: "asc" }] });
+  // In the settings' order: the email, then each webhook as listed.
+  const position = (key: string) => (key.endsWith(":email") ? -1 : settings.webhooks.findIndex((w) => key.endsWith(`:webhook:${w.id}`)));
+  const rows = (await forTenant(ownerId).alertNotification.findMany({ where: { id: { in: ids } } }))
+    .sort((a, b) => position(a.idempotencyKey) - position(b.idempotencyKey));
   return {
     results: rows.map((r) => ({
       channel: r.channel === "EMAIL" ? "email" : "webhook",

@@ -1,7 +1,7 @@
 import "server-only";
 import { systemDb } from "@/lib/db";
 import type { ReviewRun } from "@/lib/generated/prisma/client";
-import { openMessages, findOpen, openAlert, resolveAlert, type Condition, type Subject } from "@/lib/alerts/lifecycle";
+import { openMessages, findOpen, openAlert, resolveAlert, rulesOf, type Subject } from "@/lib/alerts/lifecycle";
 import type { RuleName } from "@/lib/alerts/schemas";
 import { settingsFor, type EffectiveSettings } from "@/lib/alerts/settings";
 
@@ -46,7 +46,8 @@ export const RUN_RULES: Rule[] = [
   {
     rule: "slow_run",
     breaks: (runs, s) => (runs[0]!.durationMs ?? 0) > s.rules.slow_run.limit_seconds * 1000,
-    good: (r, s) => (r.durationMs ?? 0) <= s.rules.slow_run.limit_seconds * 1000,
+    // Only a completed run under the limit shows the job is fast again (a failed run may have stopped early).
+    good: (r, s) => r.status === "COMPLETED" && (r.durationMs ?? 0) <= s.rules.slow_run.limit_seconds * 1000,
     describe: (s, name) => ({ title: `${name}: a run took over ${s.rules.slow_run.limit_seconds} s`, message: `The latest run of “${name}” took longer than ${s.rules.slow_run.limit_seconds} seconds.` }),
   },
 ];
@@ -81,27 +82,33 @@ type Apply = {
   failedInWindow: number;
   /** the recovery's "what happened meanwhile", for an alert opened at openedAt */
   summary: (openedAt: Date) => Promise<string>;
+  /** whether a rule of the open alert that these runs do not judge (a monitor's monitor_down) has cleared */
+  otherCleared?: (rule: RuleName) => Promise<boolean>;
 };
 
-/** Opens what the latest runs break, resolves what K good runs in a row cleared; returns the notifications. */
+/** Every rule of the subject's open alert is satisfied by the last K runs (or, for another rule, has cleared). */
+export async function runRulesCleared(s: EffectiveSettings, a: Pick<Apply, "rules" | "runs" | "otherCleared">, rules: RuleName[]): Promise<boolean> {
+  const recent = a.runs.slice(0, s.recoverySuccesses);
+  for (const name of rules) {
+    const r = a.rules.find((x) => x.rule === name);
+    const ok = r ? recent.length >= s.recoverySuccesses && recent.every((run) => r.good(run, s)) : ((await a.otherCleared?.(name)) ?? false);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/**
+ * One incident per subject: the rules the latest runs break open one alert (or join the open one); it
+ * resolves once K good runs in a row satisfy every rule it carries. Returns the notifications to send.
+ */
 export async function applyRunRules(s: EffectiveSettings, a: Apply, now: Date): Promise<string[]> {
   if (!a.runs.length) return [];
-  const ids: string[] = [];
-  for (const r of a.rules) {
-    const condition: Condition = { rule: r.rule, subject: a.subject, ...r.describe(s, a.name) };
-    const open = await findOpen(s.ownerId, condition);
-    if (open) {
-      const recent = a.runs.slice(0, s.recoverySuccesses);
-      if (recent.length < s.recoverySuccesses || !recent.every((run) => r.good(run, s))) {
-        ids.push(...(await openMessages(s, open, now))); // a retry of the step that opened it
-        continue;
-      }
-      ids.push(...(await resolveAlert(s, open, now, { summary: await a.summary(open.openedAt) })));
-    } else if (s.rules[r.rule].enabled && r.breaks(a.runs, s, a.failedInWindow)) {
-      ids.push(...(await openAlert(s, condition, now)));
-    }
-  }
-  return ids;
+  const broken = a.rules.filter((r) => s.rules[r.rule].enabled && r.breaks(a.runs, s, a.failedInWindow));
+  if (broken.length) return openAlert(s, broken.map((r) => ({ rule: r.rule, subject: a.subject, ...r.describe(s, a.name) })), now);
+  const open = await findOpen(s.ownerId, a.subject);
+  if (!open) return [];
+  if (!(await runRulesCleared(s, a, await rulesOf(open)))) return openMessages(s, open, now); // a retry of the step that opened it
+  return resolveAlert(s, open, now, { summary: await a.summary(open.openedAt) });
 }
 
 export const depthOf = (s: EffectiveSettings) => Math.max(s.recoverySuccesses, s.rules.consecutive_failures.count);

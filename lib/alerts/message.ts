@@ -20,6 +20,8 @@ export type MessageFacts = {
   alert: Pick<Alert, "id" | "kind" | "severity" | "status" | "title" | "message" | "openedAt" | "resolvedAt" | "subjectType" | "subjectId" | "scheduledReviewId" | "flapping"> | null;
   /** for a recovery: what happened while the alert was open */
   summary?: string;
+  /** messages to this target the hourly cap held back since its last one */
+  heldBack?: number;
   at: Date;
 };
 
@@ -33,11 +35,15 @@ function headline(f: MessageFacts): string {
   return `[${sev}] ${f.alert.title}${f.alert.flapping ? " (flapping)" : ""}`;
 }
 
+const heldBackLine = (n: number) =>
+  `${n} other alert message${n === 1 ? " was" : "s were"} held back by the hourly limit since the last one: see the alerts page.`;
+
 function lines(f: MessageFacts): string[] {
   const url = `${env().APP_URL}/alerts${f.alert ? `#${f.alert.id}` : ""}`;
   if (!f.alert) return ["This is a test alert from Revwatch: this channel is set up to receive alerts.", `Alerts: ${url}`];
   return [
     f.alert.message,
+    ...(f.heldBack ? [heldBackLine(f.heldBack)] : []),
     ...(f.summary ? [f.summary] : []),
     ...(f.alert.flapping ? ["This alert is flapping: it opened and resolved many times in the last 24 hours."] : []),
     `Opened ${f.alert.openedAt.toISOString()}${f.alert.resolvedAt ? `, resolved ${f.alert.resolvedAt.toISOString()}` : ""}.`,
@@ -61,6 +67,7 @@ export function webhookBodyFor(f: MessageFacts, eventId: string) {
     type: EVENT_TYPE[f.kind],
     created_at: f.at.toISOString(),
     text: `${headline(f)}\n${lines(f).join("\n")}`,
+    held_back: f.heldBack ?? 0,
     alert: a
       ? {
           id: a.id,

@@ -19,7 +19,7 @@ export const NOTIFY_MAX_ATTEMPTS = 3;
 const LEASE_MS = 2 * 60_000;
 
 /** Why a notification was recorded but not sent. */
-export type Suppressed = { code: "snoozed" | "muted" | "cooldown" | "not_told_open"; message: string };
+export type Suppressed = { code: "snoozed" | "muted" | "not_told_open" | "capped"; message: string };
 
 type Queue = {
   settings: EffectiveSettings;
@@ -27,27 +27,55 @@ type Queue = {
   /** unique per alert event: "<alertId>:open", "<alertId>:renotify:<ms>", "test:<uuid>" */
   eventKey: string;
   suppressed?: Suppressed | null;
+  /** held until then (cooldown, quiet hours): the sweep sends it if still true */
+  sendAfter?: Date | null;
 };
 
-/** Records the event's notification to every channel; returns the ids to send (none when suppressed). */
-export async function queueNotifications({ settings, facts, eventKey, suppressed }: Queue): Promise<string[]> {
+const HOUR = 60 * 60_000;
+const SENDING = ["PENDING", "SENT"] as const;
+
+/**
+ * The per-target hourly cap (test alerts aside): full when the target already has max_messages_per_hour
+ * messages created in the hour before `at`; otherwise how many were capped since its last message.
+ */
+async function capOf(s: EffectiveSettings, keySuffix: string, at: Date): Promise<{ full: boolean; heldBack: number }> {
+  const base = { ownerId: s.ownerId, kind: { not: "TEST" as const }, idempotencyKey: { endsWith: keySuffix } };
+  const recent = await systemDb().alertNotification.count({ where: { ...base, status: { in: [...SENDING] }, createdAt: { gt: new Date(at.getTime() - HOUR), lte: at } } });
+  if (recent >= s.maxMessagesPerHour) return { full: true, heldBack: 0 };
+  const last = await systemDb().alertNotification.findFirst({ where: { ...base, status: { in: [...SENDING] }, createdAt: { lte: at } }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const heldBack = await systemDb().alertNotification.count({
+    where: { ...base, status: "SKIPPED", errorCode: "capped", createdAt: { lte: at, ...(last ? { gt: last.createdAt } : {}) } },
+  });
+  return { full: false, heldBack };
+}
+
+/**
+ * Records the event's notification to every channel; returns the ids to send now (none when suppressed
+ * or held). Past the hourly cap a target's row is recorded SKIPPED ("capped"); its next message says how
+ * many were held back.
+ */
+export async function queueNotifications({ settings, facts, eventKey, suppressed, sendAfter }: Queue): Promise<string[]> {
+  const targets = [
+    ...(settings.emailRecipients.length ? [{ channel: "EMAIL" as const, suffix: ":email", target: maskRecipients(settings.emailRecipients), hookId: null }] : []),
+    ...settings.webhooks.map((hook) => ({ channel: "WEBHOOK" as const, suffix: `:webhook:${hook.id}`, target: hook.masked, hookId: hook.id })),
+  ];
   const rows: Prisma.AlertNotificationCreateManyInput[] = [];
-  const base = { ownerId: settings.ownerId, alertId: facts.alert?.id ?? null, kind: facts.kind as AlertNotificationKind, createdAt: facts.at };
-  const skip = suppressed ? { status: "SKIPPED" as const, errorCode: suppressed.code, errorMessage: suppressed.message } : {};
-  if (settings.emailRecipients.length) {
-    const key = `${eventKey}:email`;
-    rows.push({ ...base, ...skip, channel: "EMAIL", target: maskRecipients(settings.emailRecipients), idempotencyKey: key,
-      payload: emailFor(facts, env().FROM_EMAIL, settings.emailRecipients) });
-  }
-  for (const hook of settings.webhooks) {
-    const key = `${eventKey}:webhook:${hook.id}`;
-    rows.push({ ...base, ...skip, channel: "WEBHOOK", target: hook.masked, idempotencyKey: key,
-      payload: { webhookId: hook.id, body: webhookBodyFor(facts, key) } });
+  for (const t of targets) {
+    const cap = suppressed || facts.kind === "TEST" ? { full: false, heldBack: 0 } : await capOf(settings, t.suffix, facts.at);
+    const skip = suppressed ?? (cap.full ? { code: "capped", message: `Over the limit of ${settings.maxMessagesPerHour} messages per hour to this target: counted in the next one` } : null);
+    const key = `${eventKey}${t.suffix}`;
+    const f = { ...facts, heldBack: cap.heldBack };
+    rows.push({
+      ownerId: settings.ownerId, alertId: facts.alert?.id ?? null, kind: facts.kind as AlertNotificationKind, createdAt: facts.at,
+      channel: t.channel, target: t.target, idempotencyKey: key,
+      ...(skip ? { status: "SKIPPED" as const, errorCode: skip.code, errorMessage: skip.message } : { sendAfter: sendAfter ?? null }),
+      payload: t.hookId ? { webhookId: t.hookId, body: webhookBodyFor(f, key) } : emailFor(f, env().FROM_EMAIL, settings.emailRecipients),
+    });
   }
   if (!rows.length) return [];
   await systemDb().alertNotification.createMany({ data: rows, skipDuplicates: true });
   const stored = await systemDb().alertNotification.findMany({
-    where: { idempotencyKey: { in: rows.map((r) => r.idempotencyKey) }, status: "PENDING" },
+    where: { idempotencyKey: { in: rows.map((r) => r.idempotencyKey) }, status: "PENDING", sendAfter: null },
     select: { id: true },
   });
   return stored.map((r) => r.id);
@@ -55,7 +83,7 @@ export async function queueNotifications({ settings, facts, eventKey, suppressed
 
 async function claim(id: string, now: Date): Promise<AlertNotification | null> {
   const { count } = await systemDb().alertNotification.updateMany({
-    where: { id, status: "PENDING", OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+    where: { id, status: "PENDING", AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { OR: [{ sendAfter: null }, { sendAfter: { lte: now } }] }] },
     data: { leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
   });
   return count ? systemDb().alertNotification.findUnique({ where: { id } }) : null;
@@ -64,13 +92,14 @@ async function claim(id: string, now: Date): Promise<AlertNotification | null> {
 type EmailPayload = { from: string; to: string[]; subject: string; html: string; text: string };
 type WebhookPayload = { webhookId: string; body: Record<string, unknown> };
 
+/** Without RESEND_API_KEY outside production an email is only kept (its rendered payload on the row): recorded SKIPPED, never "sent". */
+const OUTBOX_ONLY = { code: "email_outbox", message: "RESEND_API_KEY is not set: the email was kept in this record (local outbox), not sent" };
+
 async function sendEmail(row: AlertNotification): Promise<string> {
   const payload = row.payload as EmailPayload;
   const { RESEND_API_KEY, RESEND_BASE_URL } = env();
-  if (!RESEND_API_KEY) {
-    if (isProduction()) throw new DeliveryError("Email is not configured: set RESEND_API_KEY", { code: "email_not_configured", retryable: false });
-    return `outbox:${row.id}`; // local default: kept here, as review emails are
-  }
+  if (!RESEND_API_KEY) throw new DeliveryError("Email is not configured: set RESEND_API_KEY", { code: "email_not_configured", retryable: false });
+  // Resend's Idempotency-Key is the row's key: a retry after a lost response is answered, not sent again.
   const { id } = await sendEmailViaResend({ apiKey: RESEND_API_KEY, ...payload, idempotencyKey: row.idempotencyKey, baseUrl: RESEND_BASE_URL });
   return id;
 }
@@ -116,6 +145,9 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
     return outcome({ ...row, ...(data as object) } as AlertNotification);
   };
   try {
+    const stale = row.sendAfter && (await supersededBecause(row));
+    if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
+    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message });
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
     return await settle({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
   } catch (err) {
@@ -128,17 +160,42 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   }
 }
 
+/**
+ * A held message goes out only if it is still true when its hold ends: an open or reminder while its
+ * alert is open, unacknowledged (reminders) and unmuted; a recovery while its subject has no open alert.
+ */
+async function supersededBecause(row: AlertNotification): Promise<string | null> {
+  const alert = row.alertId ? await systemDb().alert.findUnique({ where: { id: row.alertId } }) : null;
+  if (!alert) return null;
+  if (row.kind === "RESOLVE") {
+    const reopened = await systemDb().alert.count({ where: { ownerId: alert.ownerId, openKey: alert.dedupKey } });
+    return reopened ? "The subject has an open alert again: that one is told instead" : null;
+  }
+  if (alert.status !== "OPEN") return "The alert resolved before this held message was due";
+  if (alert.mutedUntil && alert.mutedUntil > new Date()) return "The alert was muted meanwhile";
+  if (row.kind === "RENOTIFY" && alert.acknowledgedAt) return "The alert was acknowledged meanwhile";
+  return null;
+}
+
 /** A PENDING row this old with no live lease lost the step that queued it (the step died after queueing). */
 export const STRANDED_AFTER_MS = 2 * 60_000;
 const STRANDED_MAX_AGE_MS = 24 * 60 * 60_000;
 
-/** The notifications the sweep sends because nobody else will: PENDING, older than ~2 minutes, unleased or lease expired. */
+/**
+ * The notifications the sweep sends because nobody else will: PENDING and unleased (or lease expired),
+ * either older than ~2 minutes, or held and due.
+ */
 export async function strandedNotifications(now: Date, take = 100): Promise<string[]> {
   const rows = await systemDb().alertNotification.findMany({
     where: {
       status: "PENDING",
-      createdAt: { lt: new Date(now.getTime() - STRANDED_AFTER_MS), gt: new Date(now.getTime() - STRANDED_MAX_AGE_MS) },
-      OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }],
+      AND: [
+        { OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] },
+        { OR: [
+          { sendAfter: null, createdAt: { lt: new Date(now.getTime() - STRANDED_AFTER_MS), gt: new Date(now.getTime() - STRANDED_MAX_AGE_MS) } },
+          { sendAfter: { lte: now, gt: new Date(now.getTime() - STRANDED_MAX_AGE_MS) } },
+        ] },
+      ],
     },
     orderBy: { createdAt: "asc" },
     take,

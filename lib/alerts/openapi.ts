@@ -14,9 +14,9 @@ const alert = { name: "Alert", schema: alertSchema };
 const settings = { name: "AlertSettings", schema: alertSettingsSchema };
 
 export const ALERT_OPERATIONS: OperationSpec[] = [
-  { method: "get", path: "/api/alerts", operationId: "listAlerts", tag: "alerts", summary: "The workspace's alerts, open first, newest first",
-    description: "At most 200, each with its notifications and their delivery status.",
-    query: alertListQuerySchema, responses: { 200: { description: "Alerts", body: { name: "AlertList", schema: alertListSchema } } } },
+  { method: "get", path: "/api/alerts", operationId: "listAlerts", tag: "alerts", summary: "The workspace's alerts, open first, newest first (cursor paging)",
+    description: "A page of alerts (limit, default 25), each with its joined rules and its notifications with their delivery status; pass next_cursor as cursor for the next page.",
+    query: alertListQuerySchema, errors: ["invalid_cursor"], responses: { 200: { description: "Alerts", body: { name: "AlertList", schema: alertListSchema } } } },
   { method: "get", path: "/api/alerts/{id}", operationId: "getAlert", tag: "alerts", summary: "One alert with its timeline of notifications",
     responses: { 200: { description: "The alert", body: alert } } },
   { method: "patch", path: "/api/alerts/{id}", operationId: "updateAlert", role: "member", tag: "alerts", summary: "Acknowledge, mute or resolve an alert",

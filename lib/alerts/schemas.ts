@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { parseUrl } from "@/lib/delivery/slack-url";
+import { queryInt } from "@/lib/schedules/schemas";
+import { canonicalZone } from "@/lib/tz/names";
 
 // The public contract of /api/alerts (snake_case JSON), shared by the route handlers, the OpenAPI
 // document and the client components. No server imports: the settings form bundles it.
@@ -48,9 +50,22 @@ const webhookUrl = z.string().superRefine((v, ctx) => {
 const noise = {
   recovery_successes: int(1, 20).meta({ description: "K successful runs in a row resolve a schedule's alert" }),
   renotify_minutes: int(1, 10_080).meta({ description: "While open and not acknowledged, notify every channel again after this long" }),
-  cooldown_minutes: int(0, 1440).meta({ description: "An alert that re-opens within this long of the last open message for the same rule and subject sends nothing (nor its recovery)" }),
+  cooldown_minutes: int(0, 1440).meta({ description: "An open or recovery message within this long of the subject's last one is held until the cooldown ends, then sent only if still true: at most one per cooldown" }),
   flapping_per_day: int(1, 1000).meta({ description: "Opened more than this many times in 24 h: marked flapping" }),
 };
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Must be HH:MM (24-hour)");
+export const quietHoursSchema = z.strictObject({
+  days: z.array(int(0, 6)).min(1).max(7).refine((d) => new Set(d).size === d.length, "Each day at most once")
+    .meta({ description: "Days of the week the quiet window starts on (0 = Sunday)" }),
+  start: hhmm,
+  end: hhmm.meta({ description: "Not after start: the window runs past midnight into the next day" }),
+  time_zone: z.string().refine((v) => canonicalZone(v) !== null, "Unknown IANA time zone").meta({ examples: ["Europe/Berlin"] }),
+}).refine((q) => q.start !== q.end, { message: "start and end must differ", path: ["end"] })
+  .meta({ description: "Recurring quiet hours: non-critical messages are held and sent when they end (critical ones pass)" });
+export type QuietHoursDto = z.infer<typeof quietHoursSchema>;
+
+export const DEFAULT_MAX_PER_HOUR = 20;
 
 export const updateAlertSettingsSchema = z.strictObject({
   enabled: z.boolean(),
@@ -63,9 +78,13 @@ export const updateAlertSettingsSchema = z.strictObject({
     .optional()
     .meta({ description: "Replaces the list: { id } keeps a saved webhook, { url } adds one. Omit to keep the list as it is." }),
   snoozed_until: z.iso.datetime({ offset: true }).nullable().optional().meta({ description: "No notifications until then; null ends a snooze" }),
+  max_messages_per_hour: int(1, 1000).default(DEFAULT_MAX_PER_HOUR)
+    .meta({ description: "At most this many alert messages per channel target per hour; the rest are recorded skipped (capped) and counted in the next message" }),
+  quiet_hours: quietHoursSchema.nullable().default(null),
   rotate_webhook_secret: z.boolean().optional().meta({ description: "true: a new signing secret replaces the old one at once, returned whole in this response only" }),
 });
-export type UpdateAlertSettings = z.infer<typeof updateAlertSettingsSchema>;
+/** What a client sends (the new fields may be left out: their defaults apply). */
+export type UpdateAlertSettings = z.input<typeof updateAlertSettingsSchema>;
 
 export const alertSettingsSchema = z.object({
   enabled: z.boolean(),
@@ -79,6 +98,8 @@ export const alertSettingsSchema = z.object({
   webhook_secret_masked: z.string().nullable().meta({ description: "The signing secret, masked; the whole secret is shown once, when it is created or rotated" }),
   webhook_secret: z.string().optional().meta({ description: "Only in the response that created or rotated the secret: store it now, it is never shown again" }),
   snoozed_until: z.string().nullable(),
+  max_messages_per_hour: z.number().int(),
+  quiet_hours: z.object({ days: z.array(z.number().int()), start: z.string(), end: z.string(), time_zone: z.string() }).nullable(),
   updated_at: z.string().nullable(),
 });
 export type AlertSettingsDto = z.infer<typeof alertSettingsSchema>;
@@ -115,12 +136,20 @@ export const alertSchema = z.object({
   muted_until: z.string().nullable(),
   flapping: z.boolean(),
   last_notified_at: z.string().nullable(),
+  rules: z.array(z.string()).meta({ description: "Every rule that fired for this subject while the alert was open: the one that opened it first" }),
+  events: z.array(z.object({ kind: z.literal("joined"), rule: z.string(), severity, title: z.string(), at: z.string() }))
+    .meta({ description: "Another rule that fired for the same subject while open: it joined this alert (severity raised if higher) instead of opening and notifying again" }),
   notifications: z.array(notificationSchema).meta({ description: "Every message about this alert, oldest first, with its delivery status" }),
 });
 export type AlertDto = z.infer<typeof alertSchema>;
 
-export const alertListQuerySchema = z.strictObject({ status: z.enum(["open", "resolved", "all"]).default("all") });
-export const alertListSchema = z.object({ alerts: z.array(alertSchema) });
+export const alertListQuerySchema = z.strictObject({
+  status: z.enum(["open", "resolved", "all"]).default("all"),
+  cursor: z.string().max(100).optional(),
+  limit: queryInt(1, 100).default(25),
+});
+export const alertListSchema = z.object({ alerts: z.array(alertSchema), next_cursor: z.string().nullable().meta({ description: "Pass as cursor for the next page; null on the last" }) });
+export type AlertListQuery = z.infer<typeof alertListQuerySchema>;
 
 export const updateAlertSchema = z.strictObject({
   acknowledged: z.literal(true).optional().meta({ description: "Acknowledge: stops re-notification; the recovery is still sent" }),

@@ -1,5 +1,5 @@
 import { iso, lower } from "@/lib/format";
-import type { Alert, AlertKind, AlertNotification, AlertSeverity } from "@/lib/generated/prisma/client";
+import type { Alert, AlertEvent, AlertKind, AlertNotification, AlertSeverity } from "@/lib/generated/prisma/client";
 import type { AlertDto, RuleName, Severity } from "@/lib/alerts/schemas";
 
 // Rows -> the API's snake_case shapes.
@@ -16,6 +16,9 @@ const KIND_BY_RULE = {
 } as const satisfies Record<RuleName, AlertKind>;
 
 export const kindOf = (rule: RuleName): AlertKind => KIND_BY_RULE[rule];
+const RULE_BY_KIND = Object.fromEntries(Object.entries(KIND_BY_RULE).map(([rule, kind]) => [kind, rule])) as Record<AlertKind, RuleName>;
+/** The rule that opens alerts of this kind. */
+export const ruleOf = (kind: AlertKind): RuleName => RULE_BY_KIND[kind];
 export const kindName = (kind: AlertKind) => lower(kind) as AlertDto["kind"];
 export const severityName = (s: AlertSeverity) => lower(s) as Severity;
 export const severityOf = (s: Severity) => s.toUpperCase() as AlertSeverity;
@@ -35,7 +38,7 @@ export function notificationDto(n: AlertNotification) {
   };
 }
 
-export function alertDto(a: Alert & { notifications: AlertNotification[] }): AlertDto {
+export function alertDto(a: Alert & { notifications: AlertNotification[]; events: AlertEvent[] }): AlertDto {
   return {
     id: a.id,
     kind: kindName(a.kind),
@@ -52,6 +55,8 @@ export function alertDto(a: Alert & { notifications: AlertNotification[] }): Ale
     muted_until: iso(a.mutedUntil),
     flapping: a.flapping,
     last_notified_at: iso(a.lastNotifiedAt),
+    rules: [ruleOf(a.kind), ...a.events.filter((e) => e.kind === "joined").map((e) => e.rule)],
+    events: a.events.map((e) => ({ kind: "joined" as const, rule: e.rule, severity: severityName(e.severity), title: e.title, at: e.at.toISOString() })),
     notifications: a.notifications.map(notificationDto),
   };
 }

@@ -10,7 +10,10 @@ import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { iso } from "@/lib/format";
 import type { AlertSettings } from "@/lib/generated/prisma/client";
-import { alertRulesSchema, DEFAULT_RULES, type AlertRules, type AlertSettingsDto, type UpdateAlertSettings } from "@/lib/alerts/schemas";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { QuietHours } from "@/lib/alerts/quiet-hours";
+import { alertRulesSchema, DEFAULT_MAX_PER_HOUR, DEFAULT_RULES, quietHoursSchema, type AlertRules, type AlertSettingsDto, type UpdateAlertSettings } from "@/lib/alerts/schemas";
+import { canonicalZone } from "@/lib/tz/names";
 
 // A tenant's alert settings. Without a saved row the defaults apply (enabled, no channels), so a new
 // workspace sees its alerts on /alerts before it configures anyone to tell.
@@ -32,6 +35,8 @@ export type EffectiveSettings = {
   webhookSecretEncrypted: string | null;
   webhookSecretMasked: string | null;
   snoozedUntil: Date | null;
+  maxMessagesPerHour: number;
+  quietHours: QuietHours | null;
   updatedAt: Date | null;
 };
 
@@ -62,6 +67,8 @@ export function effective(ownerId: string, row: AlertSettings | null): Effective
     webhookSecretEncrypted: row?.webhookSecretEncrypted ?? null,
     webhookSecretMasked: row?.webhookSecretMasked ?? null,
     snoozedUntil: row?.snoozedUntil ?? null,
+    maxMessagesPerHour: row?.maxMessagesPerHour ?? DEFAULT_MAX_PER_HOUR,
+    quietHours: row?.quietHours ? (quietHoursSchema.safeParse(row.quietHours).data ?? null) : null,
     updatedAt: row?.updatedAt ?? null,
   };
 }
@@ -84,6 +91,8 @@ function toDto(s: EffectiveSettings, secret?: string): AlertSettingsDto {
     webhook_secret_masked: s.webhookSecretMasked,
     ...(secret ? { webhook_secret: secret } : {}),
     snoozed_until: iso(s.snoozedUntil),
+    max_messages_per_hour: s.maxMessagesPerHour,
+    quiet_hours: s.quietHours,
     updated_at: iso(s.updatedAt),
   };
 }
@@ -101,14 +110,20 @@ export function webhookUrlProblem(url: string): string | null {
   return validateOutboundUrl(url);
 }
 
+/** Two entries that post to the same URL (the same saved webhook twice, or a URL given again) would send every alert twice. */
+const sameUrl = (url: string) => { try { return new URL(url).href; } catch { return url; } };
+
 function nextWebhooks(current: StoredWebhook[], wanted: NonNullable<UpdateAlertSettings["webhooks"]>): StoredWebhook[] {
   const problems: { path: string; message: string; code: string }[] = [];
+  const seen = new Map<string, number>();
   const list = wanted.map((w, i): StoredWebhook | null => {
-    if ("id" in w) {
-      const kept = current.find((c) => c.id === w.id);
-      if (!kept) problems.push({ path: `webhooks.${i}.id`, message: "No saved webhook has this id", code: "custom" });
-      return kept ?? null;
-    }
+    const kept = "id" in w ? current.find((c) => c.id === w.id) : undefined;
+    if ("id" in w && !kept) problems.push({ path: `webhooks.${i}.id`, message: "No saved webhook has this id", code: "custom" });
+    const url = "url" in w ? w.url : kept && decrypt(kept.encrypted);
+    const first = url ? seen.get(sameUrl(url)) : undefined;
+    if (first !== undefined) problems.push({ path: `webhooks.${i}${"url" in w ? ".url" : ".id"}`, message: `The same webhook URL as webhooks.${first}: each URL at most once`, code: "custom" });
+    else if (url) seen.set(sameUrl(url), i);
+    if (!("url" in w)) return kept ?? null;
     const problem = webhookUrlProblem(w.url);
     if (problem) problems.push({ path: `webhooks.${i}.url`, message: problem, code: "custom" });
     return { id: randomUUID(), encrypted: encrypt(w.url), masked: maskUrl(w.url) };
@@ -121,7 +136,9 @@ const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
 
 /**
  * Replaces the settings. The first webhook (or rotate_webhook_secret) creates a new signing secret,
- * returned whole in this response only; a rotated secret signs every webhook from then on.
+ * returned whole in this response only; a rotated secret signs every webhook from then on. A
+ * compare-and-set on updatedAt: of two concurrent writes (two rotations) exactly one lands, the other
+ * answers 409 conflict and its secret is never stored or shown.
  */
 export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId = SYSTEM_ACTOR): Promise<AlertSettingsDto> {
   const db = forTenant(ownerId);
@@ -138,14 +155,22 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
     emailRecipients: body.email_recipients,
     webhooks,
     ...(body.snoozed_until !== undefined ? { snoozedUntil: body.snoozed_until ? new Date(body.snoozed_until) : null } : {}),
+    maxMessagesPerHour: body.max_messages_per_hour ?? DEFAULT_MAX_PER_HOUR,
+    quietHours: body.quiet_hours ? { ...body.quiet_hours, time_zone: canonicalZone(body.quiet_hours.time_zone) ?? body.quiet_hours.time_zone } : Prisma.DbNull,
     ...(secret ? { webhookSecretEncrypted: encrypt(secret), webhookSecretMasked: maskSecret(secret) } : {}),
   };
-  const row = await db.$transaction(async (tx) => {
-    const saved = await tx.alertSettings.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
+  const conflict = () => new AppError("conflict", "The alert settings changed while this update was made; read them again and retry");
+  await db.$transaction(async (tx) => {
+    if (!current.updatedAt) {
+      const { count } = await tx.alertSettings.createMany({ data: [{ ownerId, ...data }], skipDuplicates: true });
+      if (!count) throw conflict();
+    } else {
+      const { count } = await tx.alertSettings.updateMany({ where: { ownerId, updatedAt: current.updatedAt }, data });
+      if (!count) throw conflict();
+    }
     await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, body, Boolean(body.rotate_webhook_secret)));
-    return saved;
   }, SHORT_TX);
-  return toDto(effective(ownerId, row), secret);
+  return toDto(effective(ownerId, await db.alertSettings.findFirst({})), secret);
 }
 
 export function webhookSecret(s: EffectiveSettings): string | null {

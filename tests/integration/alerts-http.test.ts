@@ -32,26 +32,17 @@ beforeEach(async () => {
   hook.reset();
 });
 
-const OFF = { enabled: false, severity: "info" } as const;
+/** The default settings: every rule and noise control as a new workspace has them (rules left out take their defaults). */
 function settingsBody(over: Record<string, unknown> = {}) {
-  return {
-    enabled: true,
-    rules: {
-      failures_in_window: { enabled: true, severity: "critical", count: 3, window_hours: 24 },
-      consecutive_failures: { ...OFF, count: 2 },
-      low_health_score: { ...OFF, floor: 50 },
-      slow_run: { ...OFF, limit_seconds: 600 },
-      connection_expired: { enabled: true, severity: "warning" },
-      coverage_below: OFF,
-      scheduler_silent: { ...OFF, minutes: 10 },
-    },
-    recovery_successes: 2,
-    renotify_minutes: 60,
-    cooldown_minutes: 30,
-    flapping_per_day: 5,
-    email_recipients: [],
-    ...over,
-  };
+  return { enabled: true, rules: {}, recovery_successes: 2, renotify_minutes: 240, cooldown_minutes: 60, flapping_per_day: 5, email_recipients: [], ...over };
+}
+
+/** Moves an alert and its messages `minutes` into the past: time passing, rather than waited for. */
+async function elapse(alertId: string, minutes: number) {
+  const back = (d: Date | null) => (d ? new Date(d.getTime() - minutes * MIN) : d);
+  const a = await systemDb().alert.findUniqueOrThrow({ where: { id: alertId }, include: { notifications: true } });
+  await systemDb().alert.update({ where: { id: alertId }, data: { openedAt: back(a.openedAt)!, lastNotifiedAt: back(a.lastNotifiedAt) } });
+  for (const n of a.notifications) await systemDb().alertNotification.update({ where: { id: n.id }, data: { createdAt: back(n.createdAt)! } });
 }
 
 /** Saves settings with one webhook on the fake receiver, which learns the secret shown once. */
@@ -70,22 +61,23 @@ async function runNow(who: typeof alice, scheduleId: string) {
   return systemDb().reviewRun.findUniqueOrThrow({ where: { id: res.body.run.id } });
 }
 
-const alertsOf = async (who: typeof alice) => (await api("GET", "/api/alerts", who)).body.alerts as { id: string; status: string; notifications: { kind: string; channel: string; status: string }[] }[];
+type AlertBody = { id: string; status: string; notifications: { kind: string; channel: string; status: string }[] };
+const alertsOf = async (who: typeof alice) => (await api("GET", "/api/alerts", who)).body.alerts as AlertBody[];
 
-describe("N failures in W hours, over HTTP", () => {
-  test("3 failures open one alert (one email, one signed webhook); a 4th sends nothing; re-notify after the interval; 2 successes resolve with one recovery naming the failures", async () => {
+describe("default rules over HTTP: one incident, one message", () => {
+  test("2 failures open one alert (one email, one signed webhook); the 3rd joins it (N in W hours) and the 4th sends nothing; re-notify after the interval; 2 successes resolve with one recovery naming the failures", async () => {
     const to = "oncall-a@example.com";
     const settings = await configure(alice, "/hooks/alice", { email_recipients: [to] });
     expect(settings.webhooks).toEqual([{ id: expect.any(String), url_masked: expect.not.stringContaining("alice") }]);
     const schedule = await createSchedule({ ownerId: alice.orgId, instanceUrl: "demo://?fail=auth_expired", nextRunAt: null });
 
-    for (let i = 0; i < 2; i++) expect((await runNow(alice, schedule.id)).status).toBe("FAILED");
-    expect(await alertsOf(alice)).toEqual([]);
     expect(await runNow(alice, schedule.id)).toMatchObject({ status: "FAILED" });
+    expect(await alertsOf(alice)).toEqual([]);
+    expect(await runNow(alice, schedule.id)).toMatchObject({ status: "FAILED" }); // 2 in a row (default)
 
     const [opened] = await alertsOf(alice);
     expect(await alertsOf(alice)).toHaveLength(1);
-    expect(opened).toMatchObject({ status: "open", kind: "failures_in_window", severity: "critical", subject: { type: "schedule", schedule_id: schedule.id } });
+    expect(opened).toMatchObject({ status: "open", kind: "consecutive_failures", severity: "critical", rules: ["consecutive_failures"], subject: { type: "schedule", schedule_id: schedule.id } });
     expect(await emailsTo(to)).toHaveLength(1);
     expect((await emailsTo(to))[0]!.body.subject).toMatch(/^\[CRITICAL\] /);
     const opens = hook.accepted("/hooks/alice");
@@ -93,13 +85,15 @@ describe("N failures in W hours, over HTTP", () => {
     expect(opens[0]).toMatchObject({ verified: true, body: { type: "alert.opened", alert: { id: opened!.id, status: "open" } } });
     expect(opens[0]!.headers["revwatch-event-id"]).toBe(`${opened!.id}:open:webhook:${settings.webhooks[0].id}`);
 
+    expect(await runNow(alice, schedule.id)).toMatchObject({ status: "FAILED" }); // 3 in 24 h (default): joins the same alert
+    expect(await alertsOf(alice)).toMatchObject([{ id: opened!.id, rules: ["consecutive_failures", "failures_in_window"], events: [{ kind: "joined", rule: "failures_in_window" }] }]);
     expect(await runNow(alice, schedule.id)).toMatchObject({ status: "FAILED" });
     expect(await alertsOf(alice)).toHaveLength(1);
     expect(await emailsTo(to)).toHaveLength(1);
     expect(hook.accepted("/hooks/alice")).toHaveLength(1);
 
-    // The interval passes (60 minutes, moved back rather than waited for): the sweep re-sends to every channel.
-    await systemDb().alert.update({ where: { id: opened!.id }, data: { lastNotifiedAt: new Date(Date.now() - 61 * MIN) } });
+    // The re-notify interval (240 minutes) passes: the sweep re-sends to every channel.
+    await elapse(opened!.id, 241);
     await triggerCron("alert-sweep");
     expect(await executorIdle()).toMatchObject({ idle: true });
     expect((await emailsTo(to)).map((e) => e.body.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\] /), expect.stringMatching(/^\[CRITICAL\] Still open: /)]);
@@ -208,16 +202,46 @@ describe("settings validation and tenancy", () => {
   });
 });
 
+describe("GET /api/alerts paging", () => {
+  test("keyset pages by cursor: open first, then newest first, none skipped or repeated, another workspace's never shown; bad paging input is 400", async () => {
+    const make = (owner: string, i: number, status: "OPEN" | "RESOLVED") => systemDb().alert.create({
+      data: { ownerId: owner, kind: "SLOW_RUN", severity: "WARNING", status, dedupKey: `schedule:s${i}`, openKey: status === "OPEN" ? `schedule:s${i}` : null,
+        title: `t${i}`, message: "m", openedAt: new Date(Date.now() - i * MIN) },
+    });
+    for (let i = 0; i < 7; i++) await make(alice.orgId, i, i % 3 === 0 ? "OPEN" : "RESOLVED");
+    await make(bob.orgId, 99, "OPEN");
+    const titles: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await api("GET", `/api/alerts?limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, alice);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      titles.push(...(res.body.alerts as { title: string }[]).map((a) => a.title));
+      cursor = res.body.next_cursor;
+      pages++;
+    } while (cursor);
+    expect(titles).toEqual(["t0", "t3", "t6", "t1", "t2", "t4", "t5"]);
+    expect(pages).toBe(3);
+    for (const q of ["cursor=nope", "cursor=o~bm9wZQ", "limit=0", "limit=101"]) {
+      const res = await api("GET", `/api/alerts?${q}`, alice);
+      expect(res.status, q).toBe(400);
+      expect(res.body.error.code, q).toMatch(/^(invalid_cursor|validation_error)$/);
+    }
+  });
+});
+
 describe("system rules over HTTP", () => {
   test("dead-man: the sweep opens an alert when dispatcher ticks stop for M minutes and resolves it when they resume", async () => {
-    await configure(alice, "/hooks/deadman", { rules: { ...settingsBody().rules, scheduler_silent: { enabled: true, severity: "critical", minutes: 5 } } });
-    const tick = (at: Date) => systemDb().schedulerTick.create({ data: { kind: "DISPATCH", outcome: "SUCCESS", startedAt: at, finishedAt: at, durationMs: 5 } });
+    await configure(alice, "/hooks/deadman", { rules: { scheduler_silent: { enabled: true, severity: "critical", minutes: 5 } } });
+    const tick = (at: Date, kind: "DISPATCH" | "ALERT_SWEEP" = "DISPATCH") => systemDb().schedulerTick.create({ data: { kind, outcome: "SUCCESS", startedAt: at, finishedAt: at, durationMs: 5 } });
     await tick(new Date(Date.now() - 12 * MIN));
+    for (let m = 6; m >= 1; m--) await tick(new Date(Date.now() - m * MIN), "ALERT_SWEEP"); // the sweep has been watching
     await triggerCron("alert-sweep");
     await executorIdle();
     expect(await alertsOf(alice)).toMatchObject([{ status: "open", kind: "scheduler_silent", severity: "critical" }]);
     expect(hook.accepted("/hooks/deadman").map((r) => r.body?.type)).toEqual(["alert.opened"]);
 
+    await elapse((await alertsOf(alice))[0]!.id, 61); // past the 60-minute cooldown: the recovery is not held
     await tick(new Date());
     await triggerCron("alert-sweep");
     await executorIdle();
@@ -232,7 +256,7 @@ describe("system rules over HTTP", () => {
     const event = (id: string) => ({ id, name: "crm/connection.expired", data: { ownerId: alice.orgId, connectionId: schedule.crmConnectionId, provider: "HUBSPOT", reason: "invalid_grant" } });
     for (const id of ["exp-1", "exp-2"]) await fetch(`${EXECUTOR}/e/test`, { method: "POST", body: JSON.stringify(event(id)) });
     await executorIdle();
-    expect(await alertsOf(alice)).toMatchObject([{ status: "open", kind: "connection_expired", severity: "warning", subject: { type: "connection", id: schedule.crmConnectionId } }]);
+    expect(await alertsOf(alice)).toMatchObject([{ status: "open", kind: "connection_expired", severity: "critical", subject: { type: "connection", id: schedule.crmConnectionId } }]);
     expect(hook.accepted("/hooks/conn")).toHaveLength(1);
 
     await systemDb().crmConnection.update({ where: { id: schedule.crmConnectionId }, data: { status: "ACTIVE" } });

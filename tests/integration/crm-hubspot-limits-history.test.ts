@@ -118,7 +118,7 @@ describe("HubSpot authorization and scope", () => {
 
   test("deleting a connection revokes its refresh token at POST /oauth/2026-03/token/revoke", async () => {
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
-    await deleteConnection(OWNER, conn.id);
+    await deleteConnection(OWNER, "user_test", conn.id);
     expect(hub.oauth.revokedTokens).toHaveLength(1);
     expect(await systemDb().crmConnection.count({ where: { id: conn.id } })).toBe(0);
   });
