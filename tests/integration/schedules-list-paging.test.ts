@@ -1,23 +1,17 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { systemDb } from "@/lib/db";
 import { api } from "../support/api";
-import { resetDb } from "../support/db";
-import { A, B, connectionIdFor, createScheduleAs } from "../support/schedules";
+import { A, B, createScheduleAs, freshConnectionFor } from "../support/schedules";
 
 // GET /api/scheduled-reviews is keyset-paged (limit, cursor, next_cursor); its plan at scale is in list-plans.test.ts.
 
 const base = "/api/scheduled-reviews";
-let connA: string;
-
-beforeAll(async () => {
-  await resetDb();
-  connA = await connectionIdFor(A);
-});
+const connA = freshConnectionFor(A);
 
 describe("the schedule list's pages", () => {
   it("pages the list newest first with limit and next_cursor; a bad cursor or limit is 400 and another tenant's rows never show", async () => {
     const created = [];
-    for (const name of ["page one", "page two", "page three"]) created.push(await createScheduleAs(A, connA, { name }));
+    for (const name of ["page one", "page two", "page three"]) created.push(await createScheduleAs(A, connA(), { name }));
     const all: string[] = (await systemDb().scheduledReview.findMany({ where: { ownerId: A.userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } })).map((r) => r.id);
     expect(all.slice(0, 3)).toEqual(created.map((c) => c.id).reverse());
     const seen: string[] = [];

@@ -1,6 +1,7 @@
-import { expect } from "vitest";
+import { beforeAll, expect } from "vitest";
 import { systemDb } from "@/lib/db";
 import { api, type Who } from "./api";
+import { resetDb } from "./db";
 
 // Fixtures for the scheduled-reviews API tests: tenants, a valid body, and "nothing was written".
 
@@ -12,6 +13,16 @@ export const FREE_AS_TEAM = { userId: "user_sched_free", plan: "team" } as const
 
 export const SLACK_SECRET = "s3cretW3bhookT0ken9876";
 export const SLACK_URL = `https://hooks.slack.com/services/T0SCHED01/B0SCHED02/${SLACK_SECRET}`;
+
+/** Before the file's tests: an empty database and `who`'s Demo CRM connection, whose id the getter returns. */
+export function freshConnectionFor(who: Who): () => string {
+  let id = "";
+  beforeAll(async () => {
+    await resetDb();
+    id = await connectionIdFor(who);
+  });
+  return () => id;
+}
 
 /** The tenant's Demo CRM connection (connected through the API's explicit action, idempotent). */
 export const connectionIdFor = async (who: Who): Promise<string> => {
