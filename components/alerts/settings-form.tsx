@@ -8,6 +8,7 @@ import { useToast } from "@/components/ui/toast";
 import { ApiRequestError, errorMessage } from "@/components/schedules/api";
 import { AdminOnly } from "@/components/schedules/role-gate";
 import { saveAlertSettings, sendTestAlert } from "@/components/alerts/api";
+import { QuietHoursFields } from "@/components/alerts/quiet-hours-fields";
 import type { AlertRules, AlertSettingsDto, RuleName, TestAlertResult } from "@/lib/alerts/schemas";
 import { SEVERITIES } from "@/lib/alerts/severities";
 import type { Role } from "@/lib/roles";
@@ -26,8 +27,9 @@ const RULES: { name: RuleName; label: string; thresholds: Threshold[] }[] = [
 const NOISE = [
   ["recovery_successes", "Resolve after this many good runs in a row"],
   ["renotify_minutes", "Re-notify every (minutes) while open and not acknowledged"],
-  ["cooldown_minutes", "Cooldown (minutes) before a re-opened alert notifies again"],
+  ["cooldown_minutes", "Cooldown (minutes): at most one open/recovery message per subject in it"],
   ["flapping_per_day", "Mark flapping after this many openings in 24 h"],
+  ["max_messages_per_hour", "At most this many messages per channel per hour"],
 ] as const;
 type Noise = (typeof NOISE)[number][0];
 
@@ -124,6 +126,7 @@ export function AlertSettingsForm({ initial, role }: { initial: AlertSettingsDto
           <button type="button" className="underline" onClick={() => setS({ ...s, snoozed_until: new Date(Date.now() + 3_600_000).toISOString() })}>Snooze 1 h</button>{" "}
           {snoozed && <button type="button" className="underline" onClick={() => setS({ ...s, snoozed_until: null })}>End snooze</button>} (takes effect on save)
         </p>
+        <QuietHoursFields value={s.quiet_hours} onChange={(quiet_hours) => setS({ ...s, quiet_hours })} />
       </Card>
       <Card title="Channels">
         <Field id="email_recipients" label="Email recipients" hint="Comma-separated; alerts go out through the configured email provider">

@@ -1,6 +1,6 @@
 // The alert lifecycle in process, on Postgres, with time driven through `now` (no sleeping): re-notify
-// on every channel at the interval, acknowledgement, a flapping schedule against the cooldown, the
-// dead-man rule, snooze, duplicate evaluations, and a notification retry that never sends twice.
+// on every channel at the interval, acknowledgement, the recovery message, the dead-man rule (its
+// recovery held by the cooldown), snooze, duplicate evaluations, and a notification retry that never sends twice.
 import { describe, expect, test, vi } from "vitest";
 import { evaluateRunOutcome } from "@/lib/alerts/evaluate-runs";
 import { sweepAlerts } from "@/lib/alerts/evaluate-system";
