@@ -45,6 +45,8 @@ function bareServer(url: string) {
       const after = c ? { createdAt: new Date(Number(c.split(".")[0])), id: c.split(".")[1]! } : null;
       const keys = await q(runPageSql(OWNER, SCHEDULE, null, after, 51) as unknown as Sql);
       body = await runsWithDeliveries(keys.slice(0, 50).map((k) => k.id));
+    } else if (u.pathname === "/me") {
+      body = { owner_id: OWNER, user_id: "user_api", org_id: OWNER, plan: "team", role: "admin" };
     } else body = (await runsWithDeliveries([u.pathname.slice("/run/".length)]))[0];
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body));
   });
@@ -79,6 +81,9 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
   const bare = bareServer(url);
   await new Promise<void>((r) => bare.server.listen(BARE_PORT, "127.0.0.1", r));
   const cases = [
+    // No database at all: what Next's routing, the proxy and session verification cost per request,
+    // the part of every endpoint below that no query can remove.
+    { name: "GET /api/me (no query: framework + session floor)", app: "/api/me", floor: "/me" },
     { name: "GET /api/scheduled-reviews", app: "/api/scheduled-reviews", floor: "/schedules" },
     { name: "GET .../runs?limit=50, page 1", app: `/api/scheduled-reviews/${SCHEDULE}/runs?limit=50`, floor: "/runs" },
     { name: "GET .../runs?limit=50, 50,000 rows deep", app: `/api/scheduled-reviews/${SCHEDULE}/runs?limit=50&cursor=${encodeCursor(deep.createdAt, deep.id)}`, floor: `/runs?after=${deep.createdAt.getTime()}.${deep.id}` },
@@ -99,7 +104,7 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
       rows.push({ measure: `${c.name}, p50`, value: app.latency.p50, unit: "ms", floor: floor.latency.p50, floorLabel: "bare node+pg, same SQL" });
     }
     const idle = rows.find((r) => r.measure.startsWith("GET /api/runs/{id},"))!;
-    rows.push(await benchDetailDuringReview(db, { origin, token, ownerId: OWNER, detailPath: cases[3]!.app, idleP99: idle.value, deals: reviewDeals, seconds: duration }));
+    rows.push(await benchDetailDuringReview(db, { origin, token, ownerId: OWNER, detailPath: cases[4]!.app, idleP99: idle.value, deals: reviewDeals, seconds: duration }));
     const rss = peakRssMb(appPort);
     if (rss === null) console.log("[bench] app peak RSS not measured: no process listening on the app port was found in /proc (ss unavailable?)");
     else rows.push({ measure: "app (next start) peak RSS", value: rss, unit: "MB", floor: null, floorLabel: "" });
