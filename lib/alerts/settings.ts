@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { decrypt, encrypt, maskSecret, maskUrl } from "@/lib/crypto";
 import { alertSettingsAudit } from "@/lib/audit/entries";
-import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
+import { recordAudit } from "@/lib/audit/record";
 import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { isLoopbackHttp, validateOutboundUrl } from "@/lib/delivery/url-safety";
 import { env } from "@/lib/env";
@@ -123,7 +123,7 @@ const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
  * Replaces the settings. The first webhook (or rotate_webhook_secret) creates a new signing secret,
  * returned whole in this response only; a rotated secret signs every webhook from then on.
  */
-export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId = SYSTEM_ACTOR): Promise<AlertSettingsDto> {
+export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId: string): Promise<AlertSettingsDto> {
   const db = forTenant(ownerId);
   const current = effective(ownerId, await db.alertSettings.findFirst({}));
   const webhooks = body.webhooks ? nextWebhooks(current.webhooks, body.webhooks) : current.webhooks;
@@ -142,7 +142,7 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
   };
   const row = await db.$transaction(async (tx) => {
     const saved = await tx.alertSettings.upsert({ where: { ownerId }, create: { ownerId, ...data }, update: data });
-    await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, body, Boolean(body.rotate_webhook_secret)));
+    await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, toDto(current), toDto(effective(ownerId, saved)), Boolean(body.rotate_webhook_secret)));
     return saved;
   }, SHORT_TX);
   return toDto(effective(ownerId, row), secret);

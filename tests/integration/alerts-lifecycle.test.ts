@@ -39,7 +39,7 @@ async function configure(over: Partial<UpdateAlertSettings> = {}) {
     email_recipients: [TO],
     webhooks: [{ url: `${hook.url}/hook` }],
     ...over,
-  });
+  }, "user_alerts_admin");
   hook.setSecret("/hook", saved.webhook_secret!);
 }
 
