@@ -1,7 +1,7 @@
 import "server-only";
 import { auth } from "@clerk/nextjs/server";
 import { env } from "@/lib/env";
-import { asPlan, type Plan } from "@/lib/plans";
+import { asPlan, isPlan, type Plan } from "@/lib/plans";
 import { asRole, type Role } from "@/lib/roles";
 
 export { planAtLeast } from "@/lib/plans";
@@ -61,7 +61,11 @@ export async function currentTenant(): Promise<Tenant | null> {
   const orgClaim = (claims.o ?? {}) as { rol?: unknown };
   const role: Role = a.orgId ? asRole(a.orgRole ?? orgClaim.rol ?? claims.org_role) : "admin";
   // Loaded on first use: the database client must not load (and read the environment) with this module.
-  const { notePlanSeen } = await import("@/lib/workspace/plan-seen");
-  await notePlanSeen(a.orgId ?? a.userId, plan);
+  // Only a plan the token names is stored: a token without one (or with an unknown one) reads as free
+  // for this request, but must not demote the workspace the daily prune caps by it.
+  if (isPlan(claims.plan)) {
+    const { notePlanSeen } = await import("@/lib/workspace/plan-seen");
+    await notePlanSeen(a.orgId ?? a.userId, plan);
+  }
   return { ownerId: a.orgId ?? a.userId, userId: a.userId, orgId: a.orgId ?? null, plan, role };
 }

@@ -8,7 +8,8 @@ export function planAtLeast(plan: Plan, needed: Plan): boolean {
   return PLAN_RANK[plan] >= PLAN_RANK[needed];
 }
 
-export const asPlan = (claim: unknown): Plan => ((PLANS as readonly unknown[]).includes(claim) ? (claim as Plan) : "free");
+export const isPlan = (claim: unknown): claim is Plan => (PLANS as readonly unknown[]).includes(claim);
+export const asPlan = (claim: unknown): Plan => (isPlan(claim) ? claim : "free");
 
 /** What each plan allows (GET /api/workspace shows them; creates and edits beyond them are 402). */
 export type PlanLimits = { maxSchedules: number; minIntervalMinutes: number; maxRunRetentionDays: number };

@@ -98,15 +98,23 @@ export function ScheduleForm({ schedule }: { schedule?: ScheduleDto }) {
     }
     if (saving.current) return;
     saving.current = true;
-    const { policyIssues } = await import("@/components/schedules/policy-check");
-    const local = policyIssues(resolved);
-    if (local.length) {
-      saving.current = false;
-      setServerErrors(fieldErrors(local, resolved));
-      setSummary(summaryItems(local, resolved));
-      return;
+    let submitted = false;
+    try {
+      const { policyIssues } = await import("@/components/schedules/policy-check");
+      const local = policyIssues(resolved);
+      if (local.length) {
+        setServerErrors(fieldErrors(local, resolved));
+        setSummary(summaryItems(local, resolved));
+        return;
+      }
+      mutation.mutate(resolved);
+      submitted = true;
+    } catch (err) {
+      // The check's chunk did not load (offline, a new deploy): say so, and let the user try again.
+      setSummary([{ message: errorMessage(err) }]);
+    } finally {
+      if (!submitted) saving.current = false;
     }
-    mutation.mutate(resolved);
   }
 
   const connectionHint = connections.isError ? `Couldn't load connections: ${errorMessage(connections.error)}` : undefined;

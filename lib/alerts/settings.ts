@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { decrypt, encrypt, maskSecret, maskUrl } from "@/lib/crypto";
 import { alertSettingsAudit } from "@/lib/audit/entries";
-import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
+import { recordAudit } from "@/lib/audit/record";
 import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { isLoopbackHttp, validateOutboundUrl } from "@/lib/delivery/url-safety";
 import { env } from "@/lib/env";
@@ -140,7 +140,7 @@ const newSecret = () => `whsec_${randomBytes(24).toString("base64url")}`;
  * compare-and-set on updatedAt: of two concurrent writes (two rotations) exactly one lands, the other
  * answers 409 conflict and its secret is never stored or shown.
  */
-export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId = SYSTEM_ACTOR): Promise<AlertSettingsDto> {
+export async function updateAlertSettings(ownerId: string, body: UpdateAlertSettings, actorId: string): Promise<AlertSettingsDto> {
   const db = forTenant(ownerId);
   const current = effective(ownerId, await db.alertSettings.findFirst({}));
   const webhooks = body.webhooks ? nextWebhooks(current.webhooks, body.webhooks) : current.webhooks;
@@ -168,7 +168,8 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
       const { count } = await tx.alertSettings.updateMany({ where: { ownerId, updatedAt: current.updatedAt }, data });
       if (!count) throw conflict();
     }
-    await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, body, Boolean(body.rotate_webhook_secret)));
+    const saved = await tx.alertSettings.findFirst({ where: { ownerId } });
+    await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, toDto(current), toDto(effective(ownerId, saved)), Boolean(body.rotate_webhook_secret)));
   }, SHORT_TX);
   return toDto(effective(ownerId, await db.alertSettings.findFirst({})), secret);
 }

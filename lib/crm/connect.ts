@@ -1,5 +1,6 @@
 import "server-only";
-import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
+import { crmConnectionAudit } from "@/lib/audit/entries";
+import { recordAudit } from "@/lib/audit/record";
 import { decrypt } from "@/lib/crypto";
 import { forTenant, SHORT_TX, systemDb } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
@@ -53,7 +54,7 @@ export async function startConnect(ownerId: string, provider: OAuthProvider, bod
 export type CallbackOutcome = { ok: true; connectionId: string } | { ok: false; code: ConnectErrorCode };
 
 /** The provider sent the browser back. A bad state throws (400); a refusal is an outcome the page shows. */
-export async function finishConnect(ownerId: string, provider: OAuthProvider, q: CallbackQuery, actorId = SYSTEM_ACTOR): Promise<CallbackOutcome> {
+export async function finishConnect(ownerId: string, provider: OAuthProvider, q: CallbackQuery, actorId: string): Promise<CallbackOutcome> {
   const state = await consumeState(q.state, ownerId, provider);
   if (q.error || !q.code) return { ok: false, code: q.error === "access_denied" ? "access_denied" : "provider_refused" };
   let tokens;
@@ -76,14 +77,10 @@ export async function finishConnect(ownerId: string, provider: OAuthProvider, q:
     : tokens.accountId
       ? await db.crmConnection.findFirst({ where: { provider: DB_PROVIDER[provider], externalAccountId: tokens.accountId }, select: { id: true, name: true } })
       : null;
-  const audit = (action: "crm.connected" | "crm.reconnected", id: string, name: string) => ({
-    ownerId, actorId, action, targetType: "crm_connection" as const, targetId: id,
-    summary: `${action === "crm.connected" ? "Connected" : "Reconnected"} ${PROVIDER_LABEL[provider]} "${name}"`, details: { provider },
-  });
   if (target) {
     await db.$transaction(async (tx) => {
       await tx.crmConnection.updateMany({ where: { id: target.id }, data });
-      await recordAudit(tx, audit("crm.reconnected", target.id, target.name));
+      await recordAudit(tx, crmConnectionAudit(ownerId, actorId, "crm.reconnected", provider, target));
     }, SHORT_TX);
     log.info({ event: "crm.reconnected", owner_id: ownerId, connection_id: target.id, provider }, "crm.reconnected");
     return { ok: true, connectionId: target.id };
@@ -94,7 +91,7 @@ export async function finishConnect(ownerId: string, provider: OAuthProvider, q:
       data: { ownerId, provider: DB_PROVIDER[provider], name: state.m ?? `${PROVIDER_LABEL[provider]}${sandbox}`, ...data },
       select: { id: true, name: true },
     });
-    await recordAudit(tx, audit("crm.connected", row.id, row.name));
+    await recordAudit(tx, crmConnectionAudit(ownerId, actorId, "crm.connected", provider, row));
     return row;
   }, SHORT_TX);
   log.info({ event: "crm.connected", owner_id: ownerId, connection_id: created.id, provider }, "crm.connected");

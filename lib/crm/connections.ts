@@ -1,3 +1,4 @@
+import { crmConnectionAudit } from "@/lib/audit/entries";
 import { recordAudit } from "@/lib/audit/record";
 import { forTenant, SHORT_TX } from "@/lib/db";
 import type { CrmConnection } from "@/lib/generated/prisma/client";
@@ -28,11 +29,7 @@ async function demoConnection(ownerId: string, actorId?: string) {
     const connection = await tx.crmConnection.create({
       data: { ownerId, provider: "DEMO", name: DEMO_CONNECTION_NAME, instanceUrl: "demo://?seed=42&size=120", status: "ACTIVE" },
     });
-    if (actorId)
-      await recordAudit(tx, {
-        ownerId, actorId, action: "crm.connected", targetType: "crm_connection", targetId: connection.id,
-        summary: `Connected the Demo CRM "${connection.name}"`, details: { provider: "demo" },
-      });
+    if (actorId) await recordAudit(tx, crmConnectionAudit(ownerId, actorId, "crm.connected", "demo", connection));
     return { connection, created: true };
   }, SHORT_TX);
 }

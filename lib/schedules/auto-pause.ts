@@ -2,9 +2,9 @@ import "server-only";
 import { recordAudit, SYSTEM_ACTOR } from "@/lib/audit/record";
 import { systemDb } from "@/lib/db";
 
-// Auto-pause (off by default): a schedule whose last N finished runs all failed is paused, with the
-// reason as its pause note and an audit row, in one transaction. Compare-and-set on isActive, so
-// concurrent failures of the same schedule pause it once. Called by its own Inngest step after
+// Auto-pause (off by default): a schedule whose last N finished runs since it was last resumed all
+// failed is paused, with the reason as its pause note and an audit row, in one transaction.
+// Compare-and-set on isActive, so concurrent failures of the same schedule pause it once. Called by its own Inngest step after
 // review/run.failed was announced (never inside the step that fails the run), so a throw here can only
 // retry this step, not lose the failure event; a duplicate or concurrent copy of the step pauses once.
 
@@ -16,8 +16,18 @@ export async function autoPauseIfFailing(scheduleId: string, now = new Date()): 
   });
   const n = schedule?.autoPauseAfterFailures;
   if (!schedule?.isActive || !n) return false;
+  // Only runs finished since the schedule was last resumed count: a retried step or a late event of a
+  // failure from before an admin resumed it must not pause it again.
+  const resumed = await db.auditEvent.findFirst({
+    where: { ownerId: schedule.ownerId, scheduledReviewId: scheduleId, action: "schedule.resumed" },
+    orderBy: { createdAt: "desc" },
+    select: { createdAt: true },
+  });
   const last = await db.reviewRun.findMany({
-    where: { scheduledReviewId: scheduleId, status: { in: ["COMPLETED", "FAILED"] } },
+    where: {
+      scheduledReviewId: scheduleId, status: { in: ["COMPLETED", "FAILED"] },
+      ...(resumed ? { completedAt: { gt: resumed.createdAt } } : {}),
+    },
     orderBy: [{ completedAt: { sort: "desc", nulls: "last" } }, { id: "desc" }],
     take: n,
     select: { status: true },

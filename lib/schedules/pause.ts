@@ -15,6 +15,19 @@ function invalid(path: string, message: string) {
   return new AppError("validation_error", "The request is invalid", [{ path, message, code: "custom" }]);
 }
 
+/**
+ * The PATCH as it applies: on a schedule that stays active, pause_note / resume_at null are what it
+ * already has, so they are dropped (nothing written, no audit row for them).
+ */
+export function effectivePatch(input: UpdateScheduleInput, current: Pick<Current, "isActive">): UpdateScheduleInput {
+  if (!(input.is_active ?? current.isActive)) return input;
+  const { pause_note, resume_at, ...rest } = input;
+  return { ...rest, ...(pause_note != null ? { pause_note } : {}), ...(resume_at != null ? { resume_at } : {}) };
+}
+
+/** Nothing left to write (every field absent). */
+export const isEmptyPatch = (input: UpdateScheduleInput) => Object.values(input).every((v) => v === undefined);
+
 /** The pause columns a PATCH writes (none when it neither pauses, resumes nor edits the pause). */
 export function pauseColumns(tenant: Tenant, input: UpdateScheduleInput, current: Current, now: Date) {
   const isActive = input.is_active ?? current.isActive;

@@ -16,7 +16,7 @@ import {
   type UpdateScheduleInput,
 } from "@/lib/schedules/schemas";
 import { requireInterval, requirePlan, requireScheduleRoom } from "@/lib/schedules/limits";
-import { pauseColumns, pauseGuard, updateAudit } from "@/lib/schedules/pause";
+import { effectivePatch, isEmptyPatch, pauseColumns, pauseGuard, updateAudit } from "@/lib/schedules/pause";
 import { lastRuns } from "@/lib/schedules/last-run";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 import { describeCron, frequencySchema, frequencyToCron, isFixedTime, nextRunAfter, nextRuns, type Frequency } from "@/lib/schedules/time";
@@ -154,10 +154,12 @@ function guardFor(input: UpdateScheduleInput, current: Row): Prisma.ScheduledRev
   };
 }
 
-async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateScheduleInput): Promise<ScheduleDto | null> {
+async function updateIfUnchanged(tenant: Tenant, id: string, given: UpdateScheduleInput): Promise<ScheduleDto | null> {
   const tenantDb = forTenant(tenant.ownerId);
   const current = await tenantDb.scheduledReview.findFirst({ where: { id } });
   if (!current) throw scheduleNotFound();
+  const input = effectivePatch(given, current);
+  if (isEmptyPatch(input)) return getSchedule(tenant.ownerId, id); // nothing to write: no update, no audit row
 
   const isActive = input.is_active ?? current.isActive;
   if (isActive && !current.isActive) requirePlan(tenant, "Activating a scheduled review");
@@ -173,7 +175,7 @@ async function updateIfUnchanged(tenant: Tenant, id: string, input: UpdateSchedu
 
   const cron = cronOf(input) ?? current.cron;
   const timezone = input.timezone ?? current.timezone;
-  if (cron !== current.cron) requireInterval(tenant, cron, timezone);
+  if (cron !== current.cron || timezone !== current.timezone) requireInterval(tenant, cron, timezone);
   const timingChanged = cron !== current.cron || timezone !== current.timezone || isActive !== current.isActive;
   try {
     // Only the fields given are written: writing unchanged ones back would undo a concurrent PATCH.

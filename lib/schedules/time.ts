@@ -155,15 +155,40 @@ export function runsBetween(cron: string, tz: string, from: Date, until: Date | 
 
 /**
  * The shortest gap between two runs of a cron, in minutes, or null when it runs at most once a year.
- * The fields give the wall-clock gap on any day that matches, however rare (Feb 29); the next year's
- * slots add what DST does to it (a spring-forward gap can bring two wall times closer in real time).
+ * - The fields give the wall-clock gap on any day that matches, however rare (Feb 29).
+ * - Only a UTC-offset change brings two runs closer in real time (spring forward): the slots within a
+ *   day of every change of the zone in the next 366 days are measured, so the answer does not depend
+ *   on `from` (a short slot prefix would miss a change months away).
+ * - Gaps of more than a day (one run a day, weekly) come from the next slots.
  */
 export function shortestIntervalMinutes(cron: string, tz: string, from = new Date()): number | null {
-  const slots = slotsBetween(cron, tz, from, new Date(from.getTime() + 400 * 86_400_000), 500);
-  let shortest: number | null = shortestFieldGapMinutes(jobFor(cron, tz).spec);
-  for (let i = 1; i < slots.length; i++) {
-    const gap = (slots[i]!.getTime() - slots[i - 1]!.getTime()) / 60_000;
-    if (shortest === null || gap < shortest) shortest = gap;
-  }
+  assertDate(from, "from");
+  const job = jobFor(cron, tz);
+  let shortest: number | null = shortestFieldGapMinutes(job.spec);
+  const measure = (slots: number[]) => {
+    for (let i = 1; i < slots.length; i++) {
+      const gap = (slots[i]! - slots[i - 1]!) / 60_000;
+      if (shortest === null || gap < shortest) shortest = gap;
+    }
+  };
+  const yearAhead = from.getTime() + 400 * DAY_MS; // a cron that runs at most once a year has no gap
+  measure(slotTimes(job, from.getTime(), yearAhead, LONG_GAP_SLOTS).filter((at) => at <= yearAhead));
+  for (const change of job.rules.transitionsBetween(from.getTime(), from.getTime() + 366 * DAY_MS))
+    measure(slotTimes(job, change - DAY_MS - 1, change + DAY_MS, Infinity));
   return shortest;
+}
+
+const DAY_MS = 86_400_000;
+const LONG_GAP_SLOTS = 60;
+
+/** Slots after `after`, up to and including the first one past `until`, at most `limit`. */
+function slotTimes(job: Job, after: number, until: number, limit: number): number[] {
+  const out: number[] = [];
+  let slot = next(job, after);
+  while (slot && out.length < limit) {
+    out.push(slot.at);
+    if (slot.at > until) break;
+    slot = next(job, slot.at);
+  }
+  return out;
 }

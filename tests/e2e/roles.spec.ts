@@ -61,3 +61,19 @@ test("member: Run now works, Edit is disabled with the reason; admin: pause with
   expect(after).toMatchObject({ is_active: false, pause: { note: "CRM migration this week" } });
   expect(after.pause.resume_at.startsWith("2099-01-05")).toBe(true);
 });
+
+test("member without a Demo CRM connection: Use the Demo CRM is disabled with the reason (review 17 #10)", async ({ browser }) => {
+  const org = uniqueUser("org_demo_roles");
+  const [member, admin] = [await browser.newPage(), await browser.newPage()];
+  await signIn(member, uniqueUser("member"), { orgId: org, role: "member" });
+  await signIn(admin, uniqueUser("admin"), { orgId: org, role: "admin" }); // sign-in created the Demo CRM: remove it
+  const demo = ((await (await admin.request.get("/api/crm-connections")).json()) as { data: { id: string }[] }).data[0]!.id;
+  expect((await admin.request.delete(`/api/crm-connections/${demo}`)).status()).toBe(204);
+
+  await member.goto("/crm");
+  const button = member.getByRole("button", { name: "Use the Demo CRM", exact: true });
+  await expect(button).toBeDisabled();
+  const reason = await button.getAttribute("aria-describedby");
+  await expect(member.locator(`[id="${reason}"]`)).toHaveText("Only organization admins can do this; your role is member");
+  await Promise.all([member.close(), admin.close()]);
+});

@@ -54,3 +54,19 @@ test("an admin sets the run history retention on the workspace settings page", a
   await page.reload();
   await expect(page.getByLabel("Keep run history for (days)")).toHaveValue("90");
 });
+
+test("the form's check failing to load says so and does not lock the form (review 17 #8)", async ({ page }) => {
+  await signIn(page, uniqueUser("policies_chunk"), { plan: "team" });
+  await page.goto("/schedule/new");
+  await page.getByLabel("Name", { exact: true }).fill("Offline pipeline");
+  await expect(page.getByLabel("CRM connection")).toHaveValue(/.+/);
+  // The page is loaded; the check's chunk (loaded on submit) does not arrive.
+  await page.route("**/_next/static/chunks/**", (route) => route.abort());
+  await page.getByRole("button", { name: "Create schedule" }).click();
+  await expect(page.getByTestId("form-errors")).toBeVisible();
+  await expect(page).toHaveURL(/\/schedule\/new$/);
+  await page.unroute("**/_next/static/chunks/**");
+  await page.getByTestId("form-errors").getByText("The schedule was not saved").waitFor();
+  await page.getByRole("button", { name: "Create schedule" }).click();
+  await expect(page).toHaveURL(/\/schedule\/(?!new$)[^/]+$/);
+});

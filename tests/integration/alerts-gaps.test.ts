@@ -63,10 +63,10 @@ describe("settings writes", () => {
   test("the same webhook URL twice (given twice, or a saved one given again) is refused with details; nothing is written", async () => {
     const saved = await configure();
     const url = `${h.hook.url}/hook`;
-    await expect(updateAlertSettings(OWNER, body({ webhooks: [{ url: `${h.hook.url}/other` }, { url: `${h.hook.url}/other` }] }))).rejects.toMatchObject({
+    await expect(updateAlertSettings(OWNER, body({ webhooks: [{ url: `${h.hook.url}/other` }, { url: `${h.hook.url}/other` }] }), "user_alerts_admin")).rejects.toMatchObject({
       code: "validation_error", details: [{ path: "webhooks.1.url", message: expect.stringContaining("webhooks.0") }],
     });
-    await expect(updateAlertSettings(OWNER, body({ webhooks: [{ id: saved.webhooks[0]!.id }, { url }] }))).rejects.toMatchObject({
+    await expect(updateAlertSettings(OWNER, body({ webhooks: [{ id: saved.webhooks[0]!.id }, { url }] }), "user_alerts_admin")).rejects.toMatchObject({
       code: "validation_error", details: [{ path: "webhooks.1.url" }],
     });
     const row = await systemDb().alertSettings.findUniqueOrThrow({ where: { ownerId: OWNER } });
@@ -87,7 +87,7 @@ describe("settings writes", () => {
       await held;
     }, { timeout: 30_000 });
     await isLocked;
-    const rotations = [0, 1].map(() => updateAlertSettings(OWNER, body({ webhooks: undefined, rotate_webhook_secret: true })).then((ok) => ({ ok }), (err: unknown) => ({ err })));
+    const rotations = [0, 1].map(() => updateAlertSettings(OWNER, body({ webhooks: undefined, rotate_webhook_secret: true }), "user_alerts_admin").then((ok) => ({ ok }), (err: unknown) => ({ err })));
     const waiting = async () => (await systemDb().$queryRaw<{ n: number }[]>`
       SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%AlertSettings%'`)[0]!.n;
     while ((await waiting()) < 2) await new Promise((r) => setTimeout(r, 20)); // both writers blocked on the row

@@ -146,9 +146,14 @@ describe("plan limits", () => {
     const s = await createScheduleAs(team, c);
     const patch = await api("PATCH", `/api/scheduled-reviews/${s.id}`, team, { schedule: "0,10 * * * *" });
     expect(patch.body.error).toMatchObject({ code: "plan_limit", details: { min_interval_minutes: 15, current: 10 } });
+    // A zone change alone is checked too: 01:50 EST then 03:00 EDT is 10 minutes on spring-forward day (review 17 #1).
+    const utc = await createScheduleAs(team, c, { schedule: "0,50 1,3 * * *", timezone: "UTC" });
+    const zone = await api("PATCH", `/api/scheduled-reviews/${utc.id}`, team, { timezone: "America/New_York" });
+    expect(zone.status).toBe(402);
+    expect(zone.body.error).toMatchObject({ code: "plan_limit", details: { min_interval_minutes: 15, current: 10 } });
 
     await systemDb().scheduledReview.createMany({
-      data: Array.from({ length: 17 }, (_, i) => ({ ownerId: team.userId, name: `Filler ${i}`, crmConnectionId: c, cron: "0 6 * * 1", timezone: "UTC", isActive: false })),
+      data: Array.from({ length: 16 }, (_, i) => ({ ownerId: team.userId, name: `Filler ${i}`, crmConnectionId: c, cron: "0 6 * * 1", timezone: "UTC", isActive: false })),
     });
     const full = await api("POST", "/api/scheduled-reviews", team, validBody(c));
     expect(full.status).toBe(402);

@@ -17,6 +17,7 @@ vi.mock("@/lib/schedules/auto-pause", async (importActual) => {
 
 const { failRun } = await import("@/lib/runs/lifecycle");
 const { autoPauseIfFailing } = await import("@/lib/schedules/auto-pause");
+const { api } = await import("../support/api");
 const { resetDb } = await import("../support/db");
 const { connectionIdFor, createScheduleAs } = await import("../support/schedules");
 
@@ -58,5 +59,24 @@ describe("auto-pause step", () => {
     const row = await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } });
     expect(row).toMatchObject({ isActive: false, pausedBy: "system", pauseNote: "Auto-paused after 2 consecutive failed runs" });
     expect(await systemDb().auditEvent.count({ where: { scheduledReviewId: s.id, action: "schedule.auto_paused" } })).toBe(1);
+  });
+
+  it("counts only failures since the last resume: a retry or late event after a resume does not re-pause (review 17 #7)", async () => {
+    const s = await createScheduleAs(ADMIN, conn, { name: "Resumed after auto-pause", auto_pause_after_failures: 2 });
+    const fail = async (minutesAgo: number) => {
+      const run = await runningRun(s.id, minutesAgo);
+      await failRun({ runId: run.id, errorCode: "crm_error", errorMessage: "CRM down", now: new Date(Date.now() - minutesAgo * 60_000 + 1_000) });
+    };
+    await fail(30);
+    await fail(20);
+    expect(await autoPauseIfFailing(s.id)).toBe(true);
+    expect((await api("PATCH", `/api/scheduled-reviews/${s.id}`, ADMIN, { is_active: true })).status).toBe(200);
+
+    expect(await autoPauseIfFailing(s.id)).toBe(false); // the step retried, or the second event came late
+    await fail(0);
+    expect(await autoPauseIfFailing(s.id)).toBe(false); // one failure since the resume
+    expect((await systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id } })).isActive).toBe(true);
+    await fail(0);
+    expect(await autoPauseIfFailing(s.id)).toBe(true);
   });
 });

@@ -105,7 +105,7 @@ describe("Salesforce login hosts", () => {
     const { authorize_url } = await startConnect(OWNER, "salesforce", { login });
     expect(new URL(authorize_url).origin).toBe(used.url);
     const back = await consent(authorize_url);
-    const outcome = await finishConnect(OWNER, "salesforce", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! });
+    const outcome = await finishConnect(OWNER, "salesforce", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! }, "user_sf_admin");
     if (!outcome.ok) throw new Error(outcome.code);
     const row = await systemDb().crmConnection.findUniqueOrThrow({ where: { id: outcome.connectionId } });
     expect(row).toMatchObject({ loginUrl: used.url, name: login === "sandbox" ? "Salesforce (sandbox)" : "Salesforce" });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest"
 import { systemDb } from "@/lib/db";
 import { finishConnect, startConnect } from "@/lib/crm/connect";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
+import { api } from "@/tests/support/api";
 import { resetDb } from "@/tests/support/db";
 import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { FAKE_SF_API, FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
@@ -13,6 +14,14 @@ import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 const inngest = inProcessInngestForFile();
 const sf = new FakeSalesforce();
 const OWNER = "org_salesforce";
+const ADMIN = { userId: "user_salesforce_admin", orgId: OWNER, orgRole: "admin" } as const;
+
+/** The workspace's audit trail as GET /api/audit shows it, newest first. */
+async function auditTrail() {
+  const res = await api("GET", "/api/audit", ADMIN);
+  expect(res.status).toBe(200);
+  return res.body.data as { action: string; actor_id: string; target_id: string; summary: string }[];
+}
 
 beforeAll(async () => {
   await sf.listen();
@@ -99,22 +108,26 @@ describe("Salesforce connect flow", () => {
     expect(back.pathname).toBe("/api/crm-connections/callback/salesforce");
     const query = { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! };
 
-    await expect(finishConnect("org_intruder", "salesforce", query)).rejects.toMatchObject({ code: "oauth_state_invalid" });
-    const outcome = await finishConnect(OWNER, "salesforce", query);
+    await expect(finishConnect("org_intruder", "salesforce", query, "user_intruder")).rejects.toMatchObject({ code: "oauth_state_invalid" });
+    const outcome = await finishConnect(OWNER, "salesforce", query, ADMIN.userId);
     expect(outcome.ok).toBe(true);
-    await expect(finishConnect(OWNER, "salesforce", query)).rejects.toMatchObject({ code: "oauth_state_invalid" });
+    await expect(finishConnect(OWNER, "salesforce", query, ADMIN.userId)).rejects.toMatchObject({ code: "oauth_state_invalid" });
 
     const row = await systemDb().crmConnection.findFirstOrThrow({ where: { ownerId: OWNER } });
     expect(row).toMatchObject({ provider: "SALESFORCE", status: "ACTIVE", name: "Salesforce (sandbox)", instanceUrl: sf.url, externalAccountId: "00D000000000001EAA" });
     const stored = JSON.stringify(row);
     for (const token of sf.oauth.issued) expect(stored).not.toContain(token);
     expect(row.accessTokenEnc).toMatch(/^v1:/);
+    // The audit trail: one crm.connected row by the admin who finished the flow (review 17 #3).
+    expect(await auditTrail()).toEqual([
+      expect.objectContaining({ action: "crm.connected", actor_id: ADMIN.userId, target_id: row.id, summary: 'Connected Salesforce "Salesforce (sandbox)"' }),
+    ]);
   });
 
   test("a denied consent comes back as an outcome, and stores nothing", async () => {
     const { authorize_url } = await startConnect(OWNER, "salesforce", {});
     const back = await consent(authorize_url, "deny");
-    const outcome = await finishConnect(OWNER, "salesforce", { state: back.searchParams.get("state")!, error: back.searchParams.get("error")! });
+    const outcome = await finishConnect(OWNER, "salesforce", { state: back.searchParams.get("state")!, error: back.searchParams.get("error")! }, ADMIN.userId);
     expect(outcome).toEqual({ ok: false, code: "access_denied" });
     expect(await systemDb().crmConnection.count()).toBe(0);
   });
@@ -124,10 +137,13 @@ describe("Salesforce connect flow", () => {
     await systemDb().crmConnection.update({ where: { id: conn.id }, data: { status: "EXPIRED", expiredAt: new Date() } });
     const { authorize_url } = await startConnect(OWNER, "salesforce", { connection_id: conn.id });
     const back = await consent(authorize_url);
-    const outcome = await finishConnect(OWNER, "salesforce", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! });
+    const outcome = await finishConnect(OWNER, "salesforce", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! }, ADMIN.userId);
     expect(outcome).toEqual({ ok: true, connectionId: conn.id });
     expect(await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } })).toMatchObject({ status: "ACTIVE", expiredAt: null });
     expect(await systemDb().crmConnection.count()).toBe(1);
+    const trail = await auditTrail();
+    expect(trail.map((e) => e.action)).toEqual(["crm.reconnected"]);
+    expect(trail[0]).toMatchObject({ actor_id: ADMIN.userId, target_id: conn.id });
   });
 
   test("My Domain must be a Salesforce My Domain host", async () => {

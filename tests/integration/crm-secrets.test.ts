@@ -98,7 +98,7 @@ describe("no CRM token leaves the server", () => {
       const owner = "org_secret_logs";
       const { authorize_url } = await startConnect(owner, "hubspot", {});
       const back = await consent(authorize_url);
-      const outcome = await finishConnect(owner, "hubspot", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! });
+      const outcome = await finishConnect(owner, "hubspot", { code: back.searchParams.get("code")!, state: back.searchParams.get("state")! }, "user_secret_logs");
       if (!outcome.ok) throw new Error(outcome.code);
       await systemDb().crmConnection.update({ where: { id: outcome.connectionId }, data: { tokenExpiresAt: new Date(0) } });
       expect((await testConnection(owner, outcome.connectionId)).ok).toBe(true);

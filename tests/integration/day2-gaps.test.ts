@@ -1,9 +1,11 @@
-// Issue #17 review gaps: the plan caps retention in the daily prune even when none was set, PATCH
+// Issue #17 review gaps: the plan caps retention in the daily prune even when none was set (the plan
+// recorded only when known and changed), PATCH
 // resume_at null on an active schedule, the audit trail of another tenant's schedule, and audit rows
 // for CRM connections, alert settings and monitors.
 import { beforeAll, describe, expect, it } from "vitest";
 import { systemDb } from "@/lib/db";
 import { pruneHistory } from "@/lib/retention/prune";
+import { notePlanSeen } from "@/lib/workspace/plan-seen";
 import { api } from "../support/api";
 import { resetDb } from "../support/db";
 import { connectionIdFor, createScheduleAs } from "../support/schedules";
@@ -39,6 +41,27 @@ describe("retention capped by the plan last seen", () => {
     expect(left.map((r) => r.id)).toEqual([recent.id]);
     expect(left.map((r) => r.id)).not.toContain(old.id);
     expect(await systemDb().runDailyAggregate.count({ where: { scheduledReviewId: s.id } })).toBe(1); // its day is kept
+  });
+
+  it("the statement itself writes only a changed plan, past the instance's memory (review 17 #5)", async () => {
+    const owner = "org_gaps_plan_sql";
+    const t0 = Date.now();
+    await notePlanSeen(owner, "team", t0);
+    const stored = await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner } });
+    await notePlanSeen(owner, "team", t0 + 11 * 60_000); // the in-memory shortcut has expired
+    expect((await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner } })).updatedAt).toEqual(stored.updatedAt);
+    await notePlanSeen(owner, "business", t0 + 12 * 60_000);
+    expect((await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner } })).plan).toBe("business");
+  });
+
+  it("a token without a plan, or with an unknown one, does not demote the stored plan (review 17 #4)", async () => {
+    const owner = { userId: "user_gaps_no_plan" } as const;
+    expect((await api("GET", "/api/workspace", { ...owner, plan: "business" })).status).toBe(200);
+    for (const plan of [undefined, "platinum"]) {
+      const res = await api("GET", "/api/workspace", { ...owner, claims: { plan } });
+      expect(res.body).toMatchObject({ plan: "free" }); // this request reads as free
+    }
+    expect((await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner.userId } })).plan).toBe("business");
   });
 });
 
@@ -82,10 +105,20 @@ describe("daily history with durations", () => {
 describe("pause fields on an active schedule", () => {
   it("PATCH { resume_at: null } (or pause_note: null) on an active schedule is accepted and changes nothing", async () => {
     const s = await createScheduleAs(ADMIN, conn, { name: "Active, resume null" });
+    const row = () => systemDb().scheduledReview.findUniqueOrThrow({ where: { id: s.id }, select: { updatedAt: true } });
+    const audits = () => systemDb().auditEvent.count({ where: { scheduledReviewId: s.id } });
+    const [before, auditsBefore] = [await row(), await audits()];
     const res = await api("PATCH", `/api/scheduled-reviews/${s.id}`, ADMIN, { resume_at: null });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ is_active: true, pause: null, next_run_at: s.next_run_at });
     expect((await api("PATCH", `/api/scheduled-reviews/${s.id}`, ADMIN, { pause_note: null, resume_at: null })).status).toBe(200);
+    // Nothing was written: no update, no audit row (review 17 #6).
+    expect(await row()).toEqual(before);
+    expect(await audits()).toBe(auditsBefore);
+    const renamed = await api("PATCH", `/api/scheduled-reviews/${s.id}`, ADMIN, { name: "Renamed", resume_at: null });
+    expect(renamed.body).toMatchObject({ name: "Renamed" });
+    const last = await systemDb().auditEvent.findFirstOrThrow({ where: { scheduledReviewId: s.id }, orderBy: { createdAt: "desc" } });
+    expect(last.summary).toBe('Changed name of "Renamed"');
     const note = await api("PATCH", `/api/scheduled-reviews/${s.id}`, ADMIN, { resume_at: new Date(Date.now() + DAY).toISOString() });
     expect(note.status).toBe(400); // a real resume time still needs is_active false
   });
@@ -139,6 +172,10 @@ describe("audit rows beyond schedules", () => {
     ]);
     expect(new Set(events.map((e) => e.actor_id))).toEqual(new Set([ORG_ADMIN.userId]));
     expect(events[1]!.summary).toContain("Sandbox CRM");
+    // The settings rows list what changed against the stored settings, not every key sent (review 17 #9).
+    expect(events[3]!.summary).not.toContain("enabled"); // alerts were already enabled (the default)
+    expect(events[3]!.summary).toContain("email_recipients");
+    expect(events[4]!.summary).toBe("Changed the alert settings (nothing)"); // the same body again, only the secret rotated
     expect(events.filter((e) => e.action.startsWith("monitor.")).map((e) => e.target_id)).toEqual(Array(3).fill(monitor.body.id));
     expect(JSON.stringify(events)).not.toContain(monitor.body.ingest_token); // no secret in the trail
   });

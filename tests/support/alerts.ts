@@ -36,7 +36,7 @@ export function alertHarness(owner: string) {
   });
   async function configure(over: Partial<UpdateAlertSettings> = {}) {
     h.hook.reset();
-    const saved = await updateAlertSettings(owner, body(over));
+    const saved = await updateAlertSettings(owner, body(over), "user_alerts_admin");
     h.hook.setSecret("/hook", saved.webhook_secret!);
     return saved;
   }

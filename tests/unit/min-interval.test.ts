@@ -31,4 +31,13 @@ describe("shortestIntervalMinutes", () => {
   it("still sees what DST does to a gap (a day of 23 hours in New York)", () => {
     expect(shortestIntervalMinutes("59 1 * * *", NY, FROM)).toBe(1440 - 60);
   });
+
+  it("finds a spring-forward gap whatever the date it starts from (review 17 #1)", () => {
+    // 2027-03-14 in New York: 01:50 EST, then 03:00 EDT ten minutes later.
+    const cron = "0,50 1,3 * * *";
+    expect(shortestIntervalMinutes(cron, NY, FROM)).toBe(10);
+    expect(shortestIntervalMinutes(cron, NY, new Date("2026-04-01T09:00:00Z"))).toBe(10);
+    expect(shortestIntervalMinutes(cron, NY, new Date("2026-08-15T00:00:00Z"))).toBe(10);
+    expect(shortestIntervalMinutes(cron, UTC, new Date("2026-04-01T09:00:00Z"))).toBe(50);
+  });
 });

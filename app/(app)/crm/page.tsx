@@ -38,9 +38,11 @@ export default async function CrmPage({ searchParams }: { searchParams: Search }
         <AdminOnly role={role} label="Connect a CRM">
           <ConnectButtons missing={{ hubspot: missingEnv("hubspot"), salesforce: missingEnv("salesforce") }} />
         </AdminOnly>
-        {role === "admin" && !connections.some((c) => c.provider === "demo") && (
+        {!connections.some((c) => c.provider === "demo") && (
           <div className="mt-4 border-t border-slate-100 pt-4">
-            <DemoCrmButton />
+            <AdminOnly role={role} label="Use the Demo CRM">
+              <DemoCrmButton />
+            </AdminOnly>
           </div>
         )}
       </Card>
