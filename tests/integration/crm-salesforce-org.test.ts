@@ -8,7 +8,7 @@ import { decrypt } from "@/lib/crypto";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { systemDb } from "@/lib/db";
-import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
+import { consent, connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
 import { FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
 import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
@@ -98,14 +98,6 @@ describe("Salesforce sessions", () => {
     expect(inngest.fake.events.filter((e) => e.name === "crm/connection.expired")).toMatchObject([{ data: { connectionId: conn.id, provider: "salesforce" } }]);
   });
 });
-
-/** The browser's part: press Allow on the consent page, follow the redirect to the callback. */
-async function consent(authorizeUrl: string): Promise<URL> {
-  const decide = new URL(authorizeUrl);
-  decide.pathname += "/decide";
-  decide.searchParams.set("decision", "allow");
-  return new URL((await fetch(decide, { redirect: "manual" })).headers.get("location")!);
-}
 
 describe("Salesforce login hosts", () => {
   test.each([
