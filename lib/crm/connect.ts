@@ -112,25 +112,27 @@ export async function renameConnection(ownerId: string, actorId: string, id: str
   return toDto((await db.crmConnection.findFirst({ where: { id } }))!);
 }
 
-/** Deletes a connection no schedule uses, revoking its token where the provider offers it. */
+/**
+ * Deletes a connection no schedule uses, revoking its token where the provider offers it. The row is
+ * locked first (FOR UPDATE): a schedule insert naming it holds KEY SHARE on it until it commits, so the
+ * check below sees that schedule (409), and an insert arriving later waits and then finds no connection
+ * (lib/schedules/service.ts locks it the same way). No FK error reaches the caller as a 500.
+ */
 export async function deleteConnection(ownerId: string, actorId: string, id: string): Promise<void> {
-  const db = forTenant(ownerId);
-  const conn = await db.crmConnection.findFirst({ where: { id } });
-  if (!conn) throw notFound("CRM connection");
-  const schedules = await db.scheduledReview.findMany({ where: { crmConnectionId: id }, select: { id: true, name: true }, orderBy: { name: "asc" } });
-  if (schedules.length) {
-    throw new AppError("connection_in_use", `${schedules.length} schedule(s) use this connection: ${schedules.map((s) => s.name).join(", ")}`.slice(0, 500), { schedules });
-  }
-  // Schedules are created through forTenant; the delete re-checks "no schedule" in the same statement.
-  await systemDb().$transaction(async (tx) => {
-    const deleted = await tx.$executeRaw`
-      DELETE FROM "CrmConnection" c WHERE c.id = ${id} AND c."ownerId" = ${ownerId}
-        AND NOT EXISTS (SELECT 1 FROM "ScheduledReview" s WHERE s."crmConnectionId" = c.id AND s."ownerId" = ${ownerId})`;
-    if (!deleted) throw new AppError("conflict", "A schedule started using this connection meanwhile; read it again");
+  const conn = await systemDb().$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "CrmConnection" WHERE id = ${id} AND "ownerId" = ${ownerId} FOR UPDATE`;
+    if (!locked.length) throw notFound("CRM connection");
+    const schedules = await tx.scheduledReview.findMany({ where: { crmConnectionId: id, ownerId }, select: { id: true, name: true }, orderBy: { name: "asc" } });
+    if (schedules.length) {
+      throw new AppError("connection_in_use", `${schedules.length} schedule(s) use this connection: ${schedules.map((s) => s.name).join(", ")}`.slice(0, 500), { schedules });
+    }
+    const row = await tx.crmConnection.findFirstOrThrow({ where: { id, ownerId } });
+    await tx.crmConnection.deleteMany({ where: { id, ownerId } });
     await recordAudit(tx, {
       ownerId, actorId, action: "crm.deleted", targetType: "crm_connection", targetId: id,
-      summary: `Deleted CRM connection "${conn.name}"`, details: { provider: conn.provider.toLowerCase() },
+      summary: `Deleted CRM connection "${row.name}"`, details: { provider: row.provider.toLowerCase() },
     });
+    return row;
   }, SHORT_TX);
   await forgetPacing(id);
   if (conn.refreshTokenEnc && conn.provider !== "DEMO") {

@@ -2,16 +2,17 @@ import "server-only";
 import { crmRequest, retryAfterMs, sleep } from "./http";
 import { HISTORY_BATCH_SIZE, HISTORY_PROPERTIES, hubspotHistoryFields, type HubspotHistory } from "./hubspot-history";
 import { DEAL_PROPERTIES, mapHubspotDeal, mapPipelines, ownerName, type HubspotDealRecord, type HubspotPipeline, type HubspotStage } from "./hubspot-map";
+import { remember, secondlyWindowLeftMs } from "./hubspot-limits";
 import { deferSlots, waitForSlot, type Pace, type PaceKind } from "./pacing";
 import { hubspotApiBase } from "./providers";
 import { ALL_OPEN_DEALS, type ScanScope } from "./scope";
-import { ensureFreshToken, expireRefusedConnection, storedToken, type ConnectionKey } from "./tokens";
+import { ensureFreshToken, refusedTwice, storedToken, type ConnectionKey, type FreshToken, type LiveToken } from "./tokens";
 import { CrmError, type CrmClient, type Deal, type FetchDealsOptions } from "./types";
 
 // HubSpot CRM v3: deal search paged by `after` (200 a page), split past the 10,000-results-per-query
 // cap on hs_object_id, the deals' property history by batch read, pipelines and owners read once per
 // fetch. Calls are paced per connection in Postgres (lib/crm/pacing.ts: every run and instance shares
-// the budget), slowed further by the X-HubSpot-RateLimit-* headers; 429s are waited out (DAILY fails
+// the budget; a search takes a search slot and a call slot, as HubSpot's 10-second limit counts it), slowed further by the X-HubSpot-RateLimit-* headers; 429s are waited out (DAILY fails
 // the run). Tokens are refreshed ahead of expiry (HubSpot: a 401 is not the signal).
 
 export const HUBSPOT_PAGE_SIZE = 200;
@@ -64,6 +65,13 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
   };
   let token: { accessToken: string; expiresAt: number | null } | null = null;
   let dailySpent = false;
+  const sent: Record<PaceKind, number[]> = { "hubspot-search": [], "hubspot-call": [] };
+
+  /** Use this token from now on; a provider that names no expiry: use it until it is refused. */
+  function adopt<T extends LiveToken>(t: T): T {
+    token = { accessToken: t.accessToken, expiresAt: t.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER };
+    return t;
+  }
 
   async function accessToken(): Promise<string> {
     if (!token) {
@@ -71,30 +79,47 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
       token = { accessToken: t.accessToken, expiresAt: t.expiresAt?.getTime() ?? null };
     }
     if (token.expiresAt === null || token.expiresAt - Date.now() <= HUBSPOT_REFRESH_AHEAD_MS) {
-      const fresh = await ensureFreshToken(o, { aheadMs: HUBSPOT_REFRESH_AHEAD_MS });
-      // A provider that names no expiry: use the token until it is refused.
-      token = { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER };
+      return adopt(await ensureFreshToken(o, { aheadMs: HUBSPOT_REFRESH_AHEAD_MS })).accessToken;
     }
     return token.accessToken;
   }
 
-  /** What the rate-limit headers say: a lower per-second limit slows this client; none left defers everyone's next slot. */
+  /**
+   * What the rate-limit headers say: a lower per-second limit slows this client (no burst above it
+   * either); none left defers everyone's next slot until the rolling second frees.
+   */
   async function heed(kind: PaceKind, h: Headers): Promise<void> {
     const perSecond = headerNumber(h, "x-hubspot-ratelimit-secondly");
-    if (perSecond !== null && perSecond > 0) pace[kind].gapMs = Math.max(pace[kind].gapMs, 1000 / perSecond + GAP_MARGIN_MS);
-    if (headerNumber(h, "x-hubspot-ratelimit-secondly-remaining") === 0) await deferSlots(kind, o.connectionId, 1000);
+    if (perSecond !== null && perSecond > 0) {
+      pace[kind].gapMs = Math.max(pace[kind].gapMs, 1000 / perSecond + GAP_MARGIN_MS);
+      pace[kind].burst = Math.max(1, Math.min(pace[kind].burst, Math.floor(perSecond)));
+    }
+    if (headerNumber(h, "x-hubspot-ratelimit-secondly-remaining") === 0) {
+      const left = secondlyWindowLeftMs(sent[kind], perSecond ?? Math.round(1000 / pace[kind].gapMs), Date.now());
+      if (left > 0) await deferSlots(kind, o.connectionId, left + GAP_MARGIN_MS, pace[kind]);
+    }
     if (headerNumber(h, "x-hubspot-ratelimit-daily-remaining") === 0) dailySpent = true;
+  }
+
+  /**
+   * A slot of this kind; a search also takes a call slot (HubSpot's 10-second limit counts every call),
+   * first, so the search slot is the last wait and searches leave their own gap apart.
+   */
+  async function slot(kind: PaceKind, signal?: AbortSignal): Promise<void> {
+    if (kind === "hubspot-search") await waitForSlot("hubspot-call", o.connectionId, pace["hubspot-call"], signal);
+    await waitForSlot(kind, o.connectionId, pace[kind], signal);
+    remember(sent[kind], Date.now());
   }
 
   async function call(label: string, path: string, init: { method?: "GET" | "POST"; body?: Json; search?: boolean }, signal?: AbortSignal): Promise<Json> {
     const kind: PaceKind = init.search ? "hubspot-search" : "hubspot-call";
     let waits = 0;
     let serverErrors = 0;
-    let reauthed = false;
+    let reauthed: FreshToken | null = null;
     for (;;) {
       if (dailySpent) throw new CrmError("crm_rate_limited", DAILY_MESSAGE, { retryable: false });
       const bearer = await accessToken();
-      await waitForSlot(kind, o.connectionId, pace[kind], signal);
+      await slot(kind, signal);
       const res = await crmRequest(label, `${base}${path}`, {
         method: init.method ?? "GET",
         headers: { authorization: `Bearer ${bearer}`, accept: "application/json", ...(init.body ? { "content-type": "application/json" } : {}) },
@@ -109,19 +134,17 @@ export function createHubspotClient(o: HubspotClientOptions): HubspotClient {
         if (policy === "DAILY") throw new CrmError("crm_rate_limited", DAILY_MESSAGE, { retryable: false });
         if (++waits > MAX_WAITS) throw new CrmError("crm_rate_limited", `HubSpot kept answering 429 (${policy || "rate limit"})`, { retryAfterMs: 10_000 });
         const waitMs = retryAfterMs(res.headers, policy === "TEN_SECONDLY_ROLLING" ? 10_000 : 1_000);
-        await deferSlots(kind, o.connectionId, waitMs);
+        await deferSlots(kind, o.connectionId, waitMs, pace[kind]);
         await sleep(waitMs, signal);
         continue;
       }
-      if (res.status === 401 && !reauthed) {
+      if (res.status === 401) {
+        // Refused again: only a refused forced refresh expires the connection (see refusedTwice).
+        if (reauthed) throw await refusedTwice(o, "HubSpot", reauthed);
         // The token died early (revoked, clock skew): one refresh, then the call again.
-        reauthed = true;
-        const fresh = await ensureFreshToken(o, { rejected: bearer });
-        token = { accessToken: fresh.accessToken, expiresAt: fresh.expiresAt?.getTime() ?? Number.MAX_SAFE_INTEGER };
+        reauthed = adopt(await ensureFreshToken(o, { rejected: bearer }));
         continue;
       }
-      // Refused again with a token just refreshed: the authorization itself is gone (app uninstalled).
-      if (res.status === 401) throw await expireRefusedConnection(o, "HubSpot");
       if (res.status >= 500) {
         if (++serverErrors > MAX_SERVER_RETRIES) throw new CrmError("crm_unavailable", `${label}: HubSpot answered ${res.status}`);
         await sleep((o.retryBaseMs ?? 500) * 2 ** (serverErrors - 1), signal);

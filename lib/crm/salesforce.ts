@@ -3,7 +3,7 @@ import { crmRequest, sleep } from "./http";
 import { SALESFORCE_API_VERSION } from "./providers";
 import { mapOpportunity, opportunityFields, soqlString, summarizeHistory, type SfHistoryRow, type SfRecord } from "./salesforce-map";
 import { ALL_OPEN_DEALS, type ScanScope } from "./scope";
-import { ensureFreshToken, expireRefusedConnection, storedToken, type ConnectionKey, type LiveToken } from "./tokens";
+import { ensureFreshToken, refusedTwice, storedToken, type ConnectionKey, type FreshToken, type LiveToken } from "./tokens";
 import { CrmError, type CrmClient, type Deal, type FetchDealsOptions } from "./types";
 
 // Salesforce REST: SOQL on open Opportunities followed through nextRecordsUrl, OpportunityHistory for
@@ -51,7 +51,7 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
   let token: LiveToken | null = null;
 
   async function get(label: string, pathAndQuery: string, signal?: AbortSignal): Promise<Record<string, unknown>> {
-    let reauthed = false;
+    let reauthed: FreshToken | null = null;
     let serverErrors = 0;
     for (;;) {
       token ??= await storedToken(o);
@@ -62,13 +62,12 @@ export function createSalesforceClient(o: SalesforceClientOptions): SalesforceCl
       });
       if (res.status >= 200 && res.status < 300) return (res.body ?? {}) as Record<string, unknown>;
       const err: SfError = (Array.isArray(res.body) ? res.body[0] : res.body) ?? {};
-      if (res.status === 401 && !reauthed) {
-        reauthed = true;
-        token = await ensureFreshToken(o, { rejected: token.accessToken });
+      if (res.status === 401) {
+        // Refused again: only a refused forced refresh expires the connection (see refusedTwice).
+        if (reauthed) throw await refusedTwice(o, "Salesforce", reauthed);
+        token = reauthed = await ensureFreshToken(o, { rejected: token.accessToken });
         continue;
       }
-      // Refused again with a session just refreshed: the authorization itself is gone.
-      if (res.status === 401) throw await expireRefusedConnection(o, "Salesforce");
       if (err.errorCode === "REQUEST_LIMIT_EXCEEDED") {
         throw new CrmError("crm_rate_limited", "Salesforce's API request limit for this org is used up (REQUEST_LIMIT_EXCEEDED); the run is retried later", { retryAfterMs: LIMIT_RETRY_AFTER_MS });
       }

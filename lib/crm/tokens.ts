@@ -14,6 +14,8 @@ import { CrmError } from "./types";
 // A rotated refresh token spent twice would otherwise kill the connection.
 
 export type LiveToken = { accessToken: string; instanceUrl: string | null; expiresAt: Date | null };
+/** ensureFreshToken's answer: `refreshed` says whether this call refreshed (false: the stored token was still good). */
+export type FreshToken = LiveToken & { refreshed: boolean };
 /** A connection and its tenant: every token read and write filters by both. */
 export type ConnectionKey = { connectionId: string; ownerId: string };
 type LockedRow = {
@@ -48,13 +50,15 @@ export type RefreshWhen =
   /** HubSpot: refresh unless the stored token is good for at least this long (ms) */
   | { aheadMs: number }
   /** Salesforce: the provider refused this token (INVALID_SESSION_ID); refresh unless it was replaced already */
-  | { rejected: string };
+  | { rejected: string }
+  /** The provider refused a token twice: refresh whatever is stored, to learn whether the grant still lives */
+  | { force: true };
 
 /**
  * A token fit for use, refreshed if needed, serialised per connection. A dead refresh token marks the
  * connection expired (once: compare-and-set on its status) and throws crm_auth_expired.
  */
-export async function ensureFreshToken(key: ConnectionKey, when: RefreshWhen, now = () => Date.now()): Promise<LiveToken> {
+export async function ensureFreshToken(key: ConnectionKey, when: RefreshWhen, now = () => Date.now()): Promise<FreshToken> {
   const { connectionId, ownerId } = key;
   const outcome = await systemDb().$transaction(
     async (tx) => {
@@ -66,16 +70,18 @@ export async function ensureFreshToken(key: ConnectionKey, when: RefreshWhen, no
       if (row.status === "EXPIRED") throw expiredError(label(row.provider));
       const current = decrypt(row.accessTokenEnc);
       const stillGood =
-        "rejected" in when
-          ? current !== when.rejected
-          : row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() - now() > when.aheadMs;
-      if (stillGood) return { token: { accessToken: current, instanceUrl: row.instanceUrl, expiresAt: row.tokenExpiresAt } };
+        "force" in when
+          ? false
+          : "rejected" in when
+            ? current !== when.rejected
+            : row.tokenExpiresAt !== null && row.tokenExpiresAt.getTime() - now() > when.aheadMs;
+      if (stillGood) return { token: { accessToken: current, instanceUrl: row.instanceUrl, expiresAt: row.tokenExpiresAt, refreshed: false } };
       const provider = row.provider.toLowerCase() as OAuthProvider;
       try {
         const fresh = await refreshTokens(provider, decrypt(row.refreshTokenEnc), row.loginUrl ?? undefined);
         await tx.crmConnection.updateMany({ where: { id: connectionId, ownerId }, data: { ...tokenColumns(fresh), status: "ACTIVE" } });
         log.info({ event: "crm.token_refreshed", connection_id: connectionId, provider }, "crm.token_refreshed");
-        return { token: { accessToken: fresh.accessToken, instanceUrl: fresh.instanceUrl ?? row.instanceUrl, expiresAt: fresh.expiresAt } };
+        return { token: { accessToken: fresh.accessToken, instanceUrl: fresh.instanceUrl ?? row.instanceUrl, expiresAt: fresh.expiresAt, refreshed: true } };
       } catch (err) {
         if (!(err instanceof RefreshTokenDeadError)) throw err;
         // Committed with the lock still held, so no other run tries the dead token again.
@@ -99,14 +105,15 @@ async function markExpired(db: Prisma.TransactionClient, { connectionId, ownerId
 }
 
 /**
- * The provider refused a token it had just issued by refresh: the authorization is dead however new the
- * token is (the app was uninstalled, the user lost access). The connection is expired as for invalid_grant.
+ * The provider refused the token again right after ensureFreshToken handed it over (`first`: that answer;
+ * its token may be one another run stored, not one this call refreshed). Two 401s do not prove the grant
+ * dead: a forced refresh decides. Refused -> the connection is expired (ensureFreshToken's invalid_grant
+ * path throws crm_auth_expired). Accepted -> the connection stays ACTIVE and the call fails retryable.
  */
-export async function expireRefusedConnection(key: ConnectionKey, label: string): Promise<CrmError> {
-  const err = new CrmError("crm_auth_expired", `${label} refuses this connection's token even after a refresh; reconnect it on the CRM page`);
-  await markExpired(systemDb(), key, err.message, Date.now());
-  log.warn({ event: "crm.connection_expired", connection_id: key.connectionId, reason: "refused after refresh" }, "crm.connection_expired");
-  return err;
+export async function refusedTwice(key: ConnectionKey, label: string, first: FreshToken): Promise<CrmError> {
+  await ensureFreshToken(key, { force: true });
+  log.warn({ event: "crm.token_refused_twice", connection_id: key.connectionId, refreshed_first: first.refreshed }, "crm.token_refused_twice");
+  return new CrmError("crm_unavailable", `${label} refused a fresh token twice though the authorization still refreshes; the run is retried`);
 }
 
 export type ExpiredConnection = { id: string; data: { ownerId: string; connectionId: string; provider: string; reason: string } };

@@ -69,7 +69,11 @@ export async function createSchedule(tenant: Tenant, input: CreateScheduleInput,
   const cron = cronOf(input);
   if (!cron) throw new AppError("validation_error", "Give either schedule (5-field cron) or frequency");
   requireInterval(tenant, cron, input.timezone);
-  if (!(await db.crmConnection.findFirst({ where: { id: input.crm_connection_id }, select: { id: true } }))) throw notFound("CRM connection");
+  // KEY SHARE on the connection until this commits: a concurrent delete (FOR UPDATE) either waits and then
+  // sees this schedule, or went first and this finds no connection (404, never an FK error).
+  const connection = await db.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "CrmConnection" WHERE id = ${input.crm_connection_id} AND "ownerId" = ${tenant.ownerId} FOR KEY SHARE`;
+  if (!connection.length) throw notFound("CRM connection");
   await requireScheduleRoom(tenant, db);
   const row = await db.scheduledReview.create({
     data: {

@@ -1,5 +1,5 @@
 // The CRM connection routes over HTTP (#14 review): DELETE refused with 409 while schedules use the
-// connection (listing them, nothing deleted), rename (and a bad name writes nothing), another tenant's
+// connection (listing them, nothing deleted), and never a 5xx when it races a schedule create, rename (and a bad name writes nothing), another tenant's
 // connection id answering 404 on every route that takes one, and /crm showing a fixed message for a
 // connect_error code (never the URL's text).
 import { beforeAll, describe, expect, test } from "vitest";
@@ -7,6 +7,7 @@ import { systemDb } from "@/lib/db";
 import { api, APP_URL, tokenFor } from "@/tests/support/api";
 import { scheduleOn } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
+import { validBody } from "@/tests/support/schedules";
 
 const ALICE = { userId: "user_crm_alice", plan: "team" } as const;
 const MALLORY = { userId: "user_crm_mallory", plan: "team" } as const;
@@ -30,6 +31,21 @@ describe("DELETE /api/crm-connections/{id}", () => {
     await systemDb().scheduledReview.deleteMany({ where: { crmConnectionId: conn.id } });
     expect((await api("DELETE", `/api/crm-connections/${conn.id}`, ALICE)).status).toBe(204);
     expect(await systemDb().crmConnection.count({ where: { id: conn.id } })).toBe(0);
+  });
+});
+
+describe("DELETE racing a schedule create on the same connection", () => {
+  test("never a 5xx: either the schedule is created and the delete is refused (409), or the delete wins and the create is a 404", { timeout: 60_000 }, async () => {
+    const RACER = { userId: "user_crm_racer", plan: "team" } as const;
+    for (let round = 0; round < 6; round++) {
+      const conn = await connection(RACER.userId, "DEMO", `Race ${round}`);
+      const [created, deleted] = await Promise.all([
+        api("POST", "/api/scheduled-reviews", RACER, validBody(conn.id, { delivery_channels: ["email"], slack_webhook_url: undefined })),
+        api("DELETE", `/api/crm-connections/${conn.id}`, RACER),
+      ]);
+      expect([created.status, deleted.status]).toSatisfy(([c, d]: number[]) => (c === 201 && d === 409) || (c === 404 && d === 204));
+      expect(await systemDb().crmConnection.count({ where: { id: conn.id } })).toBe(created.status === 201 ? 1 : 0);
+    }
   });
 });
 

@@ -1,11 +1,12 @@
 // HubSpot (#14 review): the search limit shared by concurrent runs on one connection (Postgres pacing)
 // and obeyed from the X-HubSpot-RateLimit-* headers; deal history by batch read feeding the
-// close_date_slipped / stage_moved_backward / amount_decreased rules; a token refused right after a
-// refresh expiring the connection; a scope whose stages all closed reading no deals (never `IN []`);
+// close_date_slipped / stage_moved_backward / amount_decreased rules; a token refused twice expiring
+// the connection only when a forced refresh is refused too; a scope whose stages all closed reading no deals (never `IN []`);
 // deletion revoking on the documented endpoint; token queries filtered by owner.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { deleteConnection } from "@/lib/crm/connect";
 import { createHubspotClient } from "@/lib/crm/hubspot";
+import { slotsTaken } from "@/lib/crm/pacing";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { systemDb } from "@/lib/db";
 import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
@@ -43,6 +44,16 @@ describe("HubSpot search limit", () => {
     expect(hub.searchRequests).toBe(2 * Math.ceil(openCount(hub.deals) / 200));
     // The fake counts searches per rolling second and answers 429 SECONDLY past 5: none did.
     expect(hub.rateLimited).toEqual([]);
+  });
+
+  test("every search also takes a call slot: the shared call budget counts every API call the fake answered", { timeout: 60_000 }, async () => {
+    hub.deals = makeHubspotDeals(1_000);
+    const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
+    await createHubspotClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals();
+    expect(hub.searchRequests).toBeGreaterThanOrEqual(5);
+    // pipelines + owners + searches + history batch reads, all on the hubspot-call row (searches were missing).
+    expect(await slotsTaken("hubspot-call", conn.id)).toBe(hub.apiCalls);
+    expect(await slotsTaken("hubspot-search", conn.id)).toBe(hub.searchRequests);
   });
 
   test("a stricter account limit in the X-HubSpot-RateLimit-Secondly(-Remaining) headers slows the client: no 429 at 2 searches a second", { timeout: 60_000 }, async () => {
@@ -94,16 +105,26 @@ describe("HubSpot deal history", () => {
 });
 
 describe("HubSpot authorization and scope", () => {
-  test("a 401 right after a successful refresh expires the connection and announces it", async () => {
+  test("two 401s while the authorization still refreshes: a retryable crm_unavailable, the connection stays ACTIVE", async () => {
     hub.deals = makeHubspotDeals(10);
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
     hub.failNext(2, "401");
+    await expect(createHubspotClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_unavailable", retryable: true });
+    // The refresh after the first 401, then the forced one that proved the grant alive.
+    expect(hub.oauth.refreshCount()).toBe(2);
+    expect(await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } })).toMatchObject({ status: "ACTIVE", expiredAt: null });
+  });
+
+  test("two 401s and the forced refresh refused (app uninstalled): the connection expires and is announced", async () => {
+    hub.deals = makeHubspotDeals(10);
+    const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
+    hub.failNext(2, "401");
+    hub.oauth.onRefresh = (n) => n === 2 && hub.oauth.revokeAll();
     const { record, run } = await runReview(conn);
     expect(record.status).toBe("failed");
     expect(run).toMatchObject({ status: "FAILED", errorCode: "crm_auth_expired" });
-    expect(hub.oauth.refreshCount()).toBe(1);
-    const after = await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } });
-    expect(after.status).toBe("EXPIRED");
+    expect(hub.oauth.tokenRequests).toEqual([{ grantType: "refresh_token", ok: true }, { grantType: "refresh_token", ok: false }]);
+    expect((await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } })).status).toBe("EXPIRED");
     expect(inngest.fake.events.filter((e) => e.name === "crm/connection.expired")).toMatchObject([{ data: { connectionId: conn.id, provider: "hubspot" } }]);
   });
 

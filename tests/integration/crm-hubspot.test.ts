@@ -50,21 +50,16 @@ describe("HubSpot fetching", () => {
     expect(hub.rateLimited).toEqual([]);
   });
 
-  test("a paced fetch longer than the Demo CRM's deadline completes through the run path (budgets scaled down 150x)", { timeout: 60_000 }, async () => {
-    // The production budgets divided by the same factor: Demo 60 s -> 400 ms, HubSpot 15 min -> 6 s.
-    // 1,000 deals = 5 searches at HubSpot's 5/s plus 18 history batch reads, with fake latency: well over
-    // the Demo budget.
-    CRM_FETCH_BUDGET_MS.DEMO = 400;
-    CRM_FETCH_BUDGET_MS.HUBSPOT = 6_000;
-    hub.deals = makeHubspotDeals(1_000);
+  test("a HubSpot run fetches under HubSpot's budget, not the Demo CRM's: with Demo's at 1 ms, slowed calls still complete first time", { timeout: 60_000 }, async () => {
+    // Every fake call takes at least 40 ms, so a fetch under a 1 ms budget could only abort (crm_timeout,
+    // then a retry). Which budget the run path chose shows in the outcome, never in elapsed time.
+    CRM_FETCH_BUDGET_MS.DEMO = 1;
+    hub.deals = makeHubspotDeals(400);
     hub.slowMs = 40;
     const conn = await connectedConnection(OWNER, hub, { provider: "HUBSPOT" });
-    const startedAt = Date.now();
     const { run } = await runReview(conn);
     expect(run).toMatchObject({ status: "COMPLETED", retryCount: 0, dealsAnalyzed: openIds(hub.deals).length });
-    expect(hub.searchBodies.length).toBeGreaterThanOrEqual(5);
-    // The fetch really outlasted the Demo CRM's deadline (the pacing alone is >= 4 gaps of 225 ms).
-    expect(Date.now() - startedAt).toBeGreaterThan(CRM_FETCH_BUDGET_MS.DEMO);
+    expect(hub.searchBodies.length).toBeGreaterThanOrEqual(2);
   });
 
   test("a scan scope of one pipeline reads only that pipeline's open deals, with owner names and stage labels", async () => {

@@ -8,7 +8,7 @@ import { decrypt } from "@/lib/crypto";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { ensureFreshToken } from "@/lib/crm/tokens";
 import { systemDb } from "@/lib/db";
-import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
+import { consent, connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
 import { FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
 import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
@@ -77,25 +77,27 @@ describe("Salesforce org shapes", () => {
 });
 
 describe("Salesforce sessions", () => {
-  test("INVALID_SESSION_ID right after a successful refresh expires the connection", async () => {
+  test("INVALID_SESSION_ID twice while the authorization still refreshes: a retryable crm_unavailable, the connection stays ACTIVE", async () => {
     ({ opportunities: production.opportunities, history: production.history } = makeOpportunities(5));
     const conn = await connectedConnection(OWNER, production, { provider: "SALESFORCE", expiresInMs: null });
     production.failNext(2, "401");
+    await expect(createSalesforceClient({ connectionId: conn.id, ownerId: conn.ownerId }).fetchOpenDeals()).rejects.toMatchObject({ code: "crm_unavailable", retryable: true });
+    expect(production.oauth.refreshCount()).toBe(2);
+    expect(await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } })).toMatchObject({ status: "ACTIVE", expiredAt: null });
+  });
+
+  test("INVALID_SESSION_ID twice and the forced refresh refused: the connection expires and is announced", async () => {
+    ({ opportunities: production.opportunities, history: production.history } = makeOpportunities(5));
+    const conn = await connectedConnection(OWNER, production, { provider: "SALESFORCE", expiresInMs: null });
+    production.failNext(2, "401");
+    production.oauth.onRefresh = (n) => n === 2 && production.oauth.revokeAll();
     const { run } = await runReview(conn);
     expect(run).toMatchObject({ status: "FAILED", errorCode: "crm_auth_expired" });
-    expect(production.oauth.refreshCount()).toBe(1);
+    expect(production.oauth.tokenRequests).toEqual([{ grantType: "refresh_token", ok: true }, { grantType: "refresh_token", ok: false }]);
     expect((await systemDb().crmConnection.findUniqueOrThrow({ where: { id: conn.id } })).status).toBe("EXPIRED");
     expect(inngest.fake.events.filter((e) => e.name === "crm/connection.expired")).toMatchObject([{ data: { connectionId: conn.id, provider: "salesforce" } }]);
   });
 });
-
-/** The browser's part: press Allow on the consent page, follow the redirect to the callback. */
-async function consent(authorizeUrl: string): Promise<URL> {
-  const decide = new URL(authorizeUrl);
-  decide.pathname += "/decide";
-  decide.searchParams.set("decision", "allow");
-  return new URL((await fetch(decide, { redirect: "manual" })).headers.get("location")!);
-}
 
 describe("Salesforce login hosts", () => {
   test.each([

@@ -7,7 +7,7 @@ import { finishConnect, startConnect } from "@/lib/crm/connect";
 import { createSalesforceClient } from "@/lib/crm/salesforce";
 import { api } from "@/tests/support/api";
 import { resetDb } from "@/tests/support/db";
-import { connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
+import { consent, connectedConnection, reviewRunner, useFakeCrms } from "@/tests/support/crm";
 import { FAKE_SF_API, FAKE_SF_RECORD_TYPES, FakeSalesforce, makeOpportunities } from "@/tests/support/fake-salesforce";
 import { inProcessInngestForFile } from "@/tests/support/in-process-inngest";
 
@@ -34,18 +34,6 @@ beforeEach(async () => {
 });
 
 const runReview = reviewRunner(inngest);
-
-/** The browser's part of the flow: open the consent page, press Allow, follow the redirect to the callback. */
-async function consent(authorizeUrl: string, decision: "allow" | "deny" = "allow"): Promise<URL> {
-  const page = await fetch(authorizeUrl);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain(">Allow</button>");
-  const decide = new URL(authorizeUrl);
-  decide.pathname += "/decide";
-  decide.searchParams.set("decision", decision);
-  const res = await fetch(decide, { redirect: "manual" });
-  return new URL(res.headers.get("location")!);
-}
 
 describe("Salesforce fetching", () => {
   test("2,500 opportunities over two batches plus history: every one, with pushes and stage entry from OpportunityHistory", async () => {

@@ -9,7 +9,7 @@ import { finishConnect, startConnect } from "@/lib/crm/connect";
 import { testConnection } from "@/lib/crm/check";
 import { captureLogs } from "@/lib/log";
 import { api, APP_URL, tokenFor } from "@/tests/support/api";
-import { useFakeCrms } from "@/tests/support/crm";
+import { consent, useFakeCrms } from "@/tests/support/crm";
 import { resetDb } from "@/tests/support/db";
 import { FakeHubspot, makeHubspotDeals } from "@/tests/support/fake-hubspot";
 
@@ -20,15 +20,6 @@ const STACK_HUBSPOT = `http://127.0.0.1:${process.env.FAKE_HUBSPOT_PORT ?? 8304}
 async function issuedTokens(seen: Set<string>) {
   for (const t of (await (await fetch(`${STACK_HUBSPOT}/__admin/issued-tokens`)).json()) as string[]) seen.add(t);
   return seen;
-}
-
-/** The consent page -> Allow -> the provider's redirect to the callback, as a browser would follow it. */
-async function consent(authorizeUrl: string): Promise<URL> {
-  const decide = new URL(authorizeUrl);
-  decide.pathname += "/decide";
-  decide.searchParams.set("decision", "allow");
-  const res = await fetch(decide, { redirect: "manual" });
-  return new URL(res.headers.get("location")!);
 }
 
 function expectNoToken(label: string, text: string, tokens: Set<string>) {

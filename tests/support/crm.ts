@@ -1,5 +1,6 @@
 // CRM connections for tests: the fakes' OAuth app in the environment, and connections that start
 // out connected (tokens minted by the fake, stored encrypted as the callback would store them).
+import { expect } from "vitest";
 import { encrypt } from "@/lib/crypto";
 import { systemDb } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
@@ -60,4 +61,19 @@ export function reviewRunner(inngest: ReturnType<typeof inProcessInngestForFile>
     const record = await inngest.fake.run(FN.review, requestedEvent(queued));
     return { record, run: await systemDb().reviewRun.findUniqueOrThrow({ where: { id: queued.id } }) };
   };
+}
+
+/**
+ * The browser's part of the connect flow: open the fake's consent page, press Allow (or Deny), and
+ * read the provider's redirect to the callback.
+ */
+export async function consent(authorizeUrl: string, decision: "allow" | "deny" = "allow"): Promise<URL> {
+  const page = await fetch(authorizeUrl);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain(">Allow</button>");
+  const decide = new URL(authorizeUrl);
+  decide.pathname += "/decide";
+  decide.searchParams.set("decision", decision);
+  const res = await fetch(decide, { redirect: "manual" });
+  return new URL(res.headers.get("location")!);
 }

@@ -19,6 +19,8 @@ export class FakeOAuth {
   /** Each refresh hands out a new refresh token and the old one stops working. */
   rotateRefreshTokens = true;
   readonly tokenRequests: { grantType: string; ok: boolean }[] = [];
+  /** Called before each refresh_token request is judged (n counts from 1): tests revoke the app mid-run here. */
+  onRefresh: ((n: number) => void) | null = null;
   readonly revokedTokens: string[] = [];
   private readonly codes = new Map<string, Grant>();
   private readonly refreshTokens = new Set<string>();
@@ -100,6 +102,7 @@ export class FakeOAuth {
         if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge) return fail(400, this.deadGrantBody("invalid code verifier"));
       }
     } else if (grantType === "refresh_token") {
+      this.onRefresh?.(this.tokenRequests.filter((r) => r.grantType === "refresh_token").length + 1);
       const rt = form.get("refresh_token") ?? "";
       if (!this.refreshTokens.has(rt)) return fail(400, this.deadGrantBody("refresh token is invalid, expired or revoked"));
       if (this.rotateRefreshTokens) this.refreshTokens.delete(rt);
@@ -145,6 +148,7 @@ export class FakeOAuth {
     this.issued.length = 0;
     this.accessTtlSeconds = 1800;
     this.rotateRefreshTokens = true;
+    this.onRefresh = null;
   }
 }
 

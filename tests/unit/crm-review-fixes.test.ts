@@ -5,6 +5,7 @@
 import { describe, expect, test } from "vitest";
 import { connectErrorMessage, CONNECT_ERROR_MESSAGES } from "@/lib/crm/connect-errors";
 import { hubspotHistoryFields } from "@/lib/crm/hubspot-history";
+import { secondlyWindowLeftMs } from "@/lib/crm/hubspot-limits";
 import type { HubspotStage } from "@/lib/crm/hubspot-map";
 import { isMyDomainUrl } from "@/lib/crm/providers";
 import { opportunityWhere } from "@/lib/crm/salesforce";
@@ -19,14 +20,24 @@ describe("HubSpot history -> history fields", () => {
     const f = hubspotHistoryFields({ closedate: [e("2027-03-31T00:00:00Z", "2026-11-20T10:00:00Z"), e("2027-02-28T00:00:00Z", "2026-10-01T10:00:00Z"), e("2027-01-31T00:00:00Z", "2026-09-01T10:00:00Z")] }, stages);
     expect(f).toMatchObject({ closeDatePushes: 2, closeDateSlipDays: 28 + 31 });
   });
-  test("a close date pulled in is not a push; epoch-ms values read like ISO ones", () => {
-    const f = hubspotHistoryFields({ closedate: [e(String(Date.UTC(2027, 0, 10)), "2026-11-02T00:00:00Z"), e("2027-01-31T00:00:00Z", "2026-11-01T00:00:00Z")] }, stages);
+  test("a close date pulled in is not a push", () => {
+    const f = hubspotHistoryFields({ closedate: [e("2027-01-10T00:00:00Z", "2026-11-02T00:00:00Z"), e("2027-01-31T00:00:00Z", "2026-11-01T00:00:00Z")] }, stages);
     expect(f).toMatchObject({ closeDatePushes: 0, closeDateSlipDays: 0 });
+  });
+  test("an epoch-ms close date reads like an ISO one: a later one is a push with its slip days", () => {
+    const f = hubspotHistoryFields({ closedate: [e(String(Date.UTC(2027, 1, 10)), "2026-11-02T00:00:00Z"), e("2027-01-31T00:00:00Z", "2026-11-01T00:00:00Z")] }, stages);
+    expect(f).toMatchObject({ closeDatePushes: 1, closeDateSlipDays: 10 });
   });
   test("stage moves back by the stages' display order", () => {
     const f = hubspotHistoryFields({ dealstage: [e("qualifiedtobuy", "2026-11-03T00:00:00Z"), e("contractsent", "2026-11-02T00:00:00Z"), e("appointmentscheduled", "2026-11-01T00:00:00Z")] }, stages);
     expect(f.stageBackwardMoves).toBe(1);
     expect(hubspotHistoryFields({ dealstage: [e("contractsent", "2026-11-02T00:00:00Z"), e("appointmentscheduled", "2026-11-01T00:00:00Z")] }, stages).stageBackwardMoves).toBe(0);
+  });
+  test("stage orders are compared only within one pipeline: a move to an earlier-ordered stage of another pipeline is not backward", () => {
+    const renewals: [string, HubspotStage] = ["renewal-start", { id: "renewal-start", label: "Renewal", pipelineId: "renewals", displayOrder: 0, probability: null, isClosed: false }];
+    const both = new Map([...stages, renewals]);
+    expect(hubspotHistoryFields({ dealstage: [e("renewal-start", "2026-11-02T00:00:00Z"), e("contractsent", "2026-11-01T00:00:00Z")] }, both).stageBackwardMoves).toBe(0);
+    expect(hubspotHistoryFields({ dealstage: [e("appointmentscheduled", "2026-11-03T00:00:00Z"), e("renewal-start", "2026-11-02T00:00:00Z"), e("contractsent", "2026-11-01T00:00:00Z")] }, both).stageBackwardMoves).toBe(0);
   });
   test("the peak amount over the history; string amounts parsed, blanks skipped", () => {
     expect(hubspotHistoryFields({ amount: [e("5000", "2026-11-03T00:00:00Z"), e("", "2026-11-02T00:00:00Z"), e("20000.5", "2026-11-01T00:00:00Z")] }, stages).peakAmount).toBe(20000.5);
@@ -87,5 +98,17 @@ describe("connect_error codes", () => {
       const shown = connectErrorMessage(junk);
       expect(shown).toBe("The connection did not finish. Try connecting again.");
     }
+  });
+});
+
+describe("HubSpot's per-second window", () => {
+  test("Secondly-Remaining 0 defers only what is left of the rolling second, never a full one", () => {
+    // Five searches 225 ms apart at a limit of 5: the window frees 1 s after the first of them.
+    const sent = [10_000, 10_225, 10_450, 10_675, 10_900];
+    expect(secondlyWindowLeftMs(sent, 5, 10_950)).toBe(50);
+    // Older sends outside the window and sends beyond the limit do not stretch it.
+    expect(secondlyWindowLeftMs([9_000, 9_500, ...sent], 5, 10_950)).toBe(50);
+    expect(secondlyWindowLeftMs(sent, 2, 10_950)).toBe(1000 - 275);
+    expect(secondlyWindowLeftMs([], 5, 10_950)).toBe(0);
   });
 });
