@@ -16,8 +16,10 @@ export async function notePlanSeen(ownerId: string, plan: Plan, now = Date.now()
   const known = remembered.get(ownerId);
   if (known && known.plan === plan && now - known.at < REMEMBER_MS) return;
   try {
+    // A random id: two first sightings at once must meet only on "ownerId" (ON CONFLICT's arbiter);
+    // an id derived from the owner made the second one fail on the primary key instead.
     await systemDb().$executeRaw`
-      INSERT INTO "WorkspaceSettings" (id, "ownerId", plan, "updatedAt") VALUES ('ws_' || md5(${ownerId}), ${ownerId}, ${plan}, now() AT TIME ZONE 'UTC')
+      INSERT INTO "WorkspaceSettings" (id, "ownerId", plan, "updatedAt") VALUES ('ws_' || gen_random_uuid(), ${ownerId}, ${plan}, now() AT TIME ZONE 'UTC')
       ON CONFLICT ("ownerId") DO UPDATE SET plan = EXCLUDED.plan, "updatedAt" = EXCLUDED."updatedAt"
       WHERE "WorkspaceSettings".plan IS DISTINCT FROM EXCLUDED.plan`;
     if (remembered.size >= MAX_REMEMBERED) remembered.clear();

@@ -2,7 +2,8 @@
 // recorded only when known and changed), PATCH
 // resume_at null on an active schedule, the audit trail of another tenant's schedule, and audit rows
 // for CRM connections, alert settings and monitors.
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { log } from "@/lib/log";
 import { systemDb } from "@/lib/db";
 import { pruneHistory } from "@/lib/retention/prune";
 import { notePlanSeen } from "@/lib/workspace/plan-seen";
@@ -52,6 +53,17 @@ describe("retention capped by the plan last seen", () => {
     expect((await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner } })).updatedAt).toEqual(stored.updatedAt);
     await notePlanSeen(owner, "business", t0 + 12 * 60_000);
     expect((await systemDb().workspaceSettings.findUniqueOrThrow({ where: { ownerId: owner } })).plan).toBe("business");
+  });
+
+  it("concurrent first sightings of a workspace store its plan without an error (one row)", async () => {
+    const warn = vi.spyOn(log, "warn");
+    try {
+      await Promise.all(Array.from({ length: 8 }, () => notePlanSeen("org_gaps_plan_race", "team")));
+      expect(warn).not.toHaveBeenCalled(); // failed before: the second insert hit the primary key, not ON CONFLICT's ownerId
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await systemDb().workspaceSettings.findMany({ where: { ownerId: "org_gaps_plan_race" }, select: { plan: true } })).toEqual([{ plan: "team" }]);
   });
 
   it("a token without a plan, or with an unknown one, does not demote the stored plan (review 17 #4)", async () => {
