@@ -79,6 +79,9 @@ beforeAll(async () => {
   await resetDb();
   mine = await seedTenant(FUZZER.userId);
   other = await seedTenant("user_fuzz_other");
+  // The fuzzer's first signed-in request stores its workspace's plan (lib/workspace/plan-seen.ts), a
+  // session's effect rather than a request's: made here, before the snapshot that must stay unchanged.
+  expect((await api("GET", "/api/me", FUZZER)).status).toBe(200);
 });
 
 describe("fuzzing every operation of the OpenAPI document", () => {

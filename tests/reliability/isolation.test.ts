@@ -67,6 +67,9 @@ beforeAll(async () => {
   await resetDb();
   victim = await seedTenant("user_iso_victim", "Victim pipeline 7f3a");
   attacker = await seedTenant(ATTACKER.userId, "Attacker pipeline");
+  // A workspace's first signed-in request stores the plan it was seen with (lib/workspace/plan-seen.ts),
+  // a session's effect rather than a request's: made here, before the snapshot the matrix compares.
+  for (const who of [ATTACKER, { userId: victim.ownerId, plan: "team" } as const]) expect((await api("GET", "/api/me", who)).status).toBe(200);
   // The OAuth callback's GET is public too (the provider's redirect carries no session); its POST is not.
   ops = operationsOf((await api("GET", "/api/openapi.json", null)).body).filter(
     (o) => !PUBLIC.has(o.path) && !(o.method === "GET" && o.path.startsWith("/api/crm-connections/callback/")),
