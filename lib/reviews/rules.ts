@@ -3,14 +3,8 @@
  * compiled once into flat numeric fields and each deal is evaluated in straight-line code with
  * no closures, no regex and at most one date parse per rule.
  */
-import {
-  expectedProbabilityForStage,
-  type Deal,
-  type Finding,
-  type RuleId,
-  type RuleSettings,
-  type Severity,
-} from "./types";
+import { expectedProbabilityForStage, type Deal, type RuleId, type RuleSettings } from "./types";
+import { RULE_CODE, SEVERITY_CODE, type FindingTable } from "./findings";
 import { compileSignalRules, evaluateSignals, type SignalRules } from "./signals";
 
 export const DAY_MS = 86_400_000;
@@ -120,7 +114,8 @@ interface StageInfo {
 /**
  * Settings flattened for the hot loop; build once per analysis with compileRules. Messages are
  * memoised by their small-integer inputs (days, pushes, probability) because with ~100k findings
- * per run the string allocations, not the rule checks, dominate the cost (GC).
+ * per run the string allocations, not the rule checks, dominate the cost (GC). Severities are
+ * SEVERITY_CODE values: findings are rows of a FindingTable (./findings), not objects.
  */
 export interface CompiledRules {
   readonly nowMs: number;
@@ -128,24 +123,24 @@ export interface CompiledRules {
   readonly today: string;
   readonly todayDay: number;
   readonly staleOn: boolean;
-  readonly staleSev: Severity;
+  readonly staleSev: number;
   readonly staleMs: number;
   readonly pastCloseOn: boolean;
-  readonly pastCloseSev: Severity;
+  readonly pastCloseSev: number;
   readonly nextStepOn: boolean;
-  readonly nextStepSev: Severity;
+  readonly nextStepSev: number;
   readonly stalledOn: boolean;
-  readonly stalledSev: Severity;
+  readonly stalledSev: number;
   readonly stalledMs: number;
   readonly ownerOn: boolean;
-  readonly ownerSev: Severity;
+  readonly ownerSev: number;
   readonly amountOn: boolean;
-  readonly amountSev: Severity;
+  readonly amountSev: number;
   readonly pushedOn: boolean;
-  readonly pushedSev: Severity;
+  readonly pushedSev: number;
   readonly pushedMin: number;
   readonly probOn: boolean;
-  readonly probSev: Severity;
+  readonly probSev: number;
   readonly probTolerance: number;
   readonly stages: Map<string, StageInfo>;
   readonly staleMsgs: string[];
@@ -163,24 +158,24 @@ export function compileRules(settings: RuleSettings, now: Date): CompiledRules {
     today: now.toISOString().slice(0, 10),
     todayDay: Math.floor(nowMs / DAY_MS),
     staleOn: settings.stale.enabled,
-    staleSev: settings.stale.severity,
+    staleSev: SEVERITY_CODE[settings.stale.severity],
     staleMs: settings.stale.threshold * DAY_MS,
     pastCloseOn: settings.past_close_date.enabled,
-    pastCloseSev: settings.past_close_date.severity,
+    pastCloseSev: SEVERITY_CODE[settings.past_close_date.severity],
     nextStepOn: settings.no_next_step.enabled,
-    nextStepSev: settings.no_next_step.severity,
+    nextStepSev: SEVERITY_CODE[settings.no_next_step.severity],
     stalledOn: settings.stalled_in_stage.enabled,
-    stalledSev: settings.stalled_in_stage.severity,
+    stalledSev: SEVERITY_CODE[settings.stalled_in_stage.severity],
     stalledMs: settings.stalled_in_stage.threshold * DAY_MS,
     ownerOn: settings.no_owner.enabled,
-    ownerSev: settings.no_owner.severity,
+    ownerSev: SEVERITY_CODE[settings.no_owner.severity],
     amountOn: settings.missing_amount.enabled,
-    amountSev: settings.missing_amount.severity,
+    amountSev: SEVERITY_CODE[settings.missing_amount.severity],
     pushedOn: settings.close_date_pushed.enabled,
-    pushedSev: settings.close_date_pushed.severity,
+    pushedSev: SEVERITY_CODE[settings.close_date_pushed.severity],
     pushedMin: settings.close_date_pushed.threshold,
     probOn: settings.probability_inconsistent.enabled,
-    probSev: settings.probability_inconsistent.severity,
+    probSev: SEVERITY_CODE[settings.probability_inconsistent.severity],
     probTolerance: settings.probability_inconsistent.threshold,
     stages: new Map(),
     staleMsgs: [],
@@ -200,17 +195,22 @@ function stageInfo(c: CompiledRules, stage: string): StageInfo {
   return info;
 }
 
-function finding(deal: Deal, rule: RuleId, severity: Severity, message: string): Finding {
-  return { dealId: deal.id, dealName: deal.name, amount: deal.amount, stage: deal.stage, rule, severity, message };
-}
-
 /** Amounts that carry no information for forecasting; shared with scoring. */
 export function isMissingAmount(amount: number | null): boolean {
   return amount === null || !Number.isFinite(amount) || amount <= 0;
 }
 
-/** Appends the deal's findings to `out`; returns how many were appended. */
-export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): number {
+const STALE = RULE_CODE.stale;
+const PAST_CLOSE = RULE_CODE.past_close_date;
+const NO_NEXT_STEP = RULE_CODE.no_next_step;
+const STALLED = RULE_CODE.stalled_in_stage;
+const NO_OWNER = RULE_CODE.no_owner;
+const MISSING_AMOUNT = RULE_CODE.missing_amount;
+const PUSHED = RULE_CODE.close_date_pushed;
+const PROBABILITY = RULE_CODE.probability_inconsistent;
+
+/** Appends the findings of `deal` (at `index` in out.deals) to `out`; returns how many were appended. */
+export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: FindingTable): number {
   const start = out.length;
 
   if (c.staleOn) {
@@ -221,7 +221,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
       const msgs = last === null ? c.neverActiveMsgs : c.staleMsgs;
       const msg = (msgs[days] ??=
         last === null ? `No activity recorded since creation ${plural(days, "day")} ago` : `No activity for ${plural(days, "day")}`);
-      out.push(finding(deal, "stale", c.staleSev, msg));
+      out.push(index, STALE, c.staleSev, msg);
     }
   }
 
@@ -232,7 +232,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
       const days = c.todayDay - isoDayNumber(close);
       if (days > 0) {
         const msg = (c.pastCloseMsgs[days] ??= `Close date ${close.slice(0, 10)} passed ${plural(days, "day")} ago`);
-        out.push(finding(deal, "past_close_date", c.pastCloseSev, msg));
+        out.push(index, PAST_CLOSE, c.pastCloseSev, msg);
       }
     }
   }
@@ -240,7 +240,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
   if (c.nextStepOn) {
     const step = deal.nextStep;
     if (step === null || step.trim().length === 0) {
-      out.push(finding(deal, "no_next_step", c.nextStepSev, "No next step set"));
+      out.push(index, NO_NEXT_STEP, c.nextStepSev, "No next step set");
     }
   }
 
@@ -250,25 +250,25 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
       const days = Math.floor(inStageMs / DAY_MS);
       const msgs = stageInfo(c, deal.stage).stalledMsgs;
       const msg = (msgs[days] ??= `In stage "${deal.stage}" for ${plural(days, "day")}`);
-      out.push(finding(deal, "stalled_in_stage", c.stalledSev, msg));
+      out.push(index, STALLED, c.stalledSev, msg);
     }
   }
 
   if (c.ownerOn) {
     const owner = deal.owner;
     if (owner === null || owner.trim().length === 0) {
-      out.push(finding(deal, "no_owner", c.ownerSev, "No owner assigned"));
+      out.push(index, NO_OWNER, c.ownerSev, "No owner assigned");
     }
   }
 
   if (c.amountOn && isMissingAmount(deal.amount)) {
-    out.push(finding(deal, "missing_amount", c.amountSev, deal.amount === null ? "No amount set" : `Amount is ${deal.amount}`));
+    out.push(index, MISSING_AMOUNT, c.amountSev, deal.amount === null ? "No amount set" : `Amount is ${deal.amount}`);
   }
 
   if (c.pushedOn && deal.closeDatePushes >= c.pushedMin) {
     const n = deal.closeDatePushes;
     const msg = (c.pushedMsgs[n] ??= `Close date pushed ${plural(n, "time")}`);
-    out.push(finding(deal, "close_date_pushed", c.pushedSev, msg));
+    out.push(index, PUSHED, c.pushedSev, msg);
   }
 
   if (c.probOn && deal.probability !== null) {
@@ -278,10 +278,10 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
       const build = () => `Probability ${p}% is out of line with stage "${deal.stage}" (expected ~${info.expected}%)`;
       // Only integral percentages are memoised; anything else is rare enough to build each time.
       const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= build()) : build();
-      out.push(finding(deal, "probability_inconsistent", c.probSev, msg));
+      out.push(index, PROBABILITY, c.probSev, msg);
     }
   }
 
-  evaluateSignals(c.signals, deal, out);
+  evaluateSignals(c.signals, deal, index, out);
   return out.length - start;
 }
