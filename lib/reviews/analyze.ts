@@ -27,7 +27,7 @@ const WEIGHT = Float64Array.from(SEVERITIES, (s) => SEVERITY_WEIGHT[s]);
  */
 export function analyzeDeals(deals: readonly Deal[], settings: RuleSettings, now: Date): AnalysisResult {
   const compiled = compileRules(settings, now);
-  const table = new FindingTable(deals, Math.max(1024, deals.length * 2));
+  const table = new FindingTable(deals, Math.max(1024, deals.length * 3));
   const highRiskDealIds: string[] = [];
   const byRule = new Int32Array(RULE_IDS.length);
   const bySeverity = new Int32Array(SEVERITIES.length);

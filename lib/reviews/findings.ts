@@ -2,7 +2,8 @@
  * Findings as columns. A review of 100k deals makes ~270k findings; as objects (7 fields each) their
  * allocation and the GC of keeping them cost most of analyzeDeals' time. The engine appends one row
  * per finding here instead: the deal's index into the analysed array, the rule and the severity as
- * small integers (their index in RULE_IDS / SEVERITIES) and the message (already a memoised string).
+ * small integers (their index in RULE_IDS / SEVERITIES) and the message as the index of its string
+ * in `strings` (the rules intern each distinct message once and reuse its id, see ./rules.ts).
  * Finding objects are built only where a caller needs objects (findingsOf, AnalysisResult.findings);
  * the store reads the columns directly.
  */
@@ -19,7 +20,9 @@ export class FindingTable {
   deal: Int32Array;
   rule: Uint8Array;
   severity: Uint8Array;
-  readonly message: string[] = [];
+  /** Index of the finding's message in `strings`. */
+  msg: Int32Array;
+  readonly strings: string[] = [];
 
   constructor(
     readonly deals: readonly Deal[],
@@ -28,15 +31,21 @@ export class FindingTable {
     this.deal = new Int32Array(capacity);
     this.rule = new Uint8Array(capacity);
     this.severity = new Uint8Array(capacity);
+    this.msg = new Int32Array(capacity);
   }
 
-  push(dealIndex: number, rule: number, severity: number, message: string): void {
+  /** Adds a message string; returns its id for push. */
+  intern(message: string): number {
+    return this.strings.push(message) - 1;
+  }
+
+  push(dealIndex: number, rule: number, severity: number, msg: number): void {
     const i = this.length;
     if (i === this.deal.length) this.grow();
     this.deal[i] = dealIndex;
     this.rule[i] = rule;
     this.severity[i] = severity;
-    this.message.push(message);
+    this.msg[i] = msg;
     this.length = i + 1;
   }
 
@@ -51,6 +60,9 @@ export class FindingTable {
     this.deal = deal;
     this.rule = rule;
     this.severity = severity;
+    const msg = new Int32Array(cap);
+    msg.set(this.msg);
+    this.msg = msg;
   }
 
   ruleAt(i: number): RuleId {
@@ -61,10 +73,14 @@ export class FindingTable {
     return SEVERITIES[this.severity[i]!]!;
   }
 
+  messageAt(i: number): string {
+    return this.strings[this.msg[i]!]!;
+  }
+
   /** Row `i` as a Finding object. */
   at(i: number): Finding {
     const d = this.deals[this.deal[i]!]!;
-    return { dealId: d.id, dealName: d.name, amount: d.amount, stage: d.stage, rule: this.ruleAt(i), severity: this.severityAt(i), message: this.message[i]! };
+    return { dealId: d.id, dealName: d.name, amount: d.amount, stage: d.stage, rule: this.ruleAt(i), severity: this.severityAt(i), message: this.messageAt(i) };
   }
 
   /** Rows [from, to) as Finding objects, in order. */

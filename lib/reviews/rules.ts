@@ -104,18 +104,19 @@ function isoDayNumber(s: string): number {
 
 const plural = (n: number, word: string): string => (n === 1 ? `1 ${word}` : `${n} ${word}s`);
 
-/** Per raw stage string: expected probability (-1 = not judged) and memoised messages. */
+/** Per raw stage string: expected probability (-1 = not judged) and memoised message ids. */
 interface StageInfo {
   expected: number;
-  stalledMsgs: string[];
-  probMsgs: string[];
+  stalledMsgs: number[];
+  probMsgs: number[];
 }
 
 /**
  * Settings flattened for the hot loop; build once per analysis with compileRules. Messages are
  * memoised by their small-integer inputs (days, pushes, probability) because with ~100k findings
- * per run the string allocations, not the rule checks, dominate the cost (GC). Severities are
- * SEVERITY_CODE values: findings are rows of a FindingTable (./findings), not objects.
+ * per run the string allocations, not the rule checks, dominate the cost (GC). Findings are rows
+ * of a FindingTable (./findings), not objects: severities are SEVERITY_CODE values and the memos
+ * hold message ids interned in the table, so one CompiledRules serves one table.
  */
 export interface CompiledRules {
   readonly nowMs: number;
@@ -143,10 +144,12 @@ export interface CompiledRules {
   readonly probSev: number;
   readonly probTolerance: number;
   readonly stages: Map<string, StageInfo>;
-  readonly staleMsgs: string[];
-  readonly neverActiveMsgs: string[];
-  readonly pastCloseMsgs: string[];
-  readonly pushedMsgs: string[];
+  readonly staleMsgs: number[];
+  readonly neverActiveMsgs: number[];
+  readonly pastCloseMsgs: number[];
+  readonly pushedMsgs: number[];
+  /** Ids of the messages that never vary, by rule code. */
+  readonly fixedMsgs: number[];
   /** Rules on signals only some CRMs report (./signals). */
   readonly signals: SignalRules;
 }
@@ -182,6 +185,7 @@ export function compileRules(settings: RuleSettings, now: Date): CompiledRules {
     neverActiveMsgs: [],
     pastCloseMsgs: [],
     pushedMsgs: [],
+    fixedMsgs: [],
     signals: compileSignalRules(settings),
   };
 }
@@ -219,8 +223,9 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
     if (idleMs >= c.staleMs) {
       const days = Math.floor(idleMs / DAY_MS);
       const msgs = last === null ? c.neverActiveMsgs : c.staleMsgs;
-      const msg = (msgs[days] ??=
-        last === null ? `No activity recorded since creation ${plural(days, "day")} ago` : `No activity for ${plural(days, "day")}`);
+      const msg = (msgs[days] ??= out.intern(
+        last === null ? `No activity recorded since creation ${plural(days, "day")} ago` : `No activity for ${plural(days, "day")}`,
+      ));
       out.push(index, STALE, c.staleSev, msg);
     }
   }
@@ -231,7 +236,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
     if (close !== null && close < c.today) {
       const days = c.todayDay - isoDayNumber(close);
       if (days > 0) {
-        const msg = (c.pastCloseMsgs[days] ??= `Close date ${close.slice(0, 10)} passed ${plural(days, "day")} ago`);
+        const msg = (c.pastCloseMsgs[days] ??= out.intern(`Close date ${close.slice(0, 10)} passed ${plural(days, "day")} ago`));
         out.push(index, PAST_CLOSE, c.pastCloseSev, msg);
       }
     }
@@ -240,7 +245,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
   if (c.nextStepOn) {
     const step = deal.nextStep;
     if (step === null || step.trim().length === 0) {
-      out.push(index, NO_NEXT_STEP, c.nextStepSev, "No next step set");
+      out.push(index, NO_NEXT_STEP, c.nextStepSev, (c.fixedMsgs[NO_NEXT_STEP] ??= out.intern("No next step set")));
     }
   }
 
@@ -249,7 +254,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
     if (inStageMs >= c.stalledMs) {
       const days = Math.floor(inStageMs / DAY_MS);
       const msgs = stageInfo(c, deal.stage).stalledMsgs;
-      const msg = (msgs[days] ??= `In stage "${deal.stage}" for ${plural(days, "day")}`);
+      const msg = (msgs[days] ??= out.intern(`In stage "${deal.stage}" for ${plural(days, "day")}`));
       out.push(index, STALLED, c.stalledSev, msg);
     }
   }
@@ -257,17 +262,18 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
   if (c.ownerOn) {
     const owner = deal.owner;
     if (owner === null || owner.trim().length === 0) {
-      out.push(index, NO_OWNER, c.ownerSev, "No owner assigned");
+      out.push(index, NO_OWNER, c.ownerSev, (c.fixedMsgs[NO_OWNER] ??= out.intern("No owner assigned")));
     }
   }
 
   if (c.amountOn && isMissingAmount(deal.amount)) {
-    out.push(index, MISSING_AMOUNT, c.amountSev, deal.amount === null ? "No amount set" : `Amount is ${deal.amount}`);
+    const msg = deal.amount === null ? (c.fixedMsgs[MISSING_AMOUNT] ??= out.intern("No amount set")) : out.intern(`Amount is ${deal.amount}`);
+    out.push(index, MISSING_AMOUNT, c.amountSev, msg);
   }
 
   if (c.pushedOn && deal.closeDatePushes >= c.pushedMin) {
     const n = deal.closeDatePushes;
-    const msg = (c.pushedMsgs[n] ??= `Close date pushed ${plural(n, "time")}`);
+    const msg = (c.pushedMsgs[n] ??= out.intern(`Close date pushed ${plural(n, "time")}`));
     out.push(index, PUSHED, c.pushedSev, msg);
   }
 
@@ -277,7 +283,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
     if (info.expected >= 0 && Math.abs(p - info.expected) > c.probTolerance) {
       const build = () => `Probability ${p}% is out of line with stage "${deal.stage}" (expected ~${info.expected}%)`;
       // Only integral percentages are memoised; anything else is rare enough to build each time.
-      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= build()) : build();
+      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= out.intern(build())) : out.intern(build());
       out.push(index, PROBABILITY, c.probSev, msg);
     }
   }

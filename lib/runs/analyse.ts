@@ -72,7 +72,7 @@ type StoredMetrics = Omit<RunMetrics, "analysisId">;
 async function insertFindings(tx: Prisma.TransactionClient, analysisId: string, table: FindingTable, from: number, to: number) {
   const n = to - from;
   const dealId = new Array<string>(n), dealName = new Array<string>(n), amount = new Array<number | null>(n), stage = new Array<string>(n);
-  const rule = new Array<string>(n), severity = new Array<string>(n);
+  const rule = new Array<string>(n), severity = new Array<string>(n), message = new Array<string>(n);
   for (let k = 0; k < n; k++) {
     const d = table.deals[table.deal[from + k]!]!;
     dealId[k] = d.id;
@@ -81,8 +81,8 @@ async function insertFindings(tx: Prisma.TransactionClient, analysisId: string, 
     stage[k] = d.stage;
     rule[k] = table.ruleAt(from + k);
     severity[k] = table.severityAt(from + k);
+    message[k] = table.messageAt(from + k);
   }
-  const message = table.message.slice(from, to);
   await tx.$executeRaw`
     INSERT INTO "Finding" (id, "analysisId", "dealId", "dealName", amount, stage, rule, severity, message)
     SELECT ${analysisId} || '_' || (${from}::int + n), ${analysisId}, v."dealId", v."dealName", v.amount, v.stage, v.rule, v.severity::"Severity", v.message

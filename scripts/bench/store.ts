@@ -16,7 +16,7 @@ function resultWith(count: number): AnalysisResult {
   const table = new FindingTable(base.table.deals, count);
   for (let i = 0; i < count; i++) {
     const j = i % base.table.length;
-    table.push(base.table.deal[j]!, base.table.rule[j]!, base.table.severity[j]!, base.table.message[j]!);
+    table.push(base.table.deal[j]!, base.table.rule[j]!, base.table.severity[j]!, table.intern(base.table.messageAt(j)));
   }
   return { ...base, table, findings: table.toArray(), issuesFound: count };
 }

@@ -28,14 +28,14 @@ describe("findings as columns", () => {
     expect(r.table.length).toBe(r.issuesFound);
     r.findings.forEach((f, i) => {
       const d = deals[r.table.deal[i]!]!;
-      expect(f).toEqual({ dealId: d.id, dealName: d.name, amount: d.amount, stage: d.stage, rule: r.table.ruleAt(i), severity: r.table.severityAt(i), message: r.table.message[i] });
+      expect(f).toEqual({ dealId: d.id, dealName: d.name, amount: d.amount, stage: d.stage, rule: r.table.ruleAt(i), severity: r.table.severityAt(i), message: r.table.messageAt(i) });
     });
   });
 
   it("a table keeps every row when it grows past its capacity", () => {
     const deals = [{ id: "a", name: "A", amount: 5, stage: "s" }, { id: "b", name: "B", amount: null, stage: "t" }] as Deal[];
     const t = new FindingTable(deals, 2);
-    for (let i = 0; i < 2500; i++) t.push(i % 2, RULE_CODE.no_owner, SEVERITY_CODE.HIGH, `m${i}`);
+    for (let i = 0; i < 2500; i++) t.push(i % 2, RULE_CODE.no_owner, SEVERITY_CODE.HIGH, t.intern(`m${i}`));
     expect(t.length).toBe(2500);
     expect(t.at(0)).toEqual({ dealId: "a", dealName: "A", amount: 5, stage: "s", rule: "no_owner", severity: "HIGH", message: "m0" });
     expect(t.at(2499)).toEqual({ dealId: "b", dealName: "B", amount: null, stage: "t", rule: "no_owner", severity: "HIGH", message: "m2499" });
