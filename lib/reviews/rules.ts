@@ -204,6 +204,9 @@ export function isMissingAmount(amount: number | null): boolean {
   return amount === null || !Number.isFinite(amount) || amount <= 0;
 }
 
+// Not a closure in evaluateDeal: capturing its locals would allocate a context on every call.
+const probMsg = (p: number, stage: string, info: StageInfo) => `Probability ${p}% is out of line with stage "${stage}" (expected ~${info.expected}%)`;
+
 const STALE = RULE_CODE.stale;
 const PAST_CLOSE = RULE_CODE.past_close_date;
 const NO_NEXT_STEP = RULE_CODE.no_next_step;
@@ -281,9 +284,8 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: F
     const info = stageInfo(c, deal.stage);
     const p = deal.probability;
     if (info.expected >= 0 && Math.abs(p - info.expected) > c.probTolerance) {
-      const build = () => `Probability ${p}% is out of line with stage "${deal.stage}" (expected ~${info.expected}%)`;
       // Only integral percentages are memoised; anything else is rare enough to build each time.
-      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= out.intern(build())) : out.intern(build());
+      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= out.intern(probMsg(p, deal.stage, info))) : out.intern(probMsg(p, deal.stage, info));
       out.push(index, PROBABILITY, c.probSev, msg);
     }
   }
