@@ -3,14 +3,8 @@
  * compiled once into flat numeric fields and each deal is evaluated in straight-line code with
  * no closures, no regex and at most one date parse per rule.
  */
-import {
-  expectedProbabilityForStage,
-  type Deal,
-  type Finding,
-  type RuleId,
-  type RuleSettings,
-  type Severity,
-} from "./types";
+import { expectedProbabilityForStage, type Deal, type RuleId, type RuleSettings } from "./types";
+import { RULE_CODE, SEVERITY_CODE, type FindingTable } from "./findings";
 import { compileSignalRules, evaluateSignals, type SignalRules } from "./signals";
 
 export const DAY_MS = 86_400_000;
@@ -110,17 +104,19 @@ function isoDayNumber(s: string): number {
 
 const plural = (n: number, word: string): string => (n === 1 ? `1 ${word}` : `${n} ${word}s`);
 
-/** Per raw stage string: expected probability (-1 = not judged) and memoised messages. */
+/** Per raw stage string: expected probability (-1 = not judged) and memoised message ids. */
 interface StageInfo {
   expected: number;
-  stalledMsgs: string[];
-  probMsgs: string[];
+  stalledMsgs: number[];
+  probMsgs: number[];
 }
 
 /**
  * Settings flattened for the hot loop; build once per analysis with compileRules. Messages are
  * memoised by their small-integer inputs (days, pushes, probability) because with ~100k findings
- * per run the string allocations, not the rule checks, dominate the cost (GC).
+ * per run the string allocations, not the rule checks, dominate the cost (GC). Findings are rows
+ * of a FindingTable (./findings), not objects: severities are SEVERITY_CODE values and the memos
+ * hold message ids interned in the table, so one CompiledRules serves one table.
  */
 export interface CompiledRules {
   readonly nowMs: number;
@@ -128,30 +124,32 @@ export interface CompiledRules {
   readonly today: string;
   readonly todayDay: number;
   readonly staleOn: boolean;
-  readonly staleSev: Severity;
+  readonly staleSev: number;
   readonly staleMs: number;
   readonly pastCloseOn: boolean;
-  readonly pastCloseSev: Severity;
+  readonly pastCloseSev: number;
   readonly nextStepOn: boolean;
-  readonly nextStepSev: Severity;
+  readonly nextStepSev: number;
   readonly stalledOn: boolean;
-  readonly stalledSev: Severity;
+  readonly stalledSev: number;
   readonly stalledMs: number;
   readonly ownerOn: boolean;
-  readonly ownerSev: Severity;
+  readonly ownerSev: number;
   readonly amountOn: boolean;
-  readonly amountSev: Severity;
+  readonly amountSev: number;
   readonly pushedOn: boolean;
-  readonly pushedSev: Severity;
+  readonly pushedSev: number;
   readonly pushedMin: number;
   readonly probOn: boolean;
-  readonly probSev: Severity;
+  readonly probSev: number;
   readonly probTolerance: number;
   readonly stages: Map<string, StageInfo>;
-  readonly staleMsgs: string[];
-  readonly neverActiveMsgs: string[];
-  readonly pastCloseMsgs: string[];
-  readonly pushedMsgs: string[];
+  readonly staleMsgs: number[];
+  readonly neverActiveMsgs: number[];
+  readonly pastCloseMsgs: number[];
+  readonly pushedMsgs: number[];
+  /** Ids of the messages that never vary, by rule code. */
+  readonly fixedMsgs: number[];
   /** Rules on signals only some CRMs report (./signals). */
   readonly signals: SignalRules;
 }
@@ -163,30 +161,31 @@ export function compileRules(settings: RuleSettings, now: Date): CompiledRules {
     today: now.toISOString().slice(0, 10),
     todayDay: Math.floor(nowMs / DAY_MS),
     staleOn: settings.stale.enabled,
-    staleSev: settings.stale.severity,
+    staleSev: SEVERITY_CODE[settings.stale.severity],
     staleMs: settings.stale.threshold * DAY_MS,
     pastCloseOn: settings.past_close_date.enabled,
-    pastCloseSev: settings.past_close_date.severity,
+    pastCloseSev: SEVERITY_CODE[settings.past_close_date.severity],
     nextStepOn: settings.no_next_step.enabled,
-    nextStepSev: settings.no_next_step.severity,
+    nextStepSev: SEVERITY_CODE[settings.no_next_step.severity],
     stalledOn: settings.stalled_in_stage.enabled,
-    stalledSev: settings.stalled_in_stage.severity,
+    stalledSev: SEVERITY_CODE[settings.stalled_in_stage.severity],
     stalledMs: settings.stalled_in_stage.threshold * DAY_MS,
     ownerOn: settings.no_owner.enabled,
-    ownerSev: settings.no_owner.severity,
+    ownerSev: SEVERITY_CODE[settings.no_owner.severity],
     amountOn: settings.missing_amount.enabled,
-    amountSev: settings.missing_amount.severity,
+    amountSev: SEVERITY_CODE[settings.missing_amount.severity],
     pushedOn: settings.close_date_pushed.enabled,
-    pushedSev: settings.close_date_pushed.severity,
+    pushedSev: SEVERITY_CODE[settings.close_date_pushed.severity],
     pushedMin: settings.close_date_pushed.threshold,
     probOn: settings.probability_inconsistent.enabled,
-    probSev: settings.probability_inconsistent.severity,
+    probSev: SEVERITY_CODE[settings.probability_inconsistent.severity],
     probTolerance: settings.probability_inconsistent.threshold,
     stages: new Map(),
     staleMsgs: [],
     neverActiveMsgs: [],
     pastCloseMsgs: [],
     pushedMsgs: [],
+    fixedMsgs: [],
     signals: compileSignalRules(settings),
   };
 }
@@ -200,17 +199,25 @@ function stageInfo(c: CompiledRules, stage: string): StageInfo {
   return info;
 }
 
-function finding(deal: Deal, rule: RuleId, severity: Severity, message: string): Finding {
-  return { dealId: deal.id, dealName: deal.name, amount: deal.amount, stage: deal.stage, rule, severity, message };
-}
-
 /** Amounts that carry no information for forecasting; shared with scoring. */
 export function isMissingAmount(amount: number | null): boolean {
   return amount === null || !Number.isFinite(amount) || amount <= 0;
 }
 
-/** Appends the deal's findings to `out`; returns how many were appended. */
-export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): number {
+// Not a closure in evaluateDeal: capturing its locals would allocate a context on every call.
+const probMsg = (p: number, stage: string, info: StageInfo) => `Probability ${p}% is out of line with stage "${stage}" (expected ~${info.expected}%)`;
+
+const STALE = RULE_CODE.stale;
+const PAST_CLOSE = RULE_CODE.past_close_date;
+const NO_NEXT_STEP = RULE_CODE.no_next_step;
+const STALLED = RULE_CODE.stalled_in_stage;
+const NO_OWNER = RULE_CODE.no_owner;
+const MISSING_AMOUNT = RULE_CODE.missing_amount;
+const PUSHED = RULE_CODE.close_date_pushed;
+const PROBABILITY = RULE_CODE.probability_inconsistent;
+
+/** Appends the findings of `deal` (at `index` in out.deals) to `out`; returns how many were appended. */
+export function evaluateDeal(c: CompiledRules, deal: Deal, index: number, out: FindingTable): number {
   const start = out.length;
 
   if (c.staleOn) {
@@ -219,9 +226,10 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
     if (idleMs >= c.staleMs) {
       const days = Math.floor(idleMs / DAY_MS);
       const msgs = last === null ? c.neverActiveMsgs : c.staleMsgs;
-      const msg = (msgs[days] ??=
-        last === null ? `No activity recorded since creation ${plural(days, "day")} ago` : `No activity for ${plural(days, "day")}`);
-      out.push(finding(deal, "stale", c.staleSev, msg));
+      const msg = (msgs[days] ??= out.intern(
+        last === null ? `No activity recorded since creation ${plural(days, "day")} ago` : `No activity for ${plural(days, "day")}`,
+      ));
+      out.push(index, STALE, c.staleSev, msg);
     }
   }
 
@@ -231,8 +239,8 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
     if (close !== null && close < c.today) {
       const days = c.todayDay - isoDayNumber(close);
       if (days > 0) {
-        const msg = (c.pastCloseMsgs[days] ??= `Close date ${close.slice(0, 10)} passed ${plural(days, "day")} ago`);
-        out.push(finding(deal, "past_close_date", c.pastCloseSev, msg));
+        const msg = (c.pastCloseMsgs[days] ??= out.intern(`Close date ${close.slice(0, 10)} passed ${plural(days, "day")} ago`));
+        out.push(index, PAST_CLOSE, c.pastCloseSev, msg);
       }
     }
   }
@@ -240,7 +248,7 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
   if (c.nextStepOn) {
     const step = deal.nextStep;
     if (step === null || step.trim().length === 0) {
-      out.push(finding(deal, "no_next_step", c.nextStepSev, "No next step set"));
+      out.push(index, NO_NEXT_STEP, c.nextStepSev, (c.fixedMsgs[NO_NEXT_STEP] ??= out.intern("No next step set")));
     }
   }
 
@@ -249,39 +257,39 @@ export function evaluateDeal(c: CompiledRules, deal: Deal, out: Finding[]): numb
     if (inStageMs >= c.stalledMs) {
       const days = Math.floor(inStageMs / DAY_MS);
       const msgs = stageInfo(c, deal.stage).stalledMsgs;
-      const msg = (msgs[days] ??= `In stage "${deal.stage}" for ${plural(days, "day")}`);
-      out.push(finding(deal, "stalled_in_stage", c.stalledSev, msg));
+      const msg = (msgs[days] ??= out.intern(`In stage "${deal.stage}" for ${plural(days, "day")}`));
+      out.push(index, STALLED, c.stalledSev, msg);
     }
   }
 
   if (c.ownerOn) {
     const owner = deal.owner;
     if (owner === null || owner.trim().length === 0) {
-      out.push(finding(deal, "no_owner", c.ownerSev, "No owner assigned"));
+      out.push(index, NO_OWNER, c.ownerSev, (c.fixedMsgs[NO_OWNER] ??= out.intern("No owner assigned")));
     }
   }
 
   if (c.amountOn && isMissingAmount(deal.amount)) {
-    out.push(finding(deal, "missing_amount", c.amountSev, deal.amount === null ? "No amount set" : `Amount is ${deal.amount}`));
+    const msg = deal.amount === null ? (c.fixedMsgs[MISSING_AMOUNT] ??= out.intern("No amount set")) : out.intern(`Amount is ${deal.amount}`);
+    out.push(index, MISSING_AMOUNT, c.amountSev, msg);
   }
 
   if (c.pushedOn && deal.closeDatePushes >= c.pushedMin) {
     const n = deal.closeDatePushes;
-    const msg = (c.pushedMsgs[n] ??= `Close date pushed ${plural(n, "time")}`);
-    out.push(finding(deal, "close_date_pushed", c.pushedSev, msg));
+    const msg = (c.pushedMsgs[n] ??= out.intern(`Close date pushed ${plural(n, "time")}`));
+    out.push(index, PUSHED, c.pushedSev, msg);
   }
 
   if (c.probOn && deal.probability !== null) {
     const info = stageInfo(c, deal.stage);
     const p = deal.probability;
     if (info.expected >= 0 && Math.abs(p - info.expected) > c.probTolerance) {
-      const build = () => `Probability ${p}% is out of line with stage "${deal.stage}" (expected ~${info.expected}%)`;
       // Only integral percentages are memoised; anything else is rare enough to build each time.
-      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= build()) : build();
-      out.push(finding(deal, "probability_inconsistent", c.probSev, msg));
+      const msg = Number.isInteger(p) && p >= 0 && p <= 100 ? (info.probMsgs[p] ??= out.intern(probMsg(p, deal.stage, info))) : out.intern(probMsg(p, deal.stage, info));
+      out.push(index, PROBABILITY, c.probSev, msg);
     }
   }
 
-  evaluateSignals(c.signals, deal, out);
+  evaluateSignals(c.signals, deal, index, out);
   return out.length - start;
 }

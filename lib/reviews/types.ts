@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { FindingTable } from "./findings";
 
 /** A CRM deal after normalisation by a connector. Timestamps are ISO-8601 strings. */
 export interface Deal {
@@ -221,5 +222,8 @@ export interface AnalysisResult {
   totalAmount: number;
   countsByRule: Record<RuleId, number>;
   countsBySeverity: Record<Severity, number>;
-  findings: Finding[];
+  /** The findings as the engine keeps them: columns, one row per finding (see ./findings.ts). */
+  table: FindingTable;
+  /** The same findings as objects, in table order; built on first read (cheap callers read `table`). */
+  readonly findings: Finding[];
 }

@@ -5,6 +5,7 @@ import { readScanScope } from "@/lib/crm/scope";
 import { isCrmError } from "@/lib/crm/types";
 import { systemDb, Prisma } from "@/lib/db";
 import { analyzeDeals } from "@/lib/reviews/analyze";
+import type { FindingTable } from "@/lib/reviews/findings";
 import { resolveRuleSettings, type AnalysisResult } from "@/lib/reviews/types";
 import { RunGoneError } from "@/lib/errors";
 import { noteAttempt, recordStepError, type RunMetrics } from "@/lib/runs/lifecycle";
@@ -66,14 +67,27 @@ type StoredMetrics = Omit<RunMetrics, "analysisId">;
 /**
  * One multi-row INSERT per chunk, the columns sent as arrays: Prisma's createMany spent 13-18x
  * plain pg's time building and checking the rows. Ids are the analysis id and the finding's index.
+ * Reads the engine's finding columns (rows [from, to) of the table), never Finding objects.
  */
-async function insertFindings(tx: Prisma.TransactionClient, analysisId: string, findings: AnalysisResult["findings"], offset: number) {
-  const col = <T>(f: (x: AnalysisResult["findings"][number]) => T) => findings.map(f);
+async function insertFindings(tx: Prisma.TransactionClient, analysisId: string, table: FindingTable, from: number, to: number) {
+  const n = to - from;
+  const dealId = new Array<string>(n), dealName = new Array<string>(n), amount = new Array<number | null>(n), stage = new Array<string>(n);
+  const rule = new Array<string>(n), severity = new Array<string>(n), message = new Array<string>(n);
+  for (let k = 0; k < n; k++) {
+    const d = table.deals[table.deal[from + k]!]!;
+    dealId[k] = d.id;
+    dealName[k] = d.name;
+    amount[k] = d.amount;
+    stage[k] = d.stage;
+    rule[k] = table.ruleAt(from + k);
+    severity[k] = table.severityAt(from + k);
+    message[k] = table.messageAt(from + k);
+  }
   await tx.$executeRaw`
     INSERT INTO "Finding" (id, "analysisId", "dealId", "dealName", amount, stage, rule, severity, message)
-    SELECT ${analysisId} || '_' || (${offset}::int + n), ${analysisId}, v."dealId", v."dealName", v.amount, v.stage, v.rule, v.severity::"Severity", v.message
-    FROM unnest(${col((f) => f.dealId)}::text[], ${col((f) => f.dealName)}::text[], ${col((f) => f.amount)}::float8[], ${col((f) => f.stage)}::text[],
-                ${col((f) => f.rule)}::text[], ${col((f) => f.severity)}::text[], ${col((f) => f.message)}::text[])
+    SELECT ${analysisId} || '_' || (${from}::int + n), ${analysisId}, v."dealId", v."dealName", v.amount, v.stage, v.rule, v.severity::"Severity", v.message
+    FROM unnest(${dealId}::text[], ${dealName}::text[], ${amount}::float8[], ${stage}::text[],
+                ${rule}::text[], ${severity}::text[], ${message}::text[])
          WITH ORDINALITY AS v("dealId", "dealName", amount, stage, rule, severity, message, n)`;
 }
 const METRICS_SELECT = { dealsAnalyzed: true, healthScore: true, issuesFound: true, highRiskDeals: true } as const;
@@ -145,7 +159,8 @@ export async function storeAnalysis(
         data: { id: analysisId, ownerId: ref.ownerId, scheduledReviewId: ref.scheduleId, totalAmount: result.totalAmount, ...metrics },
         select: { id: true },
       });
-      for (let i = 0; i < result.findings.length; i += FINDINGS_CHUNK) await insertFindings(tx, analysisId, result.findings.slice(i, i + FINDINGS_CHUNK), i);
+      const { table } = result;
+      for (let i = 0; i < table.length; i += FINDINGS_CHUNK) await insertFindings(tx, analysisId, table, i, Math.min(i + FINDINGS_CHUNK, table.length));
       // An earlier failed attempt's error no longer applies.
       await tx.reviewRun.update({ where: { id: runId }, data: { analysisId, errorCode: null, errorMessage: null } });
       if (row.analysisId && row.analysisId !== analysisId) await tx.analysis.deleteMany({ where: { id: row.analysisId } });

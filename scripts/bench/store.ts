@@ -3,6 +3,7 @@
 import type pg from "pg";
 import { generateDemoDeals } from "@/lib/crm/demo";
 import { analyzeDeals } from "@/lib/reviews/analyze";
+import { FindingTable } from "@/lib/reviews/findings";
 import { DEFAULT_RULE_SETTINGS, resolveRuleSettings, type AnalysisResult } from "@/lib/reviews/types";
 import { storeAnalysis } from "@/lib/runs/analyse";
 import { seedSchedule } from "./seed";
@@ -11,8 +12,13 @@ import { timed, type Row } from "./measure";
 function resultWith(count: number): AnalysisResult {
   const now = new Date("2026-06-01T12:00:00.000Z");
   const base = analyzeDeals(generateDemoDeals({ seed: 42, size: 20_000, now }), resolveRuleSettings(DEFAULT_RULE_SETTINGS), now);
-  const findings = Array.from({ length: count }, (_, i) => base.findings[i % base.findings.length]!);
-  return { ...base, findings, issuesFound: count };
+  // `count` rows of the engine's findings table, its rows repeated in order.
+  const table = new FindingTable(base.table.deals, count);
+  for (let i = 0; i < count; i++) {
+    const j = i % base.table.length;
+    table.push(base.table.deal[j]!, base.table.rule[j]!, base.table.severity[j]!, table.intern(base.table.messageAt(j)));
+  }
+  return { ...base, table, findings: table.toArray(), issuesFound: count };
 }
 
 export async function benchStore(db: pg.Client, count: number): Promise<Row> {

@@ -1,4 +1,5 @@
-import type { Deal, Finding, RuleSettings } from "../types";
+import type { Deal, RuleSettings, Severity } from "../types";
+import { SEVERITY_CODE, type FindingTable } from "../findings";
 import { noNextActivity, singleThreaded } from "./engagement";
 import { amountDecreased, closeDateSlipped, stageMovedBackward, type SignalRuleConfig } from "./history";
 
@@ -12,7 +13,7 @@ export type SignalRules = {
   singleThreaded: SignalRuleConfig;
 };
 
-const cfg = (r: { enabled: boolean; severity: SignalRuleConfig["sev"]; threshold?: number }): SignalRuleConfig => ({ on: r.enabled, sev: r.severity, threshold: r.threshold ?? 0, msgs: [] });
+const cfg = (r: { enabled: boolean; severity: Severity; threshold?: number }): SignalRuleConfig => ({ on: r.enabled, sev: SEVERITY_CODE[r.severity], threshold: r.threshold ?? 0, msgs: [] });
 
 export function compileSignalRules(s: RuleSettings): SignalRules {
   return {
@@ -24,10 +25,10 @@ export function compileSignalRules(s: RuleSettings): SignalRules {
   };
 }
 
-export function evaluateSignals(r: SignalRules, deal: Deal, out: Finding[]): void {
-  closeDateSlipped(r.slipped, deal, out);
-  stageMovedBackward(r.backward, deal, out);
-  amountDecreased(r.decreased, deal, out);
-  noNextActivity(r.nextActivity, deal, out);
-  singleThreaded(r.singleThreaded, deal, out);
+export function evaluateSignals(r: SignalRules, deal: Deal, index: number, out: FindingTable): void {
+  closeDateSlipped(r.slipped, deal, index, out);
+  stageMovedBackward(r.backward, deal, index, out);
+  amountDecreased(r.decreased, deal, index, out);
+  noNextActivity(r.nextActivity, deal, index, out);
+  singleThreaded(r.singleThreaded, deal, index, out);
 }
