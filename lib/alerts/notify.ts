@@ -147,8 +147,9 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   try {
     const stale = row.sendAfter && (await supersededBecause(row));
     if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
-    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message });
+    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await markNotified(row).then(() => settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message }));
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
+    await markNotified(row);
     return await settle({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError("Unexpected error while notifying", { code: "internal_error", retryable: true, cause: err });
@@ -158,6 +159,16 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
     if (again) throw e;
     return result;
   }
+}
+
+/**
+ * A held open or reminder told its alert's channels when its hold ended, not when it was queued: the
+ * re-notify interval runs from then. Moved before the row is settled (a reminder is not queued while a held
+ * message of its alert is PENDING), and only forward.
+ */
+async function markNotified(row: AlertNotification): Promise<void> {
+  if (!row.sendAfter || !row.alertId || (row.kind !== "OPEN" && row.kind !== "RENOTIFY")) return;
+  await systemDb().alert.updateMany({ where: { id: row.alertId, status: "OPEN", lastNotifiedAt: { lt: row.sendAfter } }, data: { lastNotifiedAt: row.sendAfter } });
 }
 
 /**

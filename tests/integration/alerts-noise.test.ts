@@ -65,6 +65,13 @@ describe("cooldown", () => {
     await send(await sweepAlerts(at(30)));
     expect(webhookTypes()).toEqual(["alert.opened", "alert.opened"]); // still open: the held open goes out, the stale recovery does not
     expect(await sentLog()).toEqual(["OPEN@0", "OPEN@30"]);
+
+    // The cooldown runs from when the held open went out (30), not from when it was queued (10).
+    await outcome(schedule, "COMPLETED", 45);
+    await send(await sweepAlerts(at(59)));
+    expect(webhookTypes()).toEqual(["alert.opened", "alert.opened"]);
+    await send(await sweepAlerts(at(60)));
+    expect(await sentLog()).toEqual(["OPEN@0", "OPEN@30", "RESOLVE@60"]);
   });
 
   test("20 flips: at most one message per channel per cooldown interval, and the state after the flips is told", async () => {
@@ -103,6 +110,21 @@ describe("quiet hours", () => {
     await configure({ cooldown_minutes: 0, quiet_hours: quiet });
     await outcome(await newSchedule(), "FAILED", 45); // critical: not held
     expect(webhookTypes()).toEqual(["alert.opened"]);
+  });
+
+  test("an open held by quiet hours starts the re-notify interval when it is sent, not when it opened", async () => {
+    // Quiet 10:30-14:00 Berlin = minutes 30-240; reminders every 60 minutes.
+    await configure({ cooldown_minutes: 0, renotify_minutes: 60, quiet_hours: { ...quiet, end: "14:00" },
+      rules: { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning", count: 1 } } });
+    await outcome(await newSchedule(), "FAILED", 30);
+    for (const m of [120, 239]) await send(await sweepAlerts(at(m)));
+    expect(webhookTypes()).toEqual([]);
+    await send(await sweepAlerts(at(240)));
+    await send(await sweepAlerts(at(241)));
+    await send(await sweepAlerts(at(299)));
+    expect(await sentLog()).toEqual(["OPEN@240"]);
+    await send(await sweepAlerts(at(300)));
+    expect(await sentLog()).toEqual(["OPEN@240", "RENOTIFY@300"]);
   });
 });
 
