@@ -38,17 +38,37 @@ describe("one incident per subject", () => {
 });
 
 describe("per-workspace notification cap", () => {
-  test("past max_messages_per_hour a target's messages are recorded capped; the next one sent says how many were held back", async () => {
-    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2 });
+  test("past max_messages_per_hour (per workspace, one per channel) messages are recorded capped; the next one sent says how many were held back", async () => {
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 4 }); // two channels: two events an hour
     const schedules = [await newSchedule(), await newSchedule(), await newSchedule(), await newSchedule()];
     for (const [i, s] of schedules.slice(0, 3).entries()) await outcome(s, "FAILED", i);
     expect(messages()).toEqual({ emails: 2, webhooks: 2 });
     expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(2);
 
-    await outcome(schedules[3]!, "FAILED", 61); // the hour since the first has passed
+    await outcome(schedules[3]!, "FAILED", 61); // the hour since the second has passed
     expect(messages()).toEqual({ emails: 3, webhooks: 3 });
-    expect(fakes.resend.emails[2]!.body.text).toContain("1 other alert message was held back by the hourly limit");
-    expect(h.hook.accepted("/hook")[2]!.body).toMatchObject({ type: "alert.opened", held_back: 1 });
+    expect(fakes.resend.emails[2]!.body.text).toContain("2 other alert messages were held back by the hourly limit");
+    expect(h.hook.accepted("/hook")[2]!.body).toMatchObject({ type: "alert.opened", held_back: 2 });
+  });
+
+  test("concurrent events are counted under the workspace's lock: the cap holds", async () => {
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2 });
+    const schedules = [await newSchedule(), await newSchedule(), await newSchedule()];
+    await Promise.all(schedules.map((s) => outcome(s, "FAILED", 0)));
+    expect(messages()).toEqual({ emails: 1, webhooks: 1 });
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(4);
+  });
+
+  test("held messages released together when quiet hours end are capped at release time", async () => {
+    // T0 is Monday 09:00 UTC = 10:00 Berlin; quiet 10:00-10:30 Berlin = minutes 0-30.
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2, quiet_hours: { days: [1], start: "10:00", end: "10:30", time_zone: "Europe/Berlin" },
+      rules: { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning", count: 1 } } });
+    for (const m of [1, 2, 3]) await outcome(await newSchedule(), "FAILED", m);
+    expect(messages()).toEqual({ emails: 0, webhooks: 0 });
+    await send(await sweepAlerts(at(30)));
+    const { emails, webhooks } = messages();
+    expect(emails + webhooks).toBe(2);
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(4);
   });
 });
 
