@@ -139,4 +139,14 @@ describe("email without RESEND_API_KEY", () => {
     expect(results.find((r) => r.channel === "email")).toMatchObject({ status: "skipped", error_code: "email_outbox", error_message: expect.stringContaining("RESEND_API_KEY") });
     expect(fakes.resend.requests).toHaveLength(0);
   });
+
+  test("an email-only workspace: the outbox-kept open counts as told, so its recovery is kept too (not not_told_open)", async () => {
+    await configure({ cooldown_minutes: 0, webhooks: [] });
+    setEnv({ RESEND_API_KEY: undefined });
+    const schedule = await newSchedule();
+    await outcome(schedule, "FAILED", 0);
+    await outcome(schedule, "COMPLETED", 1);
+    const rows = await systemDb().alertNotification.findMany({ where: { ownerId: OWNER }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.kind, r.status, r.errorCode])).toEqual([["OPEN", "SKIPPED", "email_outbox"], ["RESOLVE", "SKIPPED", "email_outbox"]]);
+  });
 });
