@@ -183,6 +183,8 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   try {
     const stale = row.sendAfter && (await supersededBecause(row));
     if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
+    const silenced = row.sendAfter && (await silencedMeanwhile(row.ownerId));
+    if (silenced) return await settle({ status: "SKIPPED", errorCode: silenced.code, errorMessage: silenced.message });
     if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await markNotified(row).then(() => settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message }));
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
     await markNotified(row);
@@ -221,6 +223,14 @@ async function supersededBecause(row: AlertNotification): Promise<string | null>
   if (alert.status !== "OPEN") return "The alert resolved before this held message was due";
   if (alert.mutedUntil && alert.mutedUntil > new Date()) return "The alert was muted meanwhile";
   if (row.kind === "RENOTIFY" && alert.acknowledgedAt) return "The alert was acknowledged meanwhile";
+  return null;
+}
+
+/** A held message whose workspace turned alerting off or snoozed it while it waited is not sent. */
+async function silencedMeanwhile(ownerId: string): Promise<{ code: string; message: string } | null> {
+  const s = await settingsFor(ownerId);
+  if (!s.enabled) return { code: "superseded", message: "Alerting was turned off before this held message was due" };
+  if (s.snoozedUntil && s.snoozedUntil > new Date()) return { code: "snoozed", message: `Alerts are snoozed until ${s.snoozedUntil.toISOString()}` };
   return null;
 }
 

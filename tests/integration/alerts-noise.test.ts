@@ -148,6 +148,29 @@ describe("quiet hours", () => {
   });
 });
 
+describe("held messages when due", () => {
+  const quiet = { days: [1], start: "10:30", end: "11:00", time_zone: "Europe/Berlin" }; // minutes 30-60
+  const warning = { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning" as const, count: 1 } };
+
+  test("two sweeps at the due minute at once: the held open goes out once per channel", async () => {
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: warning });
+    await outcome(await newSchedule(), "FAILED", 30);
+    const [a, b] = await Promise.all([sweepAlerts(at(60)), sweepAlerts(at(60))]);
+    await Promise.allSettled([send(a!), send(b!)]);
+    await send(await sweepAlerts(at(61)));
+    expect(messages()).toEqual({ emails: 1, webhooks: 1 });
+  });
+
+  test("a held open of a workspace snoozed meanwhile is not sent when due", async () => {
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: warning });
+    await outcome(await newSchedule(), "FAILED", 30);
+    await systemDb().alertSettings.update({ where: { ownerId: OWNER }, data: { snoozedUntil: new Date(Date.now() + 86_400_000) } });
+    await send(await sweepAlerts(at(60)));
+    expect(messages()).toEqual({ emails: 0, webhooks: 0 });
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "snoozed" } })).toBe(2);
+  });
+});
+
 describe("dead-man after an outage", () => {
   test("when the executor comes back, a dispatcher silence is judged only after the sweep itself has watched for M minutes", async () => {
     await configure({ rules: { ...DEFAULT_RULES, failures_in_window: off(DEFAULT_RULES.failures_in_window), scheduler_silent: { enabled: true, severity: "critical", minutes: 10 } } });
