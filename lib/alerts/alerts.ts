@@ -24,23 +24,33 @@ function decodeKey(cursor: string): Key {
   return { status: s === "o" ? "OPEN" : "RESOLVED", openedAt: createdAt, id };
 }
 
-/** Open first, then newest first by (openedAt, id): keyset paging never skips or repeats an alert. */
+/** One status's alerts newest first, after a key: a row-value range on ("ownerId", status, "openedAt" DESC, id DESC). */
+function keysOf(ownerId: string, status: Key["status"], after: Key | null, take: number) {
+  // Raw SQL is not scoped: the query filters by "ownerId" itself.
+  return forTenant(ownerId).$queryRaw<Key[]>(Prisma.sql`
+    SELECT id, status::text AS status, "openedAt" FROM "Alert"
+    WHERE "ownerId" = ${ownerId} AND status = ${status}::"AlertStatus"
+      ${after ? Prisma.sql`AND ("openedAt", id) < (${after.openedAt.toISOString()}::timestamp(3), ${after.id})` : Prisma.empty}
+    ORDER BY "openedAt" DESC, id DESC
+    LIMIT ${take}`);
+}
+
+/**
+ * Open first, then newest first by (openedAt, id): keyset paging never skips or repeats an alert. The
+ * two statuses are two index ranges read one after the other (the order mixes directions, so no single
+ * row-value comparison covers both).
+ */
 export async function listAlerts(ownerId: string, q: Pick<AlertListQuery, "status" | "cursor"> & { limit?: number }): Promise<{ alerts: AlertDto[]; next_cursor: string | null }> {
-  const db = forTenant(ownerId);
   const limit = q.limit ?? 25;
   const after = q.cursor ? decodeKey(q.cursor) : null;
-  const status = q.status === "all" ? null : q.status === "open" ? "OPEN" : "RESOLVED";
-  // Raw SQL is not scoped: the query filters by "ownerId" itself.
-  const keys = await db.$queryRaw<Key[]>(Prisma.sql`
-    SELECT id, status::text AS status, "openedAt" FROM "Alert"
-    WHERE "ownerId" = ${ownerId}
-      ${status ? Prisma.sql`AND status = ${status}::"AlertStatus"` : Prisma.empty}
-      ${after ? Prisma.sql`AND (status > ${after.status}::"AlertStatus" OR (status = ${after.status}::"AlertStatus"
-        AND ("openedAt", id) < (${after.openedAt.toISOString()}::timestamp(3), ${after.id})))` : Prisma.empty}
-    ORDER BY status ASC, "openedAt" DESC, id DESC
-    LIMIT ${limit + 1}`);
+  const statuses: Key["status"][] = q.status === "all" ? ["OPEN", "RESOLVED"] : q.status === "open" ? ["OPEN"] : ["RESOLVED"];
+  const keys: Key[] = [];
+  for (const status of statuses.slice(after ? Math.max(0, statuses.indexOf(after.status)) : 0)) {
+    if (keys.length > limit) break;
+    keys.push(...(await keysOf(ownerId, status, after?.status === status ? after : null, limit + 1 - keys.length)));
+  }
   const page = keys.slice(0, limit);
-  const rows = new Map((await db.alert.findMany({ where: { id: { in: page.map((k) => k.id) } }, include })).map((r) => [r.id, r]));
+  const rows = new Map((await forTenant(ownerId).alert.findMany({ where: { id: { in: page.map((k) => k.id) } }, include })).map((r) => [r.id, r]));
   const last = page.at(-1);
   return {
     alerts: page.flatMap((k) => (rows.has(k.id) ? [alertDto(rows.get(k.id)!)] : [])),

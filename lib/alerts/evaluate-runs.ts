@@ -119,8 +119,9 @@ export const recoveredText = (s: EffectiveSettings) => `Recovered after ${plural
 export async function evaluateRunOutcome(event: RunOutcome, now = new Date()): Promise<string[]> {
   const s = await settingsFor(event.ownerId);
   if (!s.enabled) return [];
-  const schedule = await systemDb().scheduledReview.findFirst({ where: { id: event.scheduleId, ownerId: event.ownerId }, select: { id: true, name: true } });
-  if (!schedule) return [];
+  const schedule = await systemDb().scheduledReview.findFirst({ where: { id: event.scheduleId, ownerId: event.ownerId }, select: { id: true, name: true, isActive: true } });
+  // A late or manual run of a paused schedule opens nothing: the sweep resolves a paused schedule's alert.
+  if (!schedule?.isActive) return [];
   const runs = await systemDb().reviewRun.findMany({
     where: { scheduledReviewId: schedule.id, status: { in: ["COMPLETED", "FAILED"] }, completedAt: { lte: now } },
     orderBy: { completedAt: "desc" },

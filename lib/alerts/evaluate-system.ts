@@ -14,12 +14,16 @@ import { effective, settingsFor, type EffectiveSettings } from "@/lib/alerts/set
 
 const MIN = 60_000;
 
-/** Workspaces the system rules watch: those with saved settings, an active schedule or a monitor (defaults apply). */
+/**
+ * Workspaces the system rules watch: those with saved settings, an active schedule or monitor, or an open
+ * alert (say of a schedule since deleted: it must still resolve) (defaults apply).
+ */
 async function watchedSettings(): Promise<EffectiveSettings[]> {
   const rows = await systemDb().alertSettings.findMany();
   const active = [
     ...(await systemDb().scheduledReview.findMany({ where: { isActive: true }, distinct: ["ownerId"], select: { ownerId: true } })),
     ...(await systemDb().monitor.findMany({ where: { isActive: true }, distinct: ["ownerId"], select: { ownerId: true } })),
+    ...(await systemDb().alert.findMany({ where: { status: "OPEN" }, distinct: ["ownerId"], select: { ownerId: true } })),
   ].filter((a, i, all) => all.findIndex((b) => b.ownerId === a.ownerId) === i);
   const saved = new Set(rows.map((r) => r.ownerId));
   return [...rows.map((r) => effective(r.ownerId, r)), ...active.filter((a) => !saved.has(a.ownerId)).map((a) => effective(a.ownerId, null))]

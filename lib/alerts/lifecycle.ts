@@ -28,8 +28,11 @@ const DAY = 24 * 60 * MIN;
 /** How long after a state change a retried step may still queue that change's messages (they never were). */
 const RETRY_WINDOW_MS = 10 * MIN;
 const RANK: Record<AlertSeverity, number> = { INFO: 1, WARNING: 2, CRITICAL: 3 };
-/** Sent now (not held) or already sent: what counts as "told". */
-const TOLD = [{ status: "SENT" as const }, { status: "PENDING" as const, sendAfter: null }];
+/**
+ * What counts as "told": sent, being sent now (not held), or (locally, no RESEND_API_KEY) kept in the email
+ * outbox, which is what a sent email is in development.
+ */
+const TOLD = [{ status: "SENT" as const }, { status: "PENDING" as const, sendAfter: null }, { status: "SKIPPED" as const, errorCode: "email_outbox" }];
 
 /**
  * A retried or duplicated step finds the state change already made. Its messages are re-derived from
@@ -57,13 +60,15 @@ const snoozed = (s: EffectiveSettings, now: Date): Suppressed | null =>
 async function holdUntil(s: EffectiveSettings, alert: Alert, now: Date): Promise<Date | null> {
   let until: Date | null = null;
   if (s.cooldownMinutes > 0) {
-    const last = await systemDb().alertNotification.findFirst({
-      where: { ownerId: s.ownerId, kind: { in: ["OPEN", "RESOLVE"] }, createdAt: { gt: new Date(now.getTime() - s.cooldownMinutes * MIN), lte: now },
-        alert: { dedupKey: alert.dedupKey }, OR: TOLD },
-      orderBy: { createdAt: "desc" },
-      select: { createdAt: true },
+    // A message goes out when it is queued, or at its sendAfter when it was held: the cooldown runs from then.
+    const since = new Date(now.getTime() - s.cooldownMinutes * MIN);
+    const told = await systemDb().alertNotification.findMany({
+      where: { ownerId: s.ownerId, kind: { in: ["OPEN", "RESOLVE"] }, alert: { dedupKey: alert.dedupKey },
+        AND: [{ OR: TOLD }, { OR: [{ sendAfter: null, createdAt: { gt: since, lte: now } }, { sendAfter: { gt: since, lte: now } }] }] },
+      select: { createdAt: true, sendAfter: true },
     });
-    if (last) until = new Date(last.createdAt.getTime() + s.cooldownMinutes * MIN);
+    const last = Math.max(0, ...told.map((r) => (r.sendAfter ?? r.createdAt).getTime()));
+    if (last) until = new Date(last + s.cooldownMinutes * MIN);
   }
   return quietHold(s, alert, until ?? now) ?? until;
 }

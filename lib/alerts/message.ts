@@ -20,7 +20,7 @@ export type MessageFacts = {
   alert: Pick<Alert, "id" | "kind" | "severity" | "status" | "title" | "message" | "openedAt" | "resolvedAt" | "subjectType" | "subjectId" | "scheduledReviewId" | "flapping"> | null;
   /** for a recovery: what happened while the alert was open */
   summary?: string;
-  /** messages to this target the hourly cap held back since its last one */
+  /** messages of the workspace the hourly cap held back since its last one */
   heldBack?: number;
   at: Date;
 };

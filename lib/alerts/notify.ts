@@ -32,56 +32,92 @@ type Queue = {
 };
 
 const HOUR = 60 * 60_000;
-const SENDING = ["PENDING", "SENT"] as const;
+type Tx = Parameters<Parameters<ReturnType<typeof systemDb>["$transaction"]>[0]>[0];
 
-/**
- * The per-target hourly cap (test alerts aside): full when the target already has max_messages_per_hour
- * messages created in the hour before `at`; otherwise how many were capped since its last message.
- */
-async function capOf(s: EffectiveSettings, keySuffix: string, at: Date): Promise<{ full: boolean; heldBack: number }> {
-  const base = { ownerId: s.ownerId, kind: { not: "TEST" as const }, idempotencyKey: { endsWith: keySuffix } };
-  const recent = await systemDb().alertNotification.count({ where: { ...base, status: { in: [...SENDING] }, createdAt: { gt: new Date(at.getTime() - HOUR), lte: at } } });
-  if (recent >= s.maxMessagesPerHour) return { full: true, heldBack: 0 };
-  const last = await systemDb().alertNotification.findFirst({ where: { ...base, status: { in: [...SENDING] }, createdAt: { lte: at } }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
-  const heldBack = await systemDb().alertNotification.count({
-    where: { ...base, status: "SKIPPED", errorCode: "capped", createdAt: { lte: at, ...(last ? { gt: last.createdAt } : {}) } },
-  });
-  return { full: false, heldBack };
+/** Serialises the hourly-cap count and what follows it per workspace (a transaction-scoped advisory lock). */
+async function underCapLock<T>(ownerId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return systemDb().$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`alert-cap:${ownerId}`}))`;
+    return fn(tx);
+  }, { timeout: 30_000 });
 }
 
 /**
+ * The per-workspace hourly cap (test alerts aside): how many messages went out (or are going out) in the
+ * hour before `at` — sent, queued to send now, or held and being sent — and how many were capped since the
+ * last one. A message goes out when queued, or at its sendAfter when held. Call under underCapLock.
+ */
+async function capOf(tx: Tx, s: EffectiveSettings, at: Date, except?: string): Promise<{ recent: number; heldBack: number }> {
+  const since = new Date(at.getTime() - HOUR);
+  const told: Prisma.AlertNotificationWhereInput = {
+    ownerId: s.ownerId, kind: { not: "TEST" }, ...(except ? { id: { not: except } } : {}),
+    OR: [{ status: "SENT" }, { status: "PENDING", sendAfter: null }, { status: "PENDING", leaseUntil: { not: null } }],
+  };
+  const inHour = { OR: [{ sendAfter: null, createdAt: { gt: since, lte: at } }, { sendAfter: { gt: since, lte: at } }] };
+  const recent = await tx.alertNotification.count({ where: { AND: [told, inHour] } });
+  const last = await tx.alertNotification.findFirst({ where: { AND: [told, { createdAt: { lte: at } }] }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
+  const heldBack = await tx.alertNotification.count({
+    where: { ownerId: s.ownerId, status: "SKIPPED", errorCode: "capped", createdAt: { lte: at, ...(last ? { gt: last.createdAt } : {}) } },
+  });
+  return { recent, heldBack };
+}
+
+const cappedBy = (s: EffectiveSettings) => ({ code: "capped" as const, message: `Over the workspace's limit of ${s.maxMessagesPerHour} alert messages per hour: counted in the next one` });
+
+/**
  * Records the event's notification to every channel; returns the ids to send now (none when suppressed
- * or held). Past the hourly cap a target's row is recorded SKIPPED ("capped"); its next message says how
- * many were held back.
+ * or held). Past the workspace's hourly cap a row is recorded SKIPPED ("capped"); the next message says how
+ * many were held back. Counted and inserted under the workspace's lock, so concurrent events cannot all
+ * pass; a held row is checked again when it is due (claimHeld).
  */
 export async function queueNotifications({ settings, facts, eventKey, suppressed, sendAfter }: Queue): Promise<string[]> {
   const targets = [
     ...(settings.emailRecipients.length ? [{ channel: "EMAIL" as const, suffix: ":email", target: maskRecipients(settings.emailRecipients), hookId: null }] : []),
     ...settings.webhooks.map((hook) => ({ channel: "WEBHOOK" as const, suffix: `:webhook:${hook.id}`, target: hook.masked, hookId: hook.id })),
   ];
-  const rows: Prisma.AlertNotificationCreateManyInput[] = [];
-  for (const t of targets) {
-    const cap = suppressed || facts.kind === "TEST" ? { full: false, heldBack: 0 } : await capOf(settings, t.suffix, facts.at);
-    const skip = suppressed ?? (cap.full ? { code: "capped", message: `Over the limit of ${settings.maxMessagesPerHour} messages per hour to this target: counted in the next one` } : null);
-    const key = `${eventKey}${t.suffix}`;
-    const f = { ...facts, heldBack: cap.heldBack };
-    rows.push({
-      ownerId: settings.ownerId, alertId: facts.alert?.id ?? null, kind: facts.kind as AlertNotificationKind, createdAt: facts.at,
-      channel: t.channel, target: t.target, idempotencyKey: key,
-      ...(skip ? { status: "SKIPPED" as const, errorCode: skip.code, errorMessage: skip.message } : { sendAfter: sendAfter ?? null }),
-      payload: t.hookId ? { webhookId: t.hookId, body: webhookBodyFor(f, key) } : emailFor(f, env().FROM_EMAIL, settings.emailRecipients),
+  if (!targets.length) return [];
+  const keys = targets.map((t) => `${eventKey}${t.suffix}`);
+  return underCapLock(settings.ownerId, async (tx) => {
+    const counted = !suppressed && !sendAfter && facts.kind !== "TEST";
+    const cap = counted ? await capOf(tx, settings, facts.at) : { recent: 0, heldBack: 0 };
+    const rows: Prisma.AlertNotificationCreateManyInput[] = targets.map((t, i) => {
+      const skip = suppressed ?? (counted && cap.recent + i >= settings.maxMessagesPerHour ? cappedBy(settings) : null);
+      const f = { ...facts, heldBack: cap.heldBack };
+      return {
+        ownerId: settings.ownerId, alertId: facts.alert?.id ?? null, kind: facts.kind as AlertNotificationKind, createdAt: facts.at,
+        channel: t.channel, target: t.target, idempotencyKey: keys[i]!,
+        ...(skip ? { status: "SKIPPED" as const, errorCode: skip.code, errorMessage: skip.message } : { sendAfter: sendAfter ?? null }),
+        payload: t.hookId ? { webhookId: t.hookId, body: webhookBodyFor(f, keys[i]!) } : emailFor(f, env().FROM_EMAIL, settings.emailRecipients),
+      };
     });
-  }
-  if (!rows.length) return [];
-  await systemDb().alertNotification.createMany({ data: rows, skipDuplicates: true });
-  const stored = await systemDb().alertNotification.findMany({
-    where: { idempotencyKey: { in: rows.map((r) => r.idempotencyKey) }, status: "PENDING", sendAfter: null },
-    select: { id: true },
+    await tx.alertNotification.createMany({ data: rows, skipDuplicates: true });
+    const stored = await tx.alertNotification.findMany({ where: { idempotencyKey: { in: keys }, status: "PENDING", sendAfter: null }, select: { id: true } });
+    return stored.map((r) => r.id);
   });
-  return stored.map((r) => r.id);
+}
+
+/**
+ * A held row now due: counted against the hourly cap as of its send time, under the workspace's lock, and
+ * either capped or leased there (a leased held row counts for the next one).
+ */
+async function claimHeld(row: AlertNotification, now: Date): Promise<AlertNotification | null> {
+  return underCapLock(row.ownerId, async (tx) => {
+    const s = await settingsFor(row.ownerId);
+    const { recent } = await capOf(tx, s, row.sendAfter!, row.id);
+    const free = { id: row.id, status: "PENDING" as const, OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }], sendAfter: { lte: now } };
+    if (recent >= s.maxMessagesPerHour) {
+      const c = cappedBy(s);
+      await tx.alertNotification.updateMany({ where: free, data: { status: "SKIPPED", errorCode: c.code, errorMessage: c.message, createdAt: row.sendAfter! } });
+      return null;
+    }
+    const { count } = await tx.alertNotification.updateMany({ where: free, data: { leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } } });
+    return count ? tx.alertNotification.findUnique({ where: { id: row.id } }) : null;
+  });
 }
 
 async function claim(id: string, now: Date): Promise<AlertNotification | null> {
+  const held = await systemDb().alertNotification.findUnique({ where: { id } });
+  if (held?.status === "PENDING" && held.sendAfter && held.sendAfter <= now && !held.leaseUntil && held.kind !== "TEST") return claimHeld(held, now);
   const { count } = await systemDb().alertNotification.updateMany({
     where: { id, status: "PENDING", AND: [{ OR: [{ leaseUntil: null }, { leaseUntil: { lt: now } }] }, { OR: [{ sendAfter: null }, { sendAfter: { lte: now } }] }] },
     data: { leaseUntil: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
@@ -147,8 +183,11 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   try {
     const stale = row.sendAfter && (await supersededBecause(row));
     if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
-    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message });
+    const silenced = row.sendAfter && (await silencedMeanwhile(row.ownerId));
+    if (silenced) return await settle({ status: "SKIPPED", errorCode: silenced.code, errorMessage: silenced.message });
+    if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await markNotified(row).then(() => settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message }));
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
+    await markNotified(row);
     return await settle({ status: "SENT", providerMessageId, sentAt: new Date(), errorCode: null, errorMessage: null });
   } catch (err) {
     const e = err instanceof DeliveryError ? err : new DeliveryError("Unexpected error while notifying", { code: "internal_error", retryable: true, cause: err });
@@ -158,6 +197,16 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
     if (again) throw e;
     return result;
   }
+}
+
+/**
+ * A held open or reminder told its alert's channels when its hold ended, not when it was queued: the
+ * re-notify interval runs from then. Moved before the row is settled (a reminder is not queued while a held
+ * message of its alert is PENDING), and only forward.
+ */
+async function markNotified(row: AlertNotification): Promise<void> {
+  if (!row.sendAfter || !row.alertId || (row.kind !== "OPEN" && row.kind !== "RENOTIFY")) return;
+  await systemDb().alert.updateMany({ where: { id: row.alertId, status: "OPEN", lastNotifiedAt: { lt: row.sendAfter } }, data: { lastNotifiedAt: row.sendAfter } });
 }
 
 /**
@@ -174,6 +223,14 @@ async function supersededBecause(row: AlertNotification): Promise<string | null>
   if (alert.status !== "OPEN") return "The alert resolved before this held message was due";
   if (alert.mutedUntil && alert.mutedUntil > new Date()) return "The alert was muted meanwhile";
   if (row.kind === "RENOTIFY" && alert.acknowledgedAt) return "The alert was acknowledged meanwhile";
+  return null;
+}
+
+/** A held message whose workspace turned alerting off or snoozed it while it waited is not sent. */
+async function silencedMeanwhile(ownerId: string): Promise<{ code: string; message: string } | null> {
+  const s = await settingsFor(ownerId);
+  if (!s.enabled) return { code: "superseded", message: "Alerting was turned off before this held message was due" };
+  if (s.snoozedUntil && s.snoozedUntil > new Date()) return { code: "snoozed", message: `Alerts are snoozed until ${s.snoozedUntil.toISOString()}` };
   return null;
 }
 

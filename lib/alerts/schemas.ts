@@ -79,7 +79,7 @@ export const updateAlertSettingsSchema = z.strictObject({
     .meta({ description: "Replaces the list: { id } keeps a saved webhook, { url } adds one. Omit to keep the list as it is." }),
   snoozed_until: z.iso.datetime({ offset: true }).nullable().optional().meta({ description: "No notifications until then; null ends a snooze" }),
   max_messages_per_hour: int(1, 1000).default(DEFAULT_MAX_PER_HOUR)
-    .meta({ description: "At most this many alert messages per channel target per hour; the rest are recorded skipped (capped) and counted in the next message" }),
+    .meta({ description: "At most this many alert messages per hour in the workspace (one per channel target); the rest are recorded skipped (capped) and counted in the next message" }),
   quiet_hours: quietHoursSchema.nullable().default(null),
   rotate_webhook_secret: z.boolean().optional().meta({ description: "true: a new signing secret replaces the old one at once, returned whole in this response only" }),
 });

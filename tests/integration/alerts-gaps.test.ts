@@ -3,6 +3,7 @@
 // what an email is recorded as without RESEND_API_KEY.
 import { describe, expect, test } from "vitest";
 import { sendTestAlert } from "@/lib/alerts/alerts";
+import { evaluateRunOutcome } from "@/lib/alerts/evaluate-runs";
 import { evaluateConnectionExpired, sweepAlerts } from "@/lib/alerts/evaluate-system";
 import { DEFAULT_RULES } from "@/lib/alerts/schemas";
 import { updateAlertSettings } from "@/lib/alerts/settings";
@@ -32,6 +33,27 @@ describe("subjects that went away", () => {
     expect(resolved.sort()).toEqual(["Schedule deleted.", "Schedule paused."]);
     for (const m of [61, 121, 300]) await send(await sweepAlerts(at(m)));
     expect(messages()).toEqual({ emails: 4, webhooks: 4 }); // two opens, two recoveries, no reminders
+  });
+
+  test("a run outcome of a paused schedule opens nothing", async () => {
+    await configure({ cooldown_minutes: 0 });
+    const schedule = await newSchedule();
+    await systemDb().scheduledReview.update({ where: { id: schedule.id }, data: { isActive: false } });
+    await outcome(schedule, "FAILED", 0);
+    expect(await systemDb().alert.count({ where: { ownerId: OWNER } })).toBe(0);
+    expect(messages()).toEqual({ emails: 0, webhooks: 0 });
+  });
+
+  test("a workspace without saved settings, schedules or monitors still resolves the alert of its deleted schedule", async () => {
+    const other = "org_alert_gaps_unsaved";
+    const schedule = await createSchedule({ ownerId: other, nextRunAt: null });
+    const run = await systemDb().reviewRun.create({ data: { ownerId: other, scheduledReviewId: schedule.id, trigger: "SCHEDULED", status: "FAILED", scheduledFor: at(0), queuedAt: at(0), completedAt: at(0), durationMs: 1000 } });
+    await systemDb().reviewRun.create({ data: { ownerId: other, scheduledReviewId: schedule.id, trigger: "SCHEDULED", status: "FAILED", scheduledFor: at(1), queuedAt: at(1), completedAt: at(1), durationMs: 1000 } });
+    await evaluateRunOutcome({ ownerId: other, scheduleId: schedule.id, runId: run.id }, at(1)); // defaults: 2 in a row open
+    expect(await systemDb().alert.findMany({ where: { ownerId: other } })).toMatchObject([{ status: "OPEN" }]);
+    await systemDb().scheduledReview.delete({ where: { id: schedule.id } });
+    await sweepAlerts(at(2));
+    expect(await systemDb().alert.findMany({ where: { ownerId: other } })).toMatchObject([{ status: "RESOLVED", resolution: "schedule_deleted" }]);
   });
 
   test("a late crm/connection.expired for a connection that is active again opens nothing; an expired one opens", async () => {
@@ -89,8 +111,12 @@ describe("settings writes", () => {
     await isLocked;
     const rotations = [0, 1].map(() => updateAlertSettings(OWNER, body({ webhooks: undefined, rotate_webhook_secret: true }), "user_alerts_admin").then((ok) => ({ ok }), (err: unknown) => ({ err })));
     const waiting = async () => (await systemDb().$queryRaw<{ n: number }[]>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%AlertSettings%'`)[0]!.n;
-    while ((await waiting()) < 2) await new Promise((r) => setTimeout(r, 20)); // both writers blocked on the row
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%AlertSettings%'`)[0]!.n;
+    for (let polls = 0; (await waiting()) < 2; polls++) { // both writers blocked on the row
+      if (polls >= 500) throw new Error("the two rotations never both waited on the settings row");
+      await new Promise((r) => setTimeout(r, 20));
+    }
     release();
     await lock;
     const results = await Promise.all(rotations);
@@ -112,5 +138,15 @@ describe("email without RESEND_API_KEY", () => {
     const { results } = await sendTestAlert(OWNER);
     expect(results.find((r) => r.channel === "email")).toMatchObject({ status: "skipped", error_code: "email_outbox", error_message: expect.stringContaining("RESEND_API_KEY") });
     expect(fakes.resend.requests).toHaveLength(0);
+  });
+
+  test("an email-only workspace: the outbox-kept open counts as told, so its recovery is kept too (not not_told_open)", async () => {
+    await configure({ cooldown_minutes: 0, webhooks: [] });
+    setEnv({ RESEND_API_KEY: undefined });
+    const schedule = await newSchedule();
+    await outcome(schedule, "FAILED", 0);
+    await outcome(schedule, "COMPLETED", 1);
+    const rows = await systemDb().alertNotification.findMany({ where: { ownerId: OWNER }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => [r.kind, r.status, r.errorCode])).toEqual([["OPEN", "SKIPPED", "email_outbox"], ["RESOLVE", "SKIPPED", "email_outbox"]]);
   });
 });

@@ -122,7 +122,7 @@ describe("a step that dies after its state change", () => {
     const schedule = await createSchedule({ ownerId: OWNER, nextRunAt: null });
     const run = await createFailedRun(schedule);
     const event = { ownerId: OWNER, scheduleId: schedule.id, runId: run.id };
-    const crash = vi.spyOn(systemDb().alertNotification, "createMany").mockRejectedValueOnce(new Error("worker died"));
+    const crash = vi.spyOn(systemDb(), "$transaction").mockRejectedValueOnce(new Error("worker died"));
     await expect(evaluateRunOutcome(event, at(0))).rejects.toThrow("worker died");
     crash.mockRestore();
     expect(await systemDb().alert.count({ where: { ownerId: OWNER, status: "OPEN" } })).toBe(1);

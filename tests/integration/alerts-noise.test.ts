@@ -38,17 +38,37 @@ describe("one incident per subject", () => {
 });
 
 describe("per-workspace notification cap", () => {
-  test("past max_messages_per_hour a target's messages are recorded capped; the next one sent says how many were held back", async () => {
-    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2 });
+  test("past max_messages_per_hour (per workspace, one per channel) messages are recorded capped; the next one sent says how many were held back", async () => {
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 4 }); // two channels: two events an hour
     const schedules = [await newSchedule(), await newSchedule(), await newSchedule(), await newSchedule()];
     for (const [i, s] of schedules.slice(0, 3).entries()) await outcome(s, "FAILED", i);
     expect(messages()).toEqual({ emails: 2, webhooks: 2 });
     expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(2);
 
-    await outcome(schedules[3]!, "FAILED", 61); // the hour since the first has passed
+    await outcome(schedules[3]!, "FAILED", 61); // the hour since the second has passed
     expect(messages()).toEqual({ emails: 3, webhooks: 3 });
-    expect(fakes.resend.emails[2]!.body.text).toContain("1 other alert message was held back by the hourly limit");
-    expect(h.hook.accepted("/hook")[2]!.body).toMatchObject({ type: "alert.opened", held_back: 1 });
+    expect(fakes.resend.emails[2]!.body.text).toContain("2 other alert messages were held back by the hourly limit");
+    expect(h.hook.accepted("/hook")[2]!.body).toMatchObject({ type: "alert.opened", held_back: 2 });
+  });
+
+  test("concurrent events are counted under the workspace's lock: the cap holds", async () => {
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2 });
+    const schedules = [await newSchedule(), await newSchedule(), await newSchedule()];
+    await Promise.all(schedules.map((s) => outcome(s, "FAILED", 0)));
+    expect(messages()).toEqual({ emails: 1, webhooks: 1 });
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(4);
+  });
+
+  test("held messages released together when quiet hours end are capped at release time", async () => {
+    // T0 is Monday 09:00 UTC = 10:00 Berlin; quiet 10:00-10:30 Berlin = minutes 0-30.
+    await configure({ cooldown_minutes: 0, max_messages_per_hour: 2, quiet_hours: { days: [1], start: "10:00", end: "10:30", time_zone: "Europe/Berlin" },
+      rules: { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning", count: 1 } } });
+    for (const m of [1, 2, 3]) await outcome(await newSchedule(), "FAILED", m);
+    expect(messages()).toEqual({ emails: 0, webhooks: 0 });
+    await send(await sweepAlerts(at(30)));
+    const { emails, webhooks } = messages();
+    expect(emails + webhooks).toBe(2);
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "capped" } })).toBe(4);
   });
 });
 
@@ -65,6 +85,13 @@ describe("cooldown", () => {
     await send(await sweepAlerts(at(30)));
     expect(webhookTypes()).toEqual(["alert.opened", "alert.opened"]); // still open: the held open goes out, the stale recovery does not
     expect(await sentLog()).toEqual(["OPEN@0", "OPEN@30"]);
+
+    // The cooldown runs from when the held open went out (30), not from when it was queued (10).
+    await outcome(schedule, "COMPLETED", 45);
+    await send(await sweepAlerts(at(59)));
+    expect(webhookTypes()).toEqual(["alert.opened", "alert.opened"]);
+    await send(await sweepAlerts(at(60)));
+    expect(await sentLog()).toEqual(["OPEN@0", "OPEN@30", "RESOLVE@60"]);
   });
 
   test("20 flips: at most one message per channel per cooldown interval, and the state after the flips is told", async () => {
@@ -103,6 +130,44 @@ describe("quiet hours", () => {
     await configure({ cooldown_minutes: 0, quiet_hours: quiet });
     await outcome(await newSchedule(), "FAILED", 45); // critical: not held
     expect(webhookTypes()).toEqual(["alert.opened"]);
+  });
+
+  test("an open held by quiet hours starts the re-notify interval when it is sent, not when it opened", async () => {
+    // Quiet 10:30-14:00 Berlin = minutes 30-240; reminders every 60 minutes.
+    await configure({ cooldown_minutes: 0, renotify_minutes: 60, quiet_hours: { ...quiet, end: "14:00" },
+      rules: { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning", count: 1 } } });
+    await outcome(await newSchedule(), "FAILED", 30);
+    for (const m of [120, 239]) await send(await sweepAlerts(at(m)));
+    expect(webhookTypes()).toEqual([]);
+    await send(await sweepAlerts(at(240)));
+    await send(await sweepAlerts(at(241)));
+    await send(await sweepAlerts(at(299)));
+    expect(await sentLog()).toEqual(["OPEN@240"]);
+    await send(await sweepAlerts(at(300)));
+    expect(await sentLog()).toEqual(["OPEN@240", "RENOTIFY@300"]);
+  });
+});
+
+describe("held messages when due", () => {
+  const quiet = { days: [1], start: "10:30", end: "11:00", time_zone: "Europe/Berlin" }; // minutes 30-60
+  const warning = { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning" as const, count: 1 } };
+
+  test("two sweeps at the due minute at once: the held open goes out once per channel", async () => {
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: warning });
+    await outcome(await newSchedule(), "FAILED", 30);
+    const [a, b] = await Promise.all([sweepAlerts(at(60)), sweepAlerts(at(60))]);
+    await Promise.allSettled([send(a!), send(b!)]);
+    await send(await sweepAlerts(at(61)));
+    expect(messages()).toEqual({ emails: 1, webhooks: 1 });
+  });
+
+  test("a held open of a workspace snoozed meanwhile is not sent when due", async () => {
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: warning });
+    await outcome(await newSchedule(), "FAILED", 30);
+    await systemDb().alertSettings.update({ where: { ownerId: OWNER }, data: { snoozedUntil: new Date(Date.now() + 86_400_000) } });
+    await send(await sweepAlerts(at(60)));
+    expect(messages()).toEqual({ emails: 0, webhooks: 0 });
+    expect(await systemDb().alertNotification.count({ where: { ownerId: OWNER, status: "SKIPPED", errorCode: "snoozed" } })).toBe(2);
   });
 });
 

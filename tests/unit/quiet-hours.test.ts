@@ -26,6 +26,16 @@ describe("quietUntil", () => {
     expect(quietUntil(satNights, new Date("2027-03-27T22:00:00Z"))).toEqual(new Date("2027-03-28T05:00:00Z")); // Sat 23:00 CET -> Sun 07:00 CEST
   });
 
+  test("a window across the fall-back night ends at 07:00 wall clock (UTC+1 by then), also inside the repeated hour", () => {
+    // Berlin moves from UTC+2 to UTC+1 at 03:00 on Sunday 2026-10-25: 02:00-03:00 happens twice.
+    const satNights = { ...nights, days: [6] };
+    const end = new Date("2026-10-25T06:00:00Z"); // Sun 07:00 CET
+    expect(quietUntil(satNights, new Date("2026-10-24T21:00:00Z"))).toEqual(end); // Sat 23:00 CEST
+    expect(quietUntil(satNights, new Date("2026-10-25T00:30:00Z"))).toEqual(end); // 02:30 CEST, the first time
+    expect(quietUntil(satNights, new Date("2026-10-25T01:30:00Z"))).toEqual(end); // 02:30 CET, the second time
+    expect(quietUntil(satNights, new Date("2026-10-25T06:00:00Z"))).toBeNull();
+  });
+
   test("a time zone other than UTC decides the day: Friday 23:30 in New York is Saturday in UTC", () => {
     const ny = { days: [5], start: "23:00", end: "23:59", time_zone: "America/New_York" };
     expect(quietUntil(ny, new Date("2026-11-28T04:30:00Z"))).toEqual(new Date("2026-11-28T04:59:00Z"));
