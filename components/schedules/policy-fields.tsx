@@ -19,12 +19,14 @@ const OVERLAP_HINT = {
 const minutesText = (raw: string) => {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) return "";
-  return n % 1440 === 0 ? ` (${n / 1440} day${n === 1440 ? "" : "s"})` : n % 60 === 0 ? ` (${n / 60} hour${n === 60 ? "" : "s"})` : "";
+  return n % 1440 === 0 ? `${n / 1440} day${n === 1440 ? "" : "s"}` : n % 60 === 0 ? `${n / 60} hour${n === 60 ? "" : "s"}` : "";
 };
 
 export function PolicyFields({ values, set, errors }: Props) {
   const id = (k: FieldKey) => fieldId(k);
-  const windowHint = `Missed slots older than this are counted, not run. 1440 minutes = 1 day; at most ${MAX_CATCH_UP_WINDOW_MINUTES}${minutesText(values.catch_up_window_minutes)}.`;
+  // The hint said "at most 43200 (1 day)": the day count was the field's value, printed after the maximum.
+  const current = minutesText(values.catch_up_window_minutes);
+  const windowHint = `Missed slots older than this are counted, not run.${current ? ` This window: ${current}.` : ""} At most ${MAX_CATCH_UP_WINDOW_MINUTES} minutes (${minutesText(String(MAX_CATCH_UP_WINDOW_MINUTES))}).`;
   const pauseHint = `Pause this schedule after this many failed runs in a row (1 to ${MAX_AUTO_PAUSE_AFTER_FAILURES}); the reason shows in the schedule list. Leave empty to never pause automatically.`;
   return (
     <div className="grid gap-4 sm:grid-cols-2">
