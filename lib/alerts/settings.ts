@@ -164,7 +164,10 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
     const { count } = await db.alertSettings.updateMany({ where: { updatedAt: current.updatedAt }, data });
     if (!count) throw conflict();
   }
-  return toDto(effective(ownerId, await db.alertSettings.findFirst({})), secret);
+  const saved = effective(ownerId, await db.alertSettings.findFirst({}));
+  // Loaded on use: lifecycle reads these settings' module itself.
+  await (await import("@/lib/alerts/lifecycle")).rescheduleHeld(saved, new Date());
+  return toDto(saved, secret);
 }
 
 export function webhookSecret(s: EffectiveSettings): string | null {
