@@ -121,7 +121,8 @@ export async function openAlert(s: EffectiveSettings, conditions: Condition[], n
     if (!open) return [];
     const has = await rulesOf(open);
     for (const c of conditions) if (!has.includes(c.rule)) await joinAlert(s, open, c, now);
-    return openMessages(s, open, now);
+    const current = await systemDb().alert.findUniqueOrThrow({ where: { id: open.id } });
+    return [...(await openMessages(s, current, now)), ...(await escalateHeldOpen(s, current, now))];
   }
   for (const c of rest) await joinAlert(s, { id, ownerId: s.ownerId } as Alert, c, now);
   const opensToday = await systemDb().alert.count({ where: { ownerId: s.ownerId, dedupKey, openedAt: { gt: new Date(now.getTime() - DAY), lte: now } } });
@@ -143,6 +144,41 @@ async function queueOpen(s: EffectiveSettings, alert: Alert, now: Date): Promise
  */
 export function openMessages(s: EffectiveSettings, open: Alert, now: Date): Promise<string[]> {
   return rederive(open.id, "OPEN", open.openedAt, now, () => queueOpen(s, open, now));
+}
+
+/**
+ * The settings changed (quiet hours shortened or removed, cooldown lowered): held messages whose hold
+ * ends earlier under them are moved forward. Later holds are found when they come due (notify.ts).
+ */
+export async function rescheduleHeld(s: EffectiveSettings, now: Date): Promise<void> {
+  const held = await systemDb().alertNotification.findMany({
+    where: { ownerId: s.ownerId, status: "PENDING", sendAfter: { gt: now }, leaseUntil: null, alertId: { not: null } },
+    include: { alert: true }, take: 500,
+  });
+  for (const row of held) {
+    const until = (await holdUntil(s, row.alert!, now)) ?? now;
+    if (until < row.sendAfter!) await systemDb().alertNotification.updateMany({ where: { id: row.id, status: "PENDING", sendAfter: row.sendAfter }, data: { sendAfter: until } });
+  }
+}
+
+/**
+ * A rule joined at critical while the open was still held (quiet hours hold warnings, not criticals):
+ * the held message is withdrawn and the open is queued again under its own key, rendered critical and
+ * held by the cooldown only. A retry finds the withdrawn row and re-derives the same key.
+ */
+async function escalateHeldOpen(s: EffectiveSettings, alert: Alert, now: Date): Promise<string[]> {
+  if (alert.severity !== "CRITICAL") return [];
+  const eventKey = `${alert.id}:open:critical`;
+  const { count } = await systemDb().alertNotification.updateMany({
+    where: { alertId: alert.id, kind: "OPEN", status: "PENDING", sendAfter: { gt: now }, NOT: { idempotencyKey: { startsWith: eventKey } } },
+    data: { status: "SKIPPED", errorCode: "superseded", errorMessage: "Escalated to critical: sent without waiting for quiet hours" },
+  });
+  if (!count && !(await systemDb().alertNotification.count({ where: { alertId: alert.id, idempotencyKey: { startsWith: eventKey } } }))) return [];
+  const suppressed = snoozed(s, now);
+  return queueNotifications({
+    settings: s, facts: { kind: "OPEN", alert, at: now }, eventKey, suppressed,
+    sendAfter: suppressed ? null : await holdUntil(s, alert, now),
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import { env, isProduction } from "@/lib/env";
 import type { AlertNotification, AlertNotificationKind } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { emailFor, EVENT_ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER, webhookBodyFor, type MessageFacts } from "@/lib/alerts/message";
+import { quietUntil } from "@/lib/alerts/quiet-hours";
 import { settingsFor, webhookSecret, webhookUrlProblem, type EffectiveSettings } from "@/lib/alerts/settings";
 
 // Alert notifications: one row per (alert event, channel target) with a deterministic idempotency key,
@@ -167,7 +168,7 @@ const outcome = (r: AlertNotification): NotifyOutcome => ({ id: r.id, status: r.
  * thrown (Inngest retries the step); otherwise it is recorded FAILED. A copy that finds the lease held
  * elsewhere throws too: its retry reads the holder's outcome.
  */
-export async function deliverAlertNotification(id: string, opts: { retry?: boolean } = {}): Promise<NotifyOutcome> {
+export async function deliverAlertNotification(id: string, opts: { retry?: boolean; now?: Date } = {}): Promise<NotifyOutcome> {
   const retry = opts.retry ?? true;
   const row = await claim(id, new Date());
   if (!row) {
@@ -183,7 +184,8 @@ export async function deliverAlertNotification(id: string, opts: { retry?: boole
   try {
     const stale = row.sendAfter && (await supersededBecause(row));
     if (stale) return await settle({ status: "SKIPPED", errorCode: "superseded", errorMessage: stale });
-    const silenced = row.sendAfter && (await silencedMeanwhile(row.ownerId));
+    const silenced = row.sendAfter && (await silencedMeanwhile(row, opts.now ?? new Date()));
+    if (silenced && "until" in silenced) return await settle({ status: "PENDING", sendAfter: silenced.until });
     if (silenced) return await settle({ status: "SKIPPED", errorCode: silenced.code, errorMessage: silenced.message });
     if (row.channel === "EMAIL" && !env().RESEND_API_KEY && !isProduction()) return await markNotified(row).then(() => settle({ status: "SKIPPED", errorCode: OUTBOX_ONLY.code, errorMessage: OUTBOX_ONLY.message }));
     const providerMessageId = row.channel === "EMAIL" ? await sendEmail(row) : await sendWebhook(row, await settingsFor(row.ownerId));
@@ -226,12 +228,17 @@ async function supersededBecause(row: AlertNotification): Promise<string | null>
   return null;
 }
 
-/** A held message whose workspace turned alerting off or snoozed it while it waited is not sent. */
-async function silencedMeanwhile(ownerId: string): Promise<{ code: string; message: string } | null> {
-  const s = await settingsFor(ownerId);
+/**
+ * A held message whose workspace turned alerting off or snoozed it while it waited is not sent; one due
+ * inside quiet hours as they are now (set or moved while it waited) waits again for their end, unless critical.
+ */
+async function silencedMeanwhile(row: AlertNotification, now: Date): Promise<{ code: string; message: string } | { until: Date } | null> {
+  const s = await settingsFor(row.ownerId);
   if (!s.enabled) return { code: "superseded", message: "Alerting was turned off before this held message was due" };
-  if (s.snoozedUntil && s.snoozedUntil > new Date()) return { code: "snoozed", message: `Alerts are snoozed until ${s.snoozedUntil.toISOString()}` };
-  return null;
+  if (s.snoozedUntil && s.snoozedUntil > now) return { code: "snoozed", message: `Alerts are snoozed until ${s.snoozedUntil.toISOString()}` };
+  const alert = row.alertId ? await systemDb().alert.findUnique({ where: { id: row.alertId }, select: { severity: true } }) : null;
+  const until = alert?.severity === "CRITICAL" ? null : quietUntil(s.quietHours, now);
+  return until ? { until } : null;
 }
 
 /** A PENDING row this old with no live lease lost the step that queued it (the step died after queueing). */

@@ -171,7 +171,10 @@ export async function updateAlertSettings(ownerId: string, body: UpdateAlertSett
     const saved = await tx.alertSettings.findFirst({ where: { ownerId } });
     await recordAudit(tx, ...alertSettingsAudit(ownerId, actorId, toDto(current), toDto(effective(ownerId, saved)), Boolean(body.rotate_webhook_secret)));
   }, SHORT_TX);
-  return toDto(effective(ownerId, await db.alertSettings.findFirst({})), secret);
+  const saved = effective(ownerId, await db.alertSettings.findFirst({}));
+  // Loaded on use: lifecycle reads these settings' module itself.
+  await (await import("@/lib/alerts/lifecycle")).rescheduleHeld(saved, new Date());
+  return toDto(saved, secret);
 }
 
 export function webhookSecret(s: EffectiveSettings): string | null {

@@ -3,6 +3,9 @@
 // flapping schedule sends at most one message per cooldown), quiet hours, and the dead-man after an outage.
 import { describe, expect, test } from "vitest";
 import { sweepAlerts } from "@/lib/alerts/evaluate-system";
+import { rescheduleHeld } from "@/lib/alerts/lifecycle";
+import { deliverAlertNotification } from "@/lib/alerts/notify";
+import { settingsFor } from "@/lib/alerts/settings";
 import { DEFAULT_RULES } from "@/lib/alerts/schemas";
 import { systemDb } from "@/lib/db";
 import { alertHarness, at, off, ONE_FAILURE_RULES } from "@/tests/support/alerts";
@@ -130,6 +133,48 @@ describe("quiet hours", () => {
     await configure({ cooldown_minutes: 0, quiet_hours: quiet });
     await outcome(await newSchedule(), "FAILED", 45); // critical: not held
     expect(webhookTypes()).toEqual(["alert.opened"]);
+  });
+
+  test("a critical rule joining an alert whose open is held by quiet hours sends it at once, as critical", async () => {
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning", count: 1 },
+      failures_in_window: { enabled: true, severity: "critical", count: 2, window_hours: 24 } } });
+    const schedule = await newSchedule();
+    await outcome(schedule, "FAILED", 31); // warning, in quiet hours: held
+    expect(webhookTypes()).toEqual([]);
+    await outcome(schedule, "FAILED", 32); // the critical rule joins: failed before, the open stayed held until minute 60
+    expect(webhookTypes()).toEqual(["alert.opened"]);
+    expect(fakes.resend.emails.map((e) => e.body.subject)).toEqual([expect.stringMatching(/^\[CRITICAL\] /)]);
+    await outcome(schedule, "FAILED", 33); // a retry or a later failure re-derives, sends nothing new
+    await send(await sweepAlerts(at(60))); // the withdrawn warning is not sent when quiet hours end
+    expect(webhookTypes()).toEqual(["alert.opened"]);
+    expect(fakes.resend.emails).toHaveLength(1);
+  });
+
+  test("quiet hours changed while a message waits: removed, it goes out at the next sweep; set over its due time, it waits for their end", async () => {
+    // Email rows: each configure() saves the webhook anew, which withdraws webhook messages queued before it.
+    const emailsSent = async () =>
+      (await systemDb().alertNotification.findMany({ where: { ownerId: OWNER, status: "SENT", channel: "EMAIL" }, orderBy: { createdAt: "asc" } }))
+        .map((r) => `${r.kind}@${((r.sendAfter ?? r.createdAt).getTime() - at(0).getTime()) / 60_000}`);
+    const warning = { ...ONE_FAILURE_RULES, consecutive_failures: { enabled: true, severity: "warning" as const, count: 1 } };
+    await configure({ cooldown_minutes: 0, quiet_hours: quiet, rules: warning });
+    const first = await newSchedule();
+    await outcome(first, "FAILED", 31); // held until minute 60
+    await configure({ cooldown_minutes: 0, rules: warning }); // quiet hours removed (the PUT moves held messages forward)
+    await rescheduleHeld(await settingsFor(OWNER), at(40)); // the same, on the test clock
+    await send(await sweepAlerts(at(41)));
+    expect(await emailsSent()).toEqual(["OPEN@40"]); // failed before: held until 60
+    await outcome(first, "COMPLETED", 42);
+
+    await configure({ cooldown_minutes: 30, rules: warning });
+    const flaky = await newSchedule();
+    await outcome(flaky, "FAILED", 70); // sent
+    await outcome(flaky, "COMPLETED", 75); // recovery held by the cooldown until minute 100
+    await configure({ cooldown_minutes: 30, rules: warning, quiet_hours: { ...quiet, start: "11:30", end: "12:30" } }); // minutes 90-150
+    const due = await sweepAlerts(at(100));
+    await Promise.all(due.map((id) => deliverAlertNotification(id, { now: at(100) })));
+    expect(await emailsSent()).toEqual(["OPEN@40", "RESOLVE@42", "OPEN@70"]); // failed before: the recovery went out inside quiet hours
+    await send(await sweepAlerts(at(150)));
+    expect(await emailsSent()).toEqual(["OPEN@40", "RESOLVE@42", "OPEN@70", "RESOLVE@150"]);
   });
 
   test("an open held by quiet hours starts the re-notify interval when it is sent, not when it opened", async () => {
