@@ -50,8 +50,8 @@ export function runDashboardUrl(inngestRunId: string): string {
   return selfHosted ? `${selfHosted.replace(/\/$/, "")}/run?runID=${id}` : `${CLOUD_DASHBOARD}/env/production/runs/${id}`;
 }
 
-/** Dev mode: is an executor answering, and which? Cached briefly; never blocks long. */
-export async function executorStatus(): Promise<ExecutorStatus> {
+/** Dev mode: is an executor answering, and which? Cached briefly (`fresh` skips the cache); never blocks long. */
+export async function executorStatus(opts: { fresh?: boolean } = {}): Promise<ExecutorStatus> {
   if (!isDevMode()) {
     const selfHosted = env().INNGEST_BASE_URL ?? null;
     return {
@@ -60,7 +60,7 @@ export async function executorStatus(): Promise<ExecutorStatus> {
     };
   }
   const url = devServerUrl();
-  if (cache && cache.value.url === url && Date.now() - cache.at < 5_000) return cache.value;
+  if (!opts.fresh && cache && cache.value.url === url && Date.now() - cache.at < 5_000) return cache.value;
   let reachable = false;
   let refused = false;
   let kind: ExecutorKind = usesLocalExecutor() ? "local-executor" : "dev-server";

@@ -19,7 +19,10 @@ export class InngestSendError extends Error {
 
 export async function sendEvents(payload: Payload, timeoutMs = env().INNGEST_SEND_TIMEOUT_MS): Promise<string[]> {
   // Dev mode with nothing listening (the banner's case): fail at once instead of after the SDK's retries.
-  const executor = await executorStatus();
+  // A cached "refused" is checked again first: an executor that started since (a probe made while the app
+  // started before it) must not fail a run for up to the cache's 5 s.
+  let executor = await executorStatus();
+  if (executor.refused) executor = await executorStatus({ fresh: true });
   if (executor.refused) throw new InngestSendError(`No Inngest Dev Server is listening at ${executor.url}`);
   let timer: NodeJS.Timeout | undefined;
   const sending = inngest.send(payload);

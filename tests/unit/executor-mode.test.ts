@@ -62,6 +62,19 @@ describe("the app's view", () => {
     expect(runDashboardUrl("01ABC")).toBe("http://localhost:3000/dev/executor?run=01ABC");
   });
 
+  test("a refused probe is cached, and a fresh probe sees an executor that started since (CI: a run failed 503 within 5 s of stack start)", async () => {
+    const server = createServer((_, res) => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ name: LOCAL_EXECUTOR_NAME })));
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((r) => server.close(r)); // the port is known and nothing listens on it yet
+    env({ NODE_ENV: "development", INNGEST_DEV: "1", INNGEST_BASE_URL: `http://127.0.0.1:${port}`, REVWATCH_EXECUTOR: "local", APP_URL: "http://localhost:3000" });
+    expect(await executorStatus()).toMatchObject({ reachable: false, refused: true });
+    await new Promise<void>((r) => server.listen(port, "127.0.0.1", () => r()));
+    expect(await executorStatus()).toMatchObject({ refused: true }); // still the cached answer
+    expect(await executorStatus({ fresh: true })).toMatchObject({ reachable: true, refused: false, kind: "local-executor" });
+  });
+
   test("dev mode on a Dev Server: kind dev-server, runs link to its dashboard", async () => {
     const url = await serve("<html>Inngest Dev Server</html>", "text/html");
     env({ NODE_ENV: "development", INNGEST_DEV: "1", INNGEST_BASE_URL: url, REVWATCH_EXECUTOR: undefined });
