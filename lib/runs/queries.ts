@@ -23,13 +23,13 @@ import type { RUN_STATUSES } from "@/lib/schedules/schemas";
 export type ListRunsOptions = { status?: (typeof RUN_STATUSES)[number]; cursor?: string; limit?: number };
 
 // Deliveries without their `payload` (what was sent, several KB each): no run reader shows it.
-const runInclude = {
+const deliveriesInclude = {
   deliveries: {
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
     select: { id: true, channel: true, target: true, status: true, providerMessageId: true, attempts: true, errorCode: true, errorMessage: true, sentAt: true },
   },
-  scheduledReview: { select: { name: true } },
 } satisfies Prisma.ReviewRunInclude;
+const runInclude = { ...deliveriesInclude, scheduledReview: { select: { name: true } } } satisfies Prisma.ReviewRunInclude;
 
 type PageKey = { id: string; createdAt: Date };
 
@@ -51,7 +51,7 @@ export function runPageSql(ownerId: string, scheduleId: string, status: RunStatu
 /** Runs of one schedule, newest first by (createdAt, id), so paging never skips or repeats a row. */
 export async function listRuns(ownerId: string, scheduleId: string, opts: ListRunsOptions = {}) {
   const tenantDb = forTenant(ownerId);
-  const schedule = await tenantDb.scheduledReview.findFirst({ where: { id: scheduleId }, select: { id: true } });
+  const schedule = await tenantDb.scheduledReview.findFirst({ where: { id: scheduleId }, select: { name: true } });
   if (!schedule) throw notFound("Schedule");
   const limit = opts.limit ?? 20;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
@@ -59,12 +59,13 @@ export async function listRuns(ownerId: string, scheduleId: string, opts: ListRu
   // Raw SQL is not scoped: the query filters by "ownerId" itself.
   const keys = await tenantDb.$queryRaw<PageKey[]>(runPageSql(ownerId, scheduleId, status, after, limit + 1));
   const page = keys.slice(0, limit);
-  const rows = await tenantDb.reviewRun.findMany({ where: { id: { in: page.map((k) => k.id) } }, include: runInclude });
+  // Every run on the page belongs to the schedule just read: its name comes from there, not a query per page.
+  const rows = await tenantDb.reviewRun.findMany({ where: { id: { in: page.map((k) => k.id) } }, include: deliveriesInclude });
   const byId = new Map(rows.map((r) => [r.id, r]));
   const last = page.at(-1);
   return {
     // A row deleted between the two reads is left out rather than failing the page.
-    data: page.flatMap((k) => (byId.has(k.id) ? [serializeRun(byId.get(k.id)!)] : [])),
+    data: page.flatMap((k) => (byId.has(k.id) ? [serializeRun({ ...byId.get(k.id)!, scheduledReview: schedule })] : [])),
     next_cursor: keys.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
   };
 }

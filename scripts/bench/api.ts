@@ -11,12 +11,14 @@ import { runPageSql } from "@/lib/runs/queries";
 import { lastRunsSql } from "@/lib/schedules/last-run";
 import { startStack } from "../e2e-serve.mjs";
 import { benchDetailDuringReview } from "./api-during-review";
+import { startNextFloor } from "./next-floor";
 import { seedRunHistory, seedSchedule } from "./seed";
 import type { Row } from "./measure";
 
 const OWNER = "org_api";
 const SCHEDULE = "sch_api";
 const BARE_PORT = Number(process.env.BENCH_BARE_PORT ?? 8336);
+const NEXT_FLOOR_PORT = Number(process.env.BENCH_NEXT_FLOOR_PORT ?? 8337);
 
 type Sql = { text: string; values: unknown[] };
 const DELIVERY_COLUMNS = `id, "runId", channel, target, status, "providerMessageId", attempts, "errorCode", "errorMessage", "sentAt"`;
@@ -53,6 +55,14 @@ function bareServer(url: string) {
   return { server, close: async () => void (await Promise.all([pool.end(), new Promise((r) => server.close(r))])) };
 }
 
+/** 50 connections for `seconds`, after a short warm-up at 10 (the first requests pay for loading and JIT). */
+async function load(url: string, headers: Record<string, string>, seconds: number) {
+  await autocannon({ url, connections: 10, duration: 2, headers });
+  return autocannon({ url, connections: 50, duration: seconds, headers });
+}
+
+const perRequest = (r: { requests: { average: number } }) => 1000 / r.requests.average;
+
 /** Peak RSS (VmHWM) of the process listening on `port`, from /proc. */
 function peakRssMb(port: number): number | null {
   try {
@@ -73,13 +83,9 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
   const deep = (await db.query(`SELECT id, "createdAt" FROM "ReviewRun" WHERE "scheduledReviewId" = $1 ORDER BY "createdAt" DESC, id DESC OFFSET 50000 LIMIT 1`, [SCHEDULE])).rows[0];
   const detailId = (await db.query(`SELECT id FROM "ReviewRun" WHERE "scheduledReviewId" = $1 AND id LIKE '%00' LIMIT 1`, [SCHEDULE])).rows[0].id;
 
-  const start = startStack as unknown as (o: { databaseUrl: string; log: (l: string) => void }) => Promise<{ stop: () => Promise<void> }>;
-  const stack = await start({ databaseUrl: url, log: () => undefined }); // builds the app first if there is no build
   const appPort = Number(process.env.E2E_APP_PORT ?? 3100);
   const origin = `http://localhost:${appPort}`;
   const token = mintSessionToken({ plan: "team", userId: "user_api", orgId: OWNER, claims: { azp: origin } });
-  const bare = bareServer(url);
-  await new Promise<void>((r) => bare.server.listen(BARE_PORT, "127.0.0.1", r));
   const cases = [
     // No database at all: what Next's routing, the proxy and session verification cost per request,
     // the part of every endpoint below that no query can remove.
@@ -89,17 +95,35 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
     { name: "GET .../runs?limit=50, 50,000 rows deep", app: `/api/scheduled-reviews/${SCHEDULE}/runs?limit=50&cursor=${encodeCursor(deep.createdAt, deep.id)}`, floor: `/runs?after=${deep.createdAt.getTime()}.${deep.id}` },
     { name: "GET /api/runs/{id}", app: `/api/runs/${detailId}`, floor: `/run/${detailId}` },
   ];
+  const bare = bareServer(url);
+  await new Promise<void>((r) => bare.server.listen(BARE_PORT, "127.0.0.1", r));
   const rows: Row[] = [];
+  let stack: { stop: () => Promise<void> } | undefined;
+  let meMs = 0;
   try {
+    // Measured before the app starts, so the two never share the machine.
+    const nextFloor = await startNextFloor(NEXT_FLOOR_PORT);
+    try {
+      const [floor, node] = [await load(nextFloor.url, {}, duration), await load(`http://127.0.0.1:${BARE_PORT}/me`, {}, duration)];
+      const note = `${Math.round(floor.requests.average)} req/s vs ${Math.round(node.requests.average)}; ${perRequest(floor).toFixed(2)} ms/request`;
+      rows.push({ measure: "GET /me on a bare Next.js route (the same Next; no proxy, session or database), 50 conn, p99", value: floor.latency.p99, unit: "ms", floor: node.latency.p99, floorLabel: "bare node http", note });
+    } finally {
+      await nextFloor.stop();
+    }
+    const start = startStack as unknown as (o: { databaseUrl: string; log: (l: string) => void }) => Promise<{ stop: () => Promise<void> }>;
+    stack = await start({ databaseUrl: url, log: () => undefined }); // builds the app first if there is no build
     for (const c of cases) {
       const headers = { authorization: `Bearer ${token}` };
-      await autocannon({ url: `${origin}${c.app}`, connections: 10, duration: 2, headers }); // warm-up
-      const app = await autocannon({ url: `${origin}${c.app}`, connections: 50, duration, headers });
-      const floor = await autocannon({ url: `http://127.0.0.1:${BARE_PORT}${c.floor}`, connections: 50, duration });
+      const app = await load(`${origin}${c.app}`, headers, duration);
+      const floor = await load(`http://127.0.0.1:${BARE_PORT}${c.floor}`, {}, duration);
       const failed = app.non2xx + app.errors + app.timeouts;
       // Latencies of failed requests are not the endpoint's: a run with failures is not a result.
       if (failed > 0) throw new Error(`bench api: ${c.name}: ${failed} of ${app.requests.total} requests failed (non-2xx ${app.non2xx}, errors ${app.errors}, timeouts ${app.timeouts})`);
-      const note = `${Math.round(app.requests.average)} req/s vs ${Math.round(floor.requests.average)}${failed ? `; ${failed} failed` : ""}`;
+      // Server time per request (one event loop, 50 in flight): what the endpoint adds over /api/me is its own.
+      const ms = perRequest(app);
+      if (c.app === "/api/me") meMs = ms;
+      const own = c.app === "/api/me" ? "framework + session" : `${(ms - meMs).toFixed(1)} over /api/me`;
+      const note = `${Math.round(app.requests.average)} req/s vs ${Math.round(floor.requests.average)}; ${ms.toFixed(1)} ms/request (${own}) vs ${perRequest(floor).toFixed(2)}`;
       rows.push({ measure: `${c.name}, ${runs.toLocaleString("en-US")} runs, 50 conn, p99`, value: app.latency.p99, unit: "ms", floor: floor.latency.p99, floorLabel: "bare node+pg, same SQL", note });
       rows.push({ measure: `${c.name}, p50`, value: app.latency.p50, unit: "ms", floor: floor.latency.p50, floorLabel: "bare node+pg, same SQL" });
     }
@@ -110,7 +134,7 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
     else rows.push({ measure: "app (next start) peak RSS", value: rss, unit: "MB", floor: null, floorLabel: "" });
   } finally {
     await bare.close();
-    await stack.stop();
+    await stack?.stop();
   }
   return rows;
 }

@@ -141,6 +141,7 @@ describe("GET /api/scheduled-reviews/{id}/runs", () => {
       expect(res.status).toBe(200);
       const page = runListSchema.parse(res.body);
       expect(page.data.length).toBeLessThanOrEqual(7);
+      expect(new Set(page.data.map((r) => r.schedule_name))).toEqual(new Set(["Weekly pipeline"]));
       seen.push(...page.data.map((r) => r.id));
       cursor = page.next_cursor;
       pages++;
