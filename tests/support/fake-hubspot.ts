@@ -4,9 +4,9 @@
 // policyName (a real per-second search limit plus scripted ones), X-HubSpot-RateLimit-* headers on every
 // API answer, the batch read with propertiesWithHistory (50 inputs a request), token revocation on the
 // OAuth 2026-03 path, scripted 5xx, and a slow mode.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { FakeOAuth, readBody, sendJson } from "./fake-oauth";
+import type http from "node:http";
+import { FakeOAuth } from "./fake-oauth";
+import { LoopbackServer, readBody, sendJson } from "./loopback-server";
 
 export const FAKE_HUBSPOT_DEFAULT_PORT = 8304;
 export type HistoryEntry = { value: string | null; timestamp: string; sourceType: string };
@@ -70,8 +70,7 @@ function matches(d: HubspotDeal, f: Filter): boolean {
   }
 }
 
-export class FakeHubspot {
-  url = "";
+export class FakeHubspot extends LoopbackServer {
   readonly oauth = new FakeOAuth((reason) => ({ status: "BAD_REFRESH_TOKEN", message: reason, error: "invalid_grant", error_description: reason, correlationId: "c0ffee" }));
   deals: HubspotDeal[] = [];
   /** Search requests allowed per rolling second (HubSpot: 5); more answer 429 SECONDLY. */
@@ -89,16 +88,6 @@ export class FakeHubspot {
   readonly rateLimited: string[] = [];
   private searchTimes: number[] = [];
   private scripted: Scripted[] = [];
-  private readonly server = http.createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
 
   /** The next n API calls (not OAuth) answer this way. */
   failNext(n: number, kind: Scripted): void {
@@ -121,12 +110,7 @@ export class FakeHubspot {
     this.onSearch = null;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
     const body = await readBody(req);
     if (req.method === "GET" && url.pathname === "/oauth/authorize") return this.oauth.consentPage(url, res, "HubSpot", "/oauth/authorize/decide");

@@ -3,8 +3,8 @@
 // { statusCode, name, message }, and Idempotency-Key replay (same key + same body = same id, no new email;
 // same key + different body = 409).
 import { randomUUID } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { LoopbackServer, readBody } from "./loopback-server";
 
 export type RecordedRequest = {
   method: string;
@@ -35,9 +35,7 @@ const ERROR_NAMES: Record<number, string> = {
   503: "application_error",
 };
 
-export class FakeResend {
-  /** Base URL to pass as `baseUrl`, e.g. http://127.0.0.1:54321 */
-  url = "";
+export class FakeResend extends LoopbackServer {
   /** Every request that reached the server, including failed and replayed ones. */
   readonly requests: RecordedRequest[] = [];
   /** Emails Resend would actually have sent: one per accepted, non-replayed request. */
@@ -45,24 +43,11 @@ export class FakeResend {
   /** When true every request gets 503, as during an outage. */
   down = false;
 
-  private readonly server: http.Server;
   private readonly byKey = new Map<string, { id: string; fingerprint: string }>();
   private failures: { status: number; name?: string; message?: string }[] = [];
 
   constructor(readonly apiKey = "re_test_key") {
-    this.server = http.createServer((req, res) => {
-      // A client that hangs up mid-request must not surface as an unhandled rejection.
-      this.handle(req, res).catch(() => res.destroy());
-    });
-  }
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+    super();
   }
 
   /** The next n requests (after auth) fail with this status and a Resend-shaped body. */
@@ -78,12 +63,7 @@ export class FakeResend {
     this.down = false;
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const raw = await readBody(req);
     let body: Record<string, unknown> | null = null;
     try {
@@ -141,15 +121,6 @@ export class FakeResend {
     this.emails.push({ id, idempotencyKey, headers: req.headers, body });
     reply(200, { id });
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 export function startFakeResend(opts: { port?: number; apiKey?: string } = {}): Promise<FakeResend> {

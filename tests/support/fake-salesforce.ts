@@ -6,9 +6,9 @@
 // naming any other answers 400 INVALID_FIELD, and records carry only the fields selected.
 // Queries are matched on their FROM object and a small WHERE reader (IsClosed, RecordTypeId, StageName,
 // OwnerId, Amount), which is all the connector sends.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { FakeOAuth, readBody, sendJson } from "./fake-oauth";
+import type http from "node:http";
+import { FakeOAuth } from "./fake-oauth";
+import { LoopbackServer, readBody, sendJson } from "./loopback-server";
 
 export const FAKE_SALESFORCE_DEFAULT_PORT = 8305;
 export const FAKE_SF_API = "/services/data/v66.0";
@@ -84,8 +84,7 @@ function project(o: SfOpportunity, selected: string[]): Record<string, unknown> 
   return out;
 }
 
-export class FakeSalesforce {
-  url = "";
+export class FakeSalesforce extends LoopbackServer {
   org: FakeSfOrg = { recordTypes: true, multiCurrency: false };
   describes = 0;
   readonly oauth = new FakeOAuth((reason) => ({ error: "invalid_grant", error_description: reason === "refresh token is invalid, expired or revoked" ? "expired access/refresh token" : reason }));
@@ -96,16 +95,6 @@ export class FakeSalesforce {
   private scripted: Scripted[] = [];
   private cursors = new Map<string, Record<string, unknown>[]>();
   private locators = 0;
-  private readonly server = http.createServer((req, res) => void this.handle(req, res).catch(() => res.destroy()));
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
 
   failNext(n: number, kind: Scripted): void {
     for (let i = 0; i < n; i++) this.scripted.push(kind);
@@ -123,17 +112,12 @@ export class FakeSalesforce {
     this.cursors.clear();
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
   private tokenExtras = () => ({
     instance_url: this.url, id: `${this.url}/id/00D000000000001EAA/005000000000001AAA`, issued_at: String(Date.now()),
     signature: "c2lnbmF0dXJl", scope: "api refresh_token",
   });
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
     const body = await readBody(req);
     if (req.method === "GET" && url.pathname === "/services/oauth2/authorize") return this.oauth.consentPage(url, res, "Salesforce", "/services/oauth2/authorize/decide");

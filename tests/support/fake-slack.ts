@@ -1,8 +1,8 @@
 // Loopback stand-in for Slack incoming webhooks (POST /services/T…/B…/…), answering in Slack's
 // plain-text style: 200 "ok", 404 "no_service" for a deleted webhook, 403 "invalid_token",
 // 400 "invalid_payload" / "no_text" for bad bodies.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { LoopbackServer, readBody } from "./loopback-server";
 
 export type SlackPost = { path: string; headers: http.IncomingHttpHeaders; body: Record<string, unknown> };
 
@@ -10,9 +10,7 @@ type Scripted = { status: number; body: string; headers?: Record<string, string>
 
 const WEBHOOK_PATH = /^\/services\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/;
 
-export class FakeSlack {
-  /** Origin, e.g. http://127.0.0.1:54321 */
-  url = "";
+export class FakeSlack extends LoopbackServer {
   /** Messages Slack accepted (200 "ok"). */
   readonly messages: SlackPost[] = [];
   /** Count of every request received, accepted or not. */
@@ -20,26 +18,9 @@ export class FakeSlack {
   /** Delay before answering each request, to exercise client timeouts. */
   slowMs = 0;
 
-  private readonly server: http.Server;
   private readonly revoked = new Map<string, Scripted>();
   private scripted: Scripted[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-
-  constructor() {
-    this.server = http.createServer((req, res) => {
-      // A client that hangs up mid-request must not surface as an unhandled rejection.
-      this.handle(req, res).catch(() => res.destroy());
-    });
-  }
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
 
   /** A webhook URL on this fake; pass a path to get a distinct one. */
   webhookUrl(path = "/services/T000/B000/secret"): string {
@@ -69,14 +50,13 @@ export class FakeSlack {
     this.scripted = [];
   }
 
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await super.close();
   }
 
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     this.requestCount++;
     const raw = await readBody(req);
     if (this.slowMs > 0) await this.sleep(this.slowMs);
@@ -116,15 +96,6 @@ export class FakeSlack {
       this.timers.add(t);
     });
   }
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 export function startFakeSlack(opts: { port?: number } = {}): Promise<FakeSlack> {

@@ -3,8 +3,8 @@
 // constant time, with the timestamp within 5 minutes; a bad or missing signature answers 401 and the
 // message is not accepted. Paths it holds no secret for accept without checking (verified: null).
 import { createHmac, timingSafeEqual } from "node:crypto";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
+import { LoopbackServer, readBody } from "./loopback-server";
 
 export type WebhookDelivery = {
   path: string;
@@ -28,24 +28,11 @@ export function verifySignature(secret: string, headers: http.IncomingHttpHeader
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export class FakeWebhook {
-  url = "";
+export class FakeWebhook extends LoopbackServer {
   /** Every request, accepted or refused. */
   readonly requests: WebhookDelivery[] = [];
   private readonly secrets = new Map<string, string>();
   private failures: number[] = [];
-  private readonly server = http.createServer((req, res) => {
-    this.handle(req, res).catch(() => res.destroy());
-  });
-
-  async listen(port = 0): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => resolve());
-    });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
 
   /** The signing secret the receiver at `path` checks against (the one the settings showed once). */
   setSecret(path: string, secret: string) {
@@ -68,15 +55,8 @@ export class FakeWebhook {
     this.failures = [];
   }
 
-  async close() {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
-  }
-
-  private async handle(req: http.IncomingMessage, res: http.ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
+  protected async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const raw = await readBody(req);
     const path = new URL(req.url ?? "/", "http://x").pathname;
     let body: Record<string, unknown> | null = null;
     try {
