@@ -25,15 +25,18 @@ function decodeKey(cursor: string): Key {
 }
 
 /** One status's alerts newest first, after a key: a row-value range on ("ownerId", status, "openedAt" DESC, id DESC). */
-function keysOf(ownerId: string, status: Key["status"], after: Key | null, take: number) {
-  // Raw SQL is not scoped: the query filters by "ownerId" itself.
-  return forTenant(ownerId).$queryRaw<Key[]>(Prisma.sql`
+export function alertPageSql(ownerId: string, status: Key["status"], after: Pick<Key, "id" | "openedAt"> | null, take: number) {
+  return Prisma.sql`
     SELECT id, status::text AS status, "openedAt" FROM "Alert"
     WHERE "ownerId" = ${ownerId} AND status = ${status}::"AlertStatus"
       ${after ? Prisma.sql`AND ("openedAt", id) < (${after.openedAt.toISOString()}::timestamp(3), ${after.id})` : Prisma.empty}
     ORDER BY "openedAt" DESC, id DESC
-    LIMIT ${take}`);
+    LIMIT ${take}`;
 }
+
+// Raw SQL is not scoped: the query filters by "ownerId" itself.
+const keysOf = (ownerId: string, status: Key["status"], after: Key | null, take: number) =>
+  forTenant(ownerId).$queryRaw<Key[]>(alertPageSql(ownerId, status, after, take));
 
 /**
  * Open first, then newest first by (openedAt, id): keyset paging never skips or repeats an alert. The

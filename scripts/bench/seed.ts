@@ -64,3 +64,25 @@ export async function seedFindings(db: Db, { ownerId, scheduleId, analysisId, co
     FROM generate_series(0, ${count - 1}) AS i`);
   await db.$executeRawUnsafe(`ANALYZE "Finding"`);
 }
+
+/** `count` audit events a minute apart, newest first; every other one about `scheduleId`. */
+export async function seedAuditEvents(db: Db, { ownerId, scheduleId, count }: { ownerId: string; scheduleId: string; count: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "AuditEvent" (id, "ownerId", "actorId", action, "targetType", "targetId", "scheduledReviewId", summary, "createdAt")
+    SELECT 'aud_' || lpad(i::text, 8, '0'), ${q(ownerId)}, 'user_seed', 'schedule.updated', 'schedule', ${q(scheduleId)},
+           CASE WHEN i % 2 = 0 THEN ${q(scheduleId)} END, 'Changed the schedule', now() - i * interval '1 minute'
+    FROM generate_series(1, ${count}) AS i`);
+  await db.$executeRawUnsafe(`ANALYZE "AuditEvent"`);
+}
+
+/** `count` resolved alerts an hour apart and, per 100, one still open (its own subject). */
+export async function seedAlerts(db: Db, { ownerId, count }: { ownerId: string; count: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Alert" (id, "ownerId", kind, severity, status, "dedupKey", "openKey", "subjectId", title, message, "openedAt", "resolvedAt")
+    SELECT 'alr_' || lpad(i::text, 8, '0'), ${q(ownerId)}, 'CONSECUTIVE_FAILURES', 'WARNING',
+           CASE WHEN i % 100 = 0 THEN 'OPEN' ELSE 'RESOLVED' END::"AlertStatus", 'schedule:s' || i,
+           CASE WHEN i % 100 = 0 THEN 'schedule:s' || i END, 's' || i, 'Failing', 'Three runs failed in a row',
+           now() - i * interval '1 hour', CASE WHEN i % 100 = 0 THEN NULL ELSE now() - i * interval '1 hour' + interval '10 minutes' END
+    FROM generate_series(1, ${count}) AS i`);
+  await db.$executeRawUnsafe(`ANALYZE "Alert"`);
+}

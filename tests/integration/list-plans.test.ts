@@ -3,16 +3,19 @@
 // tenant with 20,000 schedules, and each schedule's latest run), an analysis's findings pages (100,000
 // findings), the dispatcher's send query (queued runs among the million) and a run's detail must use
 // index conditions: no Seq Scan, no Sort, no Filter on the cursor columns, and a deep page reads about
-// as many buffers as the first.
+// as many buffers as the first. So must the audit trail (200,000 events: the workspace's, and one
+// schedule's Activity) and the alert list (100,000 alerts, open and resolved).
 // Needs real PostgreSQL (CI): on embedded PGlite seeding a million rows takes too long, so it skips.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { alertPageSql } from "@/lib/alerts/alerts";
+import { auditPageSql } from "@/lib/audit/queries";
 import { Prisma, systemDb } from "@/lib/db";
 import { findingsPageSql } from "@/lib/runs/findings-page";
 import { runPageSql } from "@/lib/runs/queries";
 import { queuedRunsSql } from "@/lib/scheduler/send-queued";
 import { lastRunsSql } from "@/lib/schedules/last-run";
 import { schedulePageSql } from "@/lib/schedules/list";
-import { seedFindings, seedManySchedules, seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
+import { seedAlerts, seedAuditEvents, seedFindings, seedManySchedules, seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
 import { resetDb } from "@/tests/support/db";
 
 const RUNS = Number(process.env.PLAN_TEST_RUNS ?? 1_000_000);
@@ -21,6 +24,8 @@ const SCHEDULE = "sch_plans";
 const CROWD = "org_plans_crowd"; // a tenant with many schedules
 const SCHEDULES = 20_000;
 const FINDINGS = 100_000;
+const AUDIT_EVENTS = 200_000;
+const ALERTS = 100_000;
 const onPglite = !process.env.TEST_DATABASE_URL;
 if (onPglite) console.log("[list-plans] skipped: needs PostgreSQL (TEST_DATABASE_URL); PGlite cannot seed 1M runs in reasonable time");
 
@@ -51,6 +56,8 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
     await seedRunHistory(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, count: RUNS });
     await seedManySchedules(systemDb(), { ownerId: CROWD, prefix: "sch_crowd_", count: SCHEDULES });
     await seedFindings(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, analysisId: "ana_plans", count: FINDINGS });
+    await seedAuditEvents(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, count: AUDIT_EVENTS });
+    await seedAlerts(systemDb(), { ownerId: OWNER, count: ALERTS });
     // A dispatch's worth of queued scheduled runs among the history (the send query's set).
     await systemDb().$executeRawUnsafe(`UPDATE "ReviewRun" SET status = 'QUEUED', "queuedAt" = now() - interval '30 seconds' + (random() * interval '1 second')
       WHERE "scheduledReviewId" = '${SCHEDULE}' AND "createdAt" > now() - interval '5000 minutes'`);
@@ -143,5 +150,33 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
       expect(nodes(plan).some((n) => n["Index Name"] === "ReviewRun_status_queuedAt_id_idx" && /status/.test(n["Index Cond"] ?? "")), shown).toBe(true);
     }
     expect(nodes(next).map((n) => n["Index Cond"] ?? "").join(" ")).toMatch(/"queuedAt", id\) > /);
+  });
+  /** A keyset list's first page and a deep one: index conditions only, the deep one on the cursor, about the same buffers. */
+  function expectKeysetPlans(first: PlanNode, deep: PlanNode, index: string, cursor: RegExp) {
+    for (const plan of [first, deep]) {
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(problems(plan), shown).toEqual([]);
+      expect(nodes(plan).some((n) => n["Index Name"] === index), shown).toBe(true);
+      expect(buffers(plan)).toBeLessThanOrEqual(buffers(first) * 2 + 20);
+    }
+    expect(nodes(deep).map((n) => n["Index Cond"] ?? "").join(" ")).toMatch(cursor);
+  }
+
+  test("the audit trail, the workspace's and one schedule's Activity: page 1 and 50,000 events deep on the keyset", async () => {
+    for (const scheduleId of [null, SCHEDULE]) {
+      const [k] = await systemDb().$queryRaw<{ id: string; createdAt: Date }[]>`
+        SELECT id, "createdAt" FROM "AuditEvent" WHERE "ownerId" = ${OWNER} AND (${scheduleId}::text IS NULL OR "scheduledReviewId" = ${scheduleId})
+        ORDER BY "createdAt" DESC, id DESC OFFSET 50000 LIMIT 1`;
+      const index = scheduleId ? "AuditEvent_ownerId_scheduledReviewId_createdAt_id_idx" : "AuditEvent_ownerId_createdAt_id_idx";
+      expectKeysetPlans(await explain(auditPageSql(OWNER, scheduleId, null, 51)), await explain(auditPageSql(OWNER, scheduleId, k!, 51)), index, /"createdAt", id\) < /);
+    }
+  });
+
+  test("the alert list, open and resolved: page 1 and 50,000 alerts deep on the keyset", async () => {
+    for (const [status, offset] of [["OPEN", 500], ["RESOLVED", 50_000]] as const) {
+      const [k] = await systemDb().$queryRaw<{ id: string; openedAt: Date }[]>`
+        SELECT id, "openedAt" FROM "Alert" WHERE "ownerId" = ${OWNER} AND status = ${status}::"AlertStatus" ORDER BY "openedAt" DESC, id DESC OFFSET ${offset} LIMIT 1`;
+      expectKeysetPlans(await explain(alertPageSql(OWNER, status, null, 26)), await explain(alertPageSql(OWNER, status, k!, 26)), "Alert_ownerId_status_openedAt_id_idx", /"openedAt", id\) < /);
+    }
   });
 });
