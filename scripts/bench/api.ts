@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
-import autocannon from "autocannon";
+import autocannon, { type Result } from "autocannon";
 import pg from "pg";
 import { mintSessionToken } from "@/lib/dev-auth";
 import { encodeCursor } from "@/lib/cursor";
@@ -63,6 +63,12 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
 
 const perRequest = (r: { requests: { average: number } }) => 1000 / r.requests.average;
 
+/** Latencies of failed requests are not the endpoint's: a run with failures is not a result. */
+function assertAllOk(name: string, r: Result) {
+  const failed = r.non2xx + r.errors + r.timeouts;
+  if (failed > 0) throw new Error(`bench api: ${name}: ${failed} of ${r.requests.total} requests failed (non-2xx ${r.non2xx}, errors ${r.errors}, timeouts ${r.timeouts})`);
+}
+
 /** Peak RSS (VmHWM) of the process listening on `port`, from /proc. */
 function peakRssMb(port: number): number | null {
   try {
@@ -105,8 +111,10 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
     const nextFloor = await startNextFloor(NEXT_FLOOR_PORT);
     try {
       const [floor, node] = [await load(nextFloor.url, {}, duration), await load(`http://127.0.0.1:${BARE_PORT}/me`, {}, duration)];
+      assertAllOk("the bare Next route", floor);
+      assertAllOk("the bare node /me", node);
       const note = `${Math.round(floor.requests.average)} req/s vs ${Math.round(node.requests.average)}; ${perRequest(floor).toFixed(2)} ms/request`;
-      rows.push({ measure: "GET /me on a bare Next.js route (the same Next; no proxy, session or database), 50 conn, p99", value: floor.latency.p99, unit: "ms", floor: node.latency.p99, floorLabel: "bare node http", note });
+      rows.push({ measure: "GET /me on a bare Next.js route (same Next version, webpack build; no proxy, session or database), 50 conn, p99", value: floor.latency.p99, unit: "ms", floor: node.latency.p99, floorLabel: "bare node http", note });
     } finally {
       await nextFloor.stop();
     }
@@ -116,12 +124,11 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
       const headers = { authorization: `Bearer ${token}` };
       const app = await load(`${origin}${c.app}`, headers, duration);
       const floor = await load(`http://127.0.0.1:${BARE_PORT}${c.floor}`, {}, duration);
-      const failed = app.non2xx + app.errors + app.timeouts;
-      // Latencies of failed requests are not the endpoint's: a run with failures is not a result.
-      if (failed > 0) throw new Error(`bench api: ${c.name}: ${failed} of ${app.requests.total} requests failed (non-2xx ${app.non2xx}, errors ${app.errors}, timeouts ${app.timeouts})`);
-      // Server time per request (one event loop, 50 in flight): what the endpoint adds over /api/me is its own.
+      assertAllOk(c.name, app);
+      // 1 / throughput (one event loop, 50 in flight; autocannon shares the CPU): what an endpoint adds over /api/me is its own.
       const ms = perRequest(app);
       if (c.app === "/api/me") meMs = ms;
+      else if (!meMs) throw new Error("bench api: /api/me must be measured first");
       const own = c.app === "/api/me" ? "framework + session" : `${(ms - meMs).toFixed(1)} over /api/me`;
       const note = `${Math.round(app.requests.average)} req/s vs ${Math.round(floor.requests.average)}; ${ms.toFixed(1)} ms/request (${own}) vs ${perRequest(floor).toFixed(2)}`;
       rows.push({ measure: `${c.name}, ${runs.toLocaleString("en-US")} runs, 50 conn, p99`, value: app.latency.p99, unit: "ms", floor: floor.latency.p99, floorLabel: "bare node+pg, same SQL", note });
@@ -133,8 +140,7 @@ export async function benchApi(db: pg.Client, url: string, runs: number, duratio
     if (rss === null) console.log("[bench] app peak RSS not measured: no process listening on the app port was found in /proc (ss unavailable?)");
     else rows.push({ measure: "app (next start) peak RSS", value: rss, unit: "MB", floor: null, floorLabel: "" });
   } finally {
-    await bare.close();
-    await stack?.stop();
+    await Promise.allSettled([bare.close(), stack?.stop()]);
   }
   return rows;
 }
