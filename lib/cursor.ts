@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
 // Keyset paging (newest first by (createdAt, id)): run history and the audit trail.
@@ -18,4 +19,20 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   if (!id || !/^[0-9a-z]+$/.test(ms) || !(time >= 0 && time <= MAX_CURSOR_TIME) || !/^[\w-]{1,64}$/.test(id))
     throw new AppError("invalid_cursor", "The cursor is not one this API returned");
   return { createdAt: new Date(time), id };
+}
+
+export type CursorKey = { id: string; createdAt: Date };
+
+/**
+ * One page of a tenant's keys in `table`, newest first: on its ("ownerId", "createdAt" DESC, id DESC)
+ * index the row-value cursor is an index condition, so a deep page costs what the first does
+ * (tests/integration/list-plans.test.ts).
+ */
+export function ownerPageSql(table: "ScheduledReview" | "Monitor", ownerId: string, after: CursorKey | null, take: number) {
+  return Prisma.sql`
+    SELECT id, "createdAt" FROM ${Prisma.raw(`"${table}"`)}
+    WHERE "ownerId" = ${ownerId}
+      ${after ? Prisma.sql`AND ("createdAt", id) < (${after.createdAt.toISOString()}::timestamp(3), ${after.id})` : Prisma.empty}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${take}`;
 }

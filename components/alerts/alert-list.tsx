@@ -1,10 +1,11 @@
 "use client";
 import Link from "next/link";
-import { useInfiniteQuery, useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { useToast } from "@/components/ui/toast";
+import { useCursorPages } from "@/components/ui/use-cursor-pages";
 import { errorMessage } from "@/components/schedules/api";
 import { alertKeys, fetchAlerts, updateAlert, type AlertPage } from "@/components/alerts/api";
 import { SeverityBadge } from "@/components/alerts/severity";
@@ -87,14 +88,7 @@ function AlertRow({ a }: { a: AlertDto }) {
 
 /** Pages of alerts, open first: the server renders the first page, "Show more" fetches the next by cursor. */
 export function AlertList({ initial }: { initial: AlertPage }) {
-  const query = useInfiniteQuery({
-    queryKey: alertKeys.list,
-    queryFn: ({ pageParam }) => fetchAlerts(pageParam),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.next_cursor,
-    initialData: { pages: [initial], pageParams: [null] },
-    refetchInterval: 10_000,
-  });
+  const query = useCursorPages(alertKeys.list, fetchAlerts, initial, 10_000);
   const data = query.data?.pages.flatMap((p) => p.alerts) ?? [];
   const open = data.filter((a) => a.status === "open");
   const resolved = data.filter((a) => a.status !== "open");

@@ -1,14 +1,15 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Badge, type BadgeTone } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, EmptyState } from "@/components/ui/card";
 import { Field, inputClass } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
+import { useCursorPages } from "@/components/ui/use-cursor-pages";
 import { errorMessage } from "@/components/schedules/api";
 import { AdminOnly } from "@/components/schedules/role-gate";
-import { createMonitor, deleteMonitor, fetchMonitors, monitorKeys, updateMonitor } from "@/components/monitors/api";
+import { createMonitor, deleteMonitor, fetchMonitors, monitorKeys, updateMonitor, type MonitorPage } from "@/components/monitors/api";
 import type { MonitorDto, MonitorState } from "@/lib/monitors/schemas";
 import type { Role } from "@/lib/roles";
 
@@ -91,10 +92,12 @@ function MonitorRow({ m, role }: { m: MonitorDto; role: Role }) {
   );
 }
 
-export function MonitorList({ initial, role }: { initial: MonitorDto[]; role: Role }) {
+/** Pages of monitors, newest first: the server renders the first page, "Load more" fetches the next by cursor. */
+export function MonitorList({ initial, role }: { initial: MonitorPage; role: Role }) {
   const qc = useQueryClient();
   const [created, setCreated] = useState<{ token: string; m: MonitorDto } | null>(null);
-  const { data = initial } = useQuery({ queryKey: monitorKeys.list, queryFn: fetchMonitors, initialData: initial, refetchInterval: 15_000 });
+  const query = useCursorPages(monitorKeys.list, fetchMonitors, initial, 15_000);
+  const data = query.data?.pages.flatMap((p) => p.monitors) ?? [];
   return (
     <div className="space-y-4">
       <CreateForm role={role} onCreated={(token, m) => { setCreated({ token, m }); void qc.invalidateQueries({ queryKey: monitorKeys.list }); }} />
@@ -105,6 +108,13 @@ export function MonitorList({ initial, role }: { initial: MonitorDto[]; role: Ro
         </div>
       )}
       {data.length ? <ul className="space-y-3">{data.map((m) => <MonitorRow key={m.id} m={m} role={role} />)}</ul> : <EmptyState title="No monitors yet">Create one for each job that runs outside Revwatch.</EmptyState>}
+      {query.hasNextPage && (
+        <div className="flex justify-center">
+          <Button variant="secondary" disabled={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+            {query.isFetchingNextPage ? "Loading…" : "Load more"}
+          </Button>
+        </div>
+      )}
     </div>
   );
 }

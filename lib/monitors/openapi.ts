@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { OperationSpec } from "@/lib/openapi";
-import { createdMonitorSchema, createMonitorSchema, ingestResultSchema, ingestSchema, INGEST_MAX_BYTES, monitorListSchema, monitorSchema, updateMonitorSchema } from "@/lib/monitors/schemas";
+import { createdMonitorSchema, createMonitorSchema, ingestResultSchema, ingestSchema, INGEST_MAX_BYTES, monitorListQuerySchema, monitorListSchema, monitorSchema, updateMonitorSchema } from "@/lib/monitors/schemas";
 
 // The monitor routes' entries in the OpenAPI document (lib/openapi.ts adds them to OPERATIONS).
 const monitor = { name: "Monitor", schema: monitorSchema };
 const ingest = { name: "ExecutionReport", schema: ingestSchema };
 
 export const MONITOR_OPERATIONS: OperationSpec[] = [
-  { method: "get", path: "/api/monitors", operationId: "listMonitors", tag: "monitors", summary: "The workspace's monitors with state and metrics",
-    responses: { 200: { description: "Monitors, newest first", body: { name: "MonitorList", schema: monitorListSchema } } } },
+  { method: "get", path: "/api/monitors", operationId: "listMonitors", tag: "monitors", summary: "The workspace's monitors with state and metrics, a page at a time",
+    query: monitorListQuerySchema, errors: ["invalid_cursor"],
+    responses: { 200: { description: "A page of monitors, newest first; pass next_cursor as cursor for the next", body: { name: "MonitorList", schema: monitorListSchema } } } },
   { method: "post", path: "/api/monitors", operationId: "createMonitor", role: "admin", tag: "monitors", summary: "Create a monitor for a job that runs elsewhere",
     description: "Optionally with the schedule it is expected on (cron + zone) or a period, a grace time and a max runtime. The answer has the ingest token, shown this once.",
     body: { name: "CreateMonitor", schema: createMonitorSchema }, responses: { 201: { description: "Created", body: { name: "CreatedMonitor", schema: createdMonitorSchema } } } },

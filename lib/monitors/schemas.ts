@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { validateCron } from "@/lib/schedules/cron";
+import { queryInt } from "@/lib/schedules/schemas";
 import { canonicalZone, suggestZone } from "@/lib/tz/names";
 
 // The public contract of /api/monitors (snake_case JSON): monitors for jobs that run elsewhere and
@@ -89,7 +90,12 @@ export const monitorSchema = z.object({
   metrics: metricsSchema,
 });
 export type MonitorDto = z.infer<typeof monitorSchema>;
-export const monitorListSchema = z.object({ monitors: z.array(monitorSchema) });
+export const monitorListSchema = z.object({ monitors: z.array(monitorSchema), next_cursor: z.string().nullable().describe("pass as ?cursor= for the next page; null on the last") });
+export const monitorListQuerySchema = z.strictObject({
+  cursor: z.string().max(64).optional(),
+  limit: queryInt(1, 200).default(50),
+});
+export type MonitorListQuery = z.infer<typeof monitorListQuerySchema>;
 export const createdMonitorSchema = monitorSchema.extend({
   ingest_token: z.string().describe("Send as the Revwatch-Monitor-Token header; shown in this response only"),
 });

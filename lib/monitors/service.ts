@@ -3,25 +3,21 @@ import { createHash, randomBytes } from "node:crypto";
 import { monitorAudit } from "@/lib/audit/entries";
 import { recordAudit } from "@/lib/audit/record";
 import { maskSecret } from "@/lib/crypto";
+import { decodeCursor, encodeCursor, ownerPageSql, type CursorKey } from "@/lib/cursor";
 import { forTenant, SHORT_TX } from "@/lib/db";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import type { Monitor } from "@/lib/generated/prisma/client";
-import { executionDto } from "@/lib/monitors/serialize";
+import { monitorWindows, type WindowSummary } from "@/lib/monitors/metrics-sql";
 import type { CreateMonitor, MonitorDto, UpdateMonitor } from "@/lib/monitors/schemas";
-import { computeMetrics, monitorState, nextExpected } from "@/lib/monitors/state";
+import { monitorState, nextExpected } from "@/lib/monitors/state";
 
 // Monitors of a tenant: create (the ingest token is shown once; only its sha256 is kept), read with
-// state and metrics, change, pause, delete.
-
-/** Metrics cover at most this many latest executions. */
-const METRICS_WINDOW = 1000;
+// state and metrics (lib/monitors/metrics-sql.ts), list a page, change, pause, delete.
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-async function toDto(ownerId: string, m: Monitor, now: Date): Promise<MonitorDto> {
-  const execs = await forTenant(ownerId).executionLog.findMany({ where: { monitorId: m.id }, orderBy: { createdAt: "desc" }, take: METRICS_WINDOW });
-  const last = execs[0] ?? null;
+function toDto(m: Monitor, { last, metrics }: WindowSummary, now: Date): MonitorDto {
   const due = m.isActive ? nextExpected(m, last) : null;
   return {
     id: m.id,
@@ -38,8 +34,14 @@ async function toDto(ownerId: string, m: Monitor, now: Date): Promise<MonitorDto
     ingest_url: `${env().APP_URL}/api/monitors/${m.id}/executions`,
     token_masked: m.ingestTokenMasked,
     created_at: m.createdAt.toISOString(),
-    metrics: computeMetrics(execs.map((e) => ({ ...e, dto: executionDto(e) })), now),
+    metrics,
   };
+}
+
+/** Monitors with state and metrics: the same two metric statements for one monitor or a page of them. */
+async function toDtos(ownerId: string, monitors: Monitor[], now: Date): Promise<MonitorDto[]> {
+  const windows = await monitorWindows(forTenant(ownerId), ownerId, monitors.map((m) => m.id), now);
+  return monitors.map((m) => toDto(m, windows.get(m.id)!, now));
 }
 
 const timing = (b: CreateMonitor | UpdateMonitor) => ({
@@ -66,12 +68,30 @@ export async function createMonitor(ownerId: string, actorId: string, body: Crea
     await recordAudit(tx, monitorAudit(ownerId, actorId, "monitor.created", created));
     return created;
   }, SHORT_TX);
-  return { ...(await toDto(ownerId, m, now)), ingest_token: token };
+  return { ...(await toDtos(ownerId, [m], now))[0]!, ingest_token: token };
 }
 
-export async function listMonitors(ownerId: string, now = new Date()): Promise<{ monitors: MonitorDto[] }> {
-  const rows = await forTenant(ownerId).monitor.findMany({ orderBy: { createdAt: "desc" }, take: 200 });
-  return { monitors: await Promise.all(rows.map((m) => toDto(ownerId, m, now))) };
+export const MONITOR_PAGE_DEFAULT = 50;
+
+/** One page of a tenant's monitor keys, newest first (the row-value cursor an index condition). */
+export const monitorPageSql = (ownerId: string, after: CursorKey | null, take: number) => ownerPageSql("Monitor", ownerId, after, take);
+
+/** Keyset-paged (a page never skips or repeats a monitor): keys, rows, then the page's metrics in two statements. */
+export async function listMonitors(ownerId: string, opts: { cursor?: string; limit?: number } = {}, now = new Date()): Promise<{ monitors: MonitorDto[]; next_cursor: string | null }> {
+  const db = forTenant(ownerId);
+  const limit = opts.limit ?? MONITOR_PAGE_DEFAULT;
+  const after = opts.cursor ? decodeCursor(opts.cursor) : null;
+  // Raw SQL is not scoped: the query filters by "ownerId" itself.
+  const keys = await db.$queryRaw<CursorKey[]>(monitorPageSql(ownerId, after, limit + 1));
+  const page = keys.slice(0, limit);
+  const byId = new Map((await db.monitor.findMany({ where: { id: { in: page.map((k) => k.id) } } })).map((m) => [m.id, m]));
+  // A monitor deleted between the two reads is left out rather than failing the page.
+  const rows = page.flatMap((k) => byId.get(k.id) ?? []);
+  const lastKey = page.at(-1);
+  return {
+    monitors: await toDtos(ownerId, rows, now),
+    next_cursor: keys.length > limit && lastKey ? encodeCursor(lastKey.createdAt, lastKey.id) : null,
+  };
 }
 
 async function find(ownerId: string, id: string): Promise<Monitor> {
@@ -81,7 +101,7 @@ async function find(ownerId: string, id: string): Promise<Monitor> {
 }
 
 export async function getMonitor(ownerId: string, id: string, now = new Date()): Promise<MonitorDto> {
-  return toDto(ownerId, await find(ownerId, id), now);
+  return (await toDtos(ownerId, [await find(ownerId, id)], now))[0]!;
 }
 
 export async function updateMonitor(ownerId: string, actorId: string, id: string, body: UpdateMonitor, now = new Date()): Promise<MonitorDto> {

@@ -35,7 +35,11 @@ export function monitorState(m: Timing, last: Last, now: Date): MonitorState {
 type Exec = Pick<ExecutionLog, "status" | "durationMs" | "createdAt"> & { dto: MonitorMetrics["recent_failures"][number] };
 const DAY = 86_400_000;
 
-/** Counts, failure rate, average and nearest-rank p95 duration, last failure, 7-day trend. */
+/**
+ * Counts, failure rate, average and nearest-rank p95 duration, last failure, 7-day trend: the
+ * definition. The app computes the same in SQL for a page at once (metrics-sql.ts); the tests hold
+ * the two together (tests/integration/monitor-metrics-sql.test.ts).
+ */
 export function computeMetrics(execs: Exec[], now: Date): MonitorMetrics {
   const finished = execs.filter((e) => e.status !== "RUNNING");
   const count = (s: Exec["status"]) => execs.filter((e) => e.status === s).length;

@@ -1,6 +1,6 @@
 import "server-only";
-import { decodeCursor, encodeCursor } from "@/lib/cursor";
-import { forTenant, Prisma } from "@/lib/db";
+import { decodeCursor, encodeCursor, ownerPageSql, type CursorKey } from "@/lib/cursor";
+import { forTenant } from "@/lib/db";
 import { lastRuns } from "@/lib/schedules/last-run";
 import type { ScheduleDto } from "@/lib/schedules/schemas";
 import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
@@ -10,24 +10,15 @@ import { scheduleInclude, serializeSchedule } from "@/lib/schedules/serialize";
 
 export const SCHEDULE_PAGE_DEFAULT = 50;
 
-type PageKey = { id: string; createdAt: Date };
-
-/** One page of a tenant's schedule keys; the row-value cursor is an index condition (tests/integration/list-plans.test.ts). */
-export function schedulePageSql(ownerId: string, after: PageKey | null, take: number) {
-  return Prisma.sql`
-    SELECT id, "createdAt" FROM "ScheduledReview"
-    WHERE "ownerId" = ${ownerId}
-      ${after ? Prisma.sql`AND ("createdAt", id) < (${after.createdAt.toISOString()}::timestamp(3), ${after.id})` : Prisma.empty}
-    ORDER BY "createdAt" DESC, id DESC
-    LIMIT ${take}`;
-}
+/** One page of a tenant's schedule keys (the row-value cursor an index condition). */
+export const schedulePageSql = (ownerId: string, after: CursorKey | null, take: number) => ownerPageSql("ScheduledReview", ownerId, after, take);
 
 export async function listSchedules(ownerId: string, opts: { cursor?: string; limit?: number } = {}): Promise<{ data: ScheduleDto[]; next_cursor: string | null }> {
   const tenantDb = forTenant(ownerId);
   const limit = opts.limit ?? SCHEDULE_PAGE_DEFAULT;
   const after = opts.cursor ? decodeCursor(opts.cursor) : null;
   // Raw SQL is not scoped: the query filters by "ownerId" itself.
-  const keys = await tenantDb.$queryRaw<PageKey[]>(schedulePageSql(ownerId, after, limit + 1));
+  const keys = await tenantDb.$queryRaw<CursorKey[]>(schedulePageSql(ownerId, after, limit + 1));
   const page = keys.slice(0, limit);
   const ids = page.map((k) => k.id);
   const [rows, last] = await Promise.all([

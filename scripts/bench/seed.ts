@@ -86,3 +86,26 @@ export async function seedAlerts(db: Db, { ownerId, count }: { ownerId: string; 
     FROM generate_series(1, ${count}) AS i`);
   await db.$executeRawUnsafe(`ANALYZE "Alert"`);
 }
+
+/**
+ * `count` monitors, one a minute back from now (mon_000000 newest), and `executions` executions, one
+ * every 10 seconds back from now: three in four go to the 50 newest monitors (a first page of busy
+ * monitors, each past the 1,000-execution metrics window), the rest spread over all of them.
+ */
+export async function seedMonitors(db: Db, { ownerId, count, executions }: { ownerId: string; count: number; executions: number }) {
+  await db.$executeRawUnsafe(`
+    INSERT INTO "Monitor" (id, "ownerId", name, "ingestTokenHash", "ingestTokenMasked", "periodSeconds", "createdAt", "updatedAt")
+    SELECT 'mon_' || lpad(n::text, 6, '0'), ${q(ownerId)}, 'Job ' || n, 'hash_' || ${q(ownerId)} || n, 'rwm_…', 3600,
+           now() - n * interval '1 minute', now()
+    FROM generate_series(0, ${count - 1}) AS n`);
+  await db.$executeRawUnsafe(`
+    INSERT INTO "ExecutionLog" (id, "monitorId", "ownerId", "externalId", status, "durationMs", message, "createdAt")
+    SELECT 'exe_' || lpad(i::text, 8, '0'), 'mon_' || lpad((CASE WHEN i % 4 <> 0 THEN i % 50 ELSE i % ${count} END)::text, 6, '0'),
+           ${q(ownerId)}, 'run-' || i,
+           (CASE i % 20 WHEN 0 THEN 'FAILURE' WHEN 1 THEN 'RUNNING' WHEN 2 THEN 'PARTIAL' ELSE 'SUCCESS' END)::"ExecutionStatus",
+           CASE WHEN i % 20 = 1 THEN NULL ELSE (i * 37) % 100000 END, CASE WHEN i % 20 = 0 THEN 'failed' END,
+           now() - i * interval '10 seconds'
+    FROM generate_series(1, ${executions}) AS i`);
+  await db.$executeRawUnsafe(`ANALYZE "Monitor"`);
+  await db.$executeRawUnsafe(`ANALYZE "ExecutionLog"`);
+}

@@ -4,18 +4,21 @@
 // findings), the dispatcher's send query (queued runs among the million) and a run's detail must use
 // index conditions: no Seq Scan, no Sort, no Filter on the cursor columns, and a deep page reads about
 // as many buffers as the first. So must the audit trail (200,000 events: the workspace's, and one
-// schedule's Activity) and the alert list (100,000 alerts, open and resolved).
+// schedule's Activity) and the alert list (100,000 alerts, open and resolved), and the monitor list
+// (3,000 monitors, 200,000 executions): its pages, and a page's metrics read by index per monitor.
 // Needs real PostgreSQL (CI): on embedded PGlite seeding a million rows takes too long, so it skips.
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { alertPageSql } from "@/lib/alerts/alerts";
 import { auditPageSql } from "@/lib/audit/queries";
 import { Prisma, systemDb } from "@/lib/db";
+import { METRICS_PLANNER_SQL, METRICS_WINDOW, metricsAggregateSql, metricsRowsSql } from "@/lib/monitors/metrics-sql";
+import { monitorPageSql } from "@/lib/monitors/service";
 import { findingsPageSql } from "@/lib/runs/findings-page";
 import { runPageSql } from "@/lib/runs/queries";
 import { queuedRunsSql } from "@/lib/scheduler/send-queued";
 import { lastRunsSql } from "@/lib/schedules/last-run";
 import { schedulePageSql } from "@/lib/schedules/list";
-import { seedAlerts, seedAuditEvents, seedFindings, seedManySchedules, seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
+import { seedAlerts, seedAuditEvents, seedFindings, seedManySchedules, seedMonitors, seedRunHistory, seedSchedule } from "@/scripts/bench/seed";
 import { resetDb } from "@/tests/support/db";
 
 const RUNS = Number(process.env.PLAN_TEST_RUNS ?? 1_000_000);
@@ -26,13 +29,19 @@ const SCHEDULES = 20_000;
 const FINDINGS = 100_000;
 const AUDIT_EVENTS = 200_000;
 const ALERTS = 100_000;
+const MONITORS = 3_000;
+const EXECUTIONS = 200_000;
 const onPglite = !process.env.TEST_DATABASE_URL;
 if (onPglite) console.log("[list-plans] skipped: needs PostgreSQL (TEST_DATABASE_URL); PGlite cannot seed 1M runs in reasonable time");
 
-type PlanNode = { "Node Type": string; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Filter?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
+type PlanNode = { "Node Type": string; "Actual Rows"?: number; "Relation Name"?: string; "Index Name"?: string; "Index Cond"?: string; Filter?: string; "Shared Hit Blocks"?: number; "Shared Read Blocks"?: number; Plans?: PlanNode[] };
 
-async function explain(sql: Prisma.Sql): Promise<PlanNode> {
-  const [row] = await systemDb().$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+/** The plan of `sql`, optionally after a statement that sets the planner up (in one transaction, as the app runs it). */
+async function explain(sql: Prisma.Sql, setup?: Prisma.Sql): Promise<PlanNode> {
+  const [row] = await systemDb().$transaction(async (tx) => {
+    if (setup) await tx.$queryRaw(setup);
+    return tx.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+  });
   return row!["QUERY PLAN"][0].Plan;
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
@@ -58,6 +67,7 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
     await seedFindings(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, analysisId: "ana_plans", count: FINDINGS });
     await seedAuditEvents(systemDb(), { ownerId: OWNER, scheduleId: SCHEDULE, count: AUDIT_EVENTS });
     await seedAlerts(systemDb(), { ownerId: OWNER, count: ALERTS });
+    await seedMonitors(systemDb(), { ownerId: OWNER, count: MONITORS, executions: EXECUTIONS });
     // A dispatch's worth of queued scheduled runs among the history (the send query's set).
     await systemDb().$executeRawUnsafe(`UPDATE "ReviewRun" SET status = 'QUEUED', "queuedAt" = now() - interval '30 seconds' + (random() * interval '1 second')
       WHERE "scheduledReviewId" = '${SCHEDULE}' AND "createdAt" > now() - interval '5000 minutes'`);
@@ -177,6 +187,31 @@ describe.skipIf(onPglite)(`list query plans with ${RUNS.toLocaleString("en-US")}
       const [k] = await systemDb().$queryRaw<{ id: string; openedAt: Date }[]>`
         SELECT id, "openedAt" FROM "Alert" WHERE "ownerId" = ${OWNER} AND status = ${status}::"AlertStatus" ORDER BY "openedAt" DESC, id DESC OFFSET ${offset} LIMIT 1`;
       expectKeysetPlans(await explain(alertPageSql(OWNER, status, null, 26)), await explain(alertPageSql(OWNER, status, k!, 26)), "Alert_ownerId_status_openedAt_id_idx", /"openedAt", id\) < /);
+    }
+  });
+  test("the monitor list: page 1 and 2,000 monitors deep on the keyset", async () => {
+    const [k] = await systemDb().$queryRaw<{ id: string; createdAt: Date }[]>`
+      SELECT id, "createdAt" FROM "Monitor" WHERE "ownerId" = ${OWNER} ORDER BY "createdAt" DESC, id DESC OFFSET 2000 LIMIT 1`;
+    expectKeysetPlans(await explain(monitorPageSql(OWNER, null, 51)), await explain(monitorPageSql(OWNER, k!, 51)), "Monitor_ownerId_createdAt_id_idx", /"createdAt", id\) < /);
+  });
+
+  test("a page's metrics (50 busy monitors, each past its 1,000-execution window): one index range per monitor, no scan or sort of the executions", async () => {
+    const ids = (await systemDb().$queryRaw<{ id: string }[]>(monitorPageSql(OWNER, null, 50))).map((r) => r.id);
+    const [{ busy }] = await systemDb().$queryRaw<{ busy: number }[]>`
+      SELECT count(*)::int AS busy FROM (SELECT "monitorId" FROM "ExecutionLog" WHERE "monitorId" = ANY(${ids}) GROUP BY 1 HAVING count(*) > 1000) x`;
+    expect(busy).toBeGreaterThan(40);
+    for (const sql of [metricsAggregateSql(OWNER, ids, new Date()), metricsRowsSql(OWNER, ids)]) {
+      const plan = await explain(sql, METRICS_PLANNER_SQL);
+      const shown = JSON.stringify(nodes(plan).map((n) => ({ ...n, Plans: undefined })));
+      expect(nodes(plan).filter((n) => n["Node Type"] === "Seq Scan" || /Sort/.test(n["Node Type"])), shown).toEqual([]);
+      // Each monitor's range stops at the window: no more than 1000 + 1 rows read per monitor.
+      expect(Math.max(...nodes(plan).filter((n) => n["Relation Name"] === "ExecutionLog").map((n) => n["Actual Rows"] ?? 0)), shown).toBeLessThanOrEqual(METRICS_WINDOW);
+      const scans = nodes(plan).filter((n) => n["Relation Name"] === "ExecutionLog");
+      expect(scans.length, shown).toBeGreaterThan(0);
+      for (const n of scans) {
+        expect(n["Index Name"], shown).toBe("ExecutionLog_monitorId_createdAt_id_idx");
+        expect(n["Index Cond"], shown).toMatch(/"monitorId" = /);
+      }
     }
   });
 });

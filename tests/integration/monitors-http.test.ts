@@ -120,6 +120,59 @@ describe("tenancy and changes", () => {
   });
 });
 
+describe("the list, a page at a time", () => {
+  type Page = { monitors: { id: string; name: string }[]; next_cursor: string | null };
+  async function walk(who: typeof alice, limit: number) {
+    const pages: Page[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await api("GET", `/api/monitors?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, who);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      pages.push(res.body as Page);
+      cursor = (res.body as Page).next_cursor;
+    } while (cursor && pages.length < 20);
+    return pages;
+  }
+  const newestFirst = (ownerId: string) =>
+    systemDb().monitor.findMany({ where: { ownerId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { id: true } }).then((r) => r.map((m) => m.id));
+
+  test("7 monitors by 3: every one once, newest first, next_cursor null on the last page; another workspace's never appear", async () => {
+    for (let i = 0; i < 7; i++) await create(alice, { name: `Job ${i}` });
+    await create(bob, { name: "Bob's job" });
+    const pages = await walk(alice, 3);
+    expect(pages.map((p) => p.monitors.length)).toEqual([3, 3, 1]);
+    expect(pages.map((p) => p.next_cursor === null)).toEqual([false, false, true]);
+    const ids = pages.flatMap((p) => p.monitors.map((m) => m.id));
+    expect(ids).toEqual(await newestFirst(alice.orgId));
+    expect(pages.flatMap((p) => p.monitors.map((m) => m.name))).toEqual(["Job 6", "Job 5", "Job 4", "Job 3", "Job 2", "Job 1", "Job 0"]);
+    expect((await walk(bob, 3)).flatMap((p) => p.monitors.map((m) => m.name))).toEqual(["Bob's job"]);
+    // Without a limit: the default page (50) holds them all.
+    expect((await api("GET", "/api/monitors", alice)).body).toMatchObject({ next_cursor: null, monitors: expect.arrayContaining([expect.objectContaining({ id: ids[0] })]) });
+  });
+
+  test("250 monitors are all reachable (the list used to stop at 200), at most 200 a page", async () => {
+    await systemDb().monitor.createMany({
+      data: Array.from({ length: 250 }, (_, i) => ({
+        ownerId: alice.orgId, name: `Bulk ${i}`, ingestTokenHash: `bulk_${i}`, ingestTokenMasked: "rwm_…", createdAt: new Date(Date.UTC(2026, 10, 1) + i * 1000),
+      })),
+    });
+    const pages = await walk(alice, 200);
+    expect(pages.map((p) => p.monitors.length)).toEqual([200, 50]);
+    expect(pages.flatMap((p) => p.monitors.map((m) => m.id))).toEqual(await newestFirst(alice.orgId));
+  });
+
+  test("a bad cursor, an unknown parameter or a limit out of 1..200 is 400", async () => {
+    const bad = await api("GET", "/api/monitors?cursor=not-a-cursor", alice);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.code).toBe("invalid_cursor");
+    for (const query of ["page=2", "limit=0", "limit=201", "limit=ten", "limit=3&limit=4"]) {
+      const res = await api("GET", `/api/monitors?${query}`, alice);
+      expect(res.status, query).toBe(400);
+      expect(res.body.error.code, query).toBe("validation_error");
+    }
+  });
+});
+
 describe("alert rules on monitors", () => {
   test("3 failed executions open one alert for the monitor; a missed run opens 'monitor down' in the sweep", async () => {
     await api("PUT", "/api/alerts/settings", alice, {
