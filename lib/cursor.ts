@@ -2,7 +2,7 @@ import "server-only";
 import { Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
-// Keyset paging (newest first by (createdAt, id)): run history and the audit trail.
+// Keyset paging, newest first by (createdAt, id): run history, the audit trail, schedules and monitors.
 
 /** Opaque to clients: the (createdAt, id) of the last row of a page. */
 export function encodeCursor(createdAt: Date, id: string): string {

@@ -21,13 +21,13 @@ const MONITOR_RUN_RULES = RUN_RULES.filter((r) => r.rule === "failures_in_window
 
 const recentRuns = async (s: EffectiveSettings, monitorId: string) =>
   (await systemDb().executionLog.findMany({
-    where: { monitorId, status: { in: [...FINISHED] } }, orderBy: { createdAt: "desc" }, take: depthOf(s), select: { status: true, finishedAt: true, durationMs: true },
+    where: { monitorId, status: { in: [...FINISHED] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: depthOf(s), select: { status: true, finishedAt: true, durationMs: true },
   })).map(asRun);
 
 /** A monitor alert's rule cleared: monitor_down once the monitor is up; the run rules after K good executions. */
 async function monitorCleared(s: EffectiveSettings, m: Monitor, rule: RuleName, now: Date): Promise<boolean> {
   if (rule === "monitor_down") {
-    const last = await systemDb().executionLog.findFirst({ where: { monitorId: m.id }, orderBy: { createdAt: "desc" } });
+    const last = await systemDb().executionLog.findFirst({ where: { monitorId: m.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
     return monitorState(m, last, now) === "up";
   }
   return runRulesCleared(s, { rules: MONITOR_RUN_RULES, runs: await recentRuns(s, m.id) }, [rule]);
@@ -70,7 +70,7 @@ export async function monitorDowns(s: EffectiveSettings, now: Date): Promise<str
   const monitors = await systemDb().monitor.findMany({ where: { ownerId: s.ownerId } });
   const ids: string[] = [];
   for (const m of monitors) {
-    const last = await systemDb().executionLog.findFirst({ where: { monitorId: m.id }, orderBy: { createdAt: "desc" } });
+    const last = await systemDb().executionLog.findFirst({ where: { monitorId: m.id }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
     const state = monitorState(m, last, now);
     const open = await findOpen(s.ownerId, subjectOf(m));
     // A failed execution is the run rules' business; this rule is about runs that did not happen or end.

@@ -98,10 +98,11 @@ export type WindowSummary = { last: ExecutionLog | null; metrics: MonitorMetrics
 /** Last execution and metrics of each monitor (monitors without executions included), at `now`. */
 export async function monitorWindows(db: Pick<TenantDb, "$transaction">, ownerId: string, monitorIds: string[], now: Date): Promise<Map<string, WindowSummary>> {
   if (!monitorIds.length) return new Map();
+  // One snapshot for both statements: an execution arriving in between must not show in one and not the other.
   const [aggregates, rows] = await db.$transaction(async (tx) => {
     await tx.$queryRaw(METRICS_PLANNER_SQL);
     return [await tx.$queryRaw<Aggregate[]>(metricsAggregateSql(ownerId, monitorIds, now)), await tx.$queryRaw<Row[]>(metricsRowsSql(ownerId, monitorIds))] as const;
-  }, SHORT_TX);
+  }, { ...SHORT_TX, isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead });
   const byMonitor = new Map(aggregates.map((a) => [a.monitorId, a]));
   const rowsOf = new Map<string, Row[]>();
   for (const r of rows) rowsOf.set(r.monitorId, [...(rowsOf.get(r.monitorId) ?? []), r]);
@@ -109,7 +110,11 @@ export async function monitorWindows(db: Pick<TenantDb, "$transaction">, ownerId
   return new Map(monitorIds.map((id) => {
     const a = byMonitor.get(id);
     const mine = rowsOf.get(id) ?? [];
-    const failures = mine.filter((r) => r.kind === "failure").map((r) => executionDto(execution(r)));
+    // Newest first by (createdAt, id) here: the UNION's output order is the plan's, not a promise.
+    const failures = mine
+      .filter((r) => r.kind === "failure")
+      .sort((x, y) => y.createdAt.getTime() - x.createdAt.getTime() || (y.id < x.id ? -1 : y.id > x.id ? 1 : 0))
+      .map((r) => executionDto(execution(r)));
     const last = mine.find((r) => r.kind === "last");
     const total = a?.total ?? 0;
     const failed = a?.failed ?? 0;

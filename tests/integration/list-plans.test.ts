@@ -38,10 +38,12 @@ type PlanNode = { "Node Type": string; "Actual Rows"?: number; "Relation Name"?:
 
 /** The plan of `sql`, optionally after a statement that sets the planner up (in one transaction, as the app runs it). */
 async function explain(sql: Prisma.Sql, setup?: Prisma.Sql): Promise<PlanNode> {
-  const [row] = await systemDb().$transaction(async (tx) => {
-    if (setup) await tx.$queryRaw(setup);
-    return tx.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
-  });
+  const query = (db: Pick<ReturnType<typeof systemDb>, "$queryRaw">) =>
+    db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`);
+  // A transaction only for planner settings, which must hold for the EXPLAIN and nothing else.
+  const [row] = setup
+    ? await systemDb().$transaction(async (tx) => (await tx.$queryRaw(setup), query(tx)), { timeout: 60_000 })
+    : await query(systemDb());
   return row!["QUERY PLAN"][0].Plan;
 }
 const nodes = (n: PlanNode): PlanNode[] => [n, ...(n.Plans ?? []).flatMap(nodes)];
